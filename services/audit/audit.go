@@ -1,0 +1,51 @@
+// Package audit records every full view of personal data and every
+// decision that must be answerable later: who, what, when, from where.
+package audit
+
+import (
+	"context"
+	"time"
+)
+
+// Entry is one audited event. It never holds the personal data itself,
+// only which fields of which object were shown.
+type Entry struct {
+	ID         string    `bson:"_id" json:"id"`
+	At         time.Time `bson:"at" json:"at"`
+	ActorKind  string    `bson:"actorKind" json:"actorKind"`
+	ActorID    string    `bson:"actorId" json:"actorId"`
+	ActorName  string    `bson:"actorName" json:"actorName"`
+	Region     string    `bson:"region,omitempty" json:"region,omitempty"`
+	Action     string    `bson:"action" json:"action"`
+	ObjectType string    `bson:"objectType" json:"objectType"`
+	ObjectID   string    `bson:"objectId" json:"objectId"`
+	Areas      []string  `bson:"areas,omitempty" json:"-"`
+	Fields     []string  `bson:"fields,omitempty" json:"fields,omitempty"`
+	Reason     string    `bson:"reason,omitempty" json:"reason,omitempty"`
+	RequestID  string    `bson:"requestId,omitempty" json:"requestId,omitempty"`
+}
+
+// Actions recorded.
+const (
+	ActionReveal = "reveal"
+	ActionLogin  = "login"
+	ActionExport = "export"
+)
+
+// Recorder stores audit entries; a failure to record refuses the view.
+type Recorder interface {
+	Record(ctx context.Context, e Entry) error
+}
+
+type ctxKey struct{}
+
+// WithRequestID attaches the request id that audit entries will carry.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, ctxKey{}, id)
+}
+
+// RequestID returns the request id attached to ctx, if any.
+func RequestID(ctx context.Context) string {
+	s, _ := ctx.Value(ctxKey{}).(string)
+	return s
+}

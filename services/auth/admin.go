@@ -1,0 +1,84 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"jinhui/shared/apperr"
+	"jinhui/shared/area"
+)
+
+// AccountInput creates an organizer account.
+type AccountInput struct {
+	Username string `json:"username" validate:"required,min=3,max=32,alphanum"`
+	Name     string `json:"name" validate:"required,max=32"`
+	Password string `json:"password" validate:"required,min=10,max=128"`
+	Region   string `json:"region" validate:"required"`
+	Role     string `json:"role" validate:"required,oneof=organizer supervisor admin"`
+}
+
+// CreateAccount creates an organizer account at a node inside the admin's
+// subtree. An admin cannot create accounts above or beside themself.
+func (s *Service) CreateAccount(ctx context.Context, p Principal, in AccountInput, regionExists func(string) bool) (Account, error) {
+	if err := p.RequireAdmin(); err != nil {
+		return Account{}, err
+	}
+	code, err := area.NormalizeCode(in.Region)
+	if err != nil {
+		return Account{}, apperr.Field("region", err.Error())
+	}
+	if !area.Within(code, p.Region) {
+		return Account{}, apperr.Field("region", "只能为本级及下级区划创建账号")
+	}
+	if !regionExists(code) {
+		return Account{}, apperr.Field("region", "区划不存在")
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return Account{}, fmt.Errorf("auth.CreateAccount: %w", err)
+	}
+	a := Account{ID: uuid.Must(uuid.NewV7()).String(), Username: strings.ToLower(in.Username), Name: in.Name, Region: code,
+		Areas: area.AreasOf(code), Role: in.Role, PasswordHash: hash, CreatedAt: time.Now(), CreatedBy: p.ID}
+	if err := s.Accounts.InsertAccount(ctx, a); err != nil {
+		if apperr.Is(err, apperr.Conflict) {
+			return Account{}, apperr.Field("username", "用户名已被使用")
+		}
+		return Account{}, fmt.Errorf("auth.CreateAccount: %w", err)
+	}
+	return a, nil
+}
+
+// ListAccounts lists the accounts in an admin's subtree.
+func (s *Service) ListAccounts(ctx context.Context, p Principal, offset, limit int) ([]Account, int, error) {
+	if err := p.RequireAdmin(); err != nil {
+		return nil, 0, err
+	}
+	return s.Accounts.Accounts(ctx, p.Region, offset, limit)
+}
+
+// SetDisabled disables or re-enables an account in an admin's subtree. A
+// disabled account cannot log in; its open sessions end at their expiry.
+func (s *Service) SetDisabled(ctx context.Context, p Principal, id string, disabled bool) (Account, error) {
+	if err := p.RequireAdmin(); err != nil {
+		return Account{}, err
+	}
+	a, err := s.Accounts.Account(ctx, id)
+	if err != nil {
+		return Account{}, err
+	}
+	if !area.Within(a.Region, p.Region) {
+		return Account{}, apperr.NotFoundf("账号不存在")
+	}
+	if a.ID == p.ID {
+		return Account{}, apperr.Field("id", "不能停用自己的账号")
+	}
+	if err := s.Accounts.SetAccountDisabled(ctx, id, disabled); err != nil {
+		return Account{}, err
+	}
+	a.Disabled = disabled
+	return a, nil
+}

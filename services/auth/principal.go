@@ -1,0 +1,82 @@
+// Package auth holds who is calling: organizer accounts with passwords,
+// volunteers and carers who log in with a one-time SMS code, the sessions
+// that work across API processes, and the rule of what each may reach.
+package auth
+
+import (
+	"slices"
+
+	"jinhui/shared/apperr"
+)
+
+// Kinds of principal.
+const (
+	KindOrganizer = "organizer"
+	KindVolunteer = "volunteer"
+	KindCarer     = "carer"
+)
+
+// Roles of an organizer account.
+const (
+	RoleOrganizer  = "organizer"
+	RoleSupervisor = "supervisor"
+	RoleAdmin      = "admin"
+)
+
+// Principal is the authenticated caller of a request.
+type Principal struct {
+	Kind   string `json:"kind"`
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Role   string `json:"role,omitempty"`
+	Region string `json:"region,omitempty"`
+	Level  int    `json:"level,omitempty"`
+}
+
+// IsOrganizer reports whether p is staff (organizer, supervisor or admin).
+func (p Principal) IsOrganizer() bool { return p.Kind == KindOrganizer }
+
+// CanWrite reports whether p may change registers: organizers and admins;
+// supervisors only read and check.
+func (p Principal) CanWrite() bool {
+	return p.Kind == KindOrganizer && (p.Role == RoleOrganizer || p.Role == RoleAdmin)
+}
+
+// Sees reports whether an organizer's subtree contains a record with the
+// given area codes (the record's village and its ancestors).
+func (p Principal) Sees(areas []string) bool {
+	return p.Kind == KindOrganizer && slices.Contains(areas, p.Region)
+}
+
+// RequireOrganizer returns Forbidden unless p is staff.
+func (p Principal) RequireOrganizer() error {
+	if !p.IsOrganizer() {
+		return apperr.New(apperr.Forbidden, "仅限组织者使用")
+	}
+	return nil
+}
+
+// RequireWriter returns Forbidden unless p may change registers.
+func (p Principal) RequireWriter() error {
+	if !p.CanWrite() {
+		return apperr.New(apperr.Forbidden, "当前角色无修改权限")
+	}
+	return nil
+}
+
+// RequireAdmin returns Forbidden unless p is an admin.
+func (p Principal) RequireAdmin() error {
+	if p.Kind != KindOrganizer || p.Role != RoleAdmin {
+		return apperr.New(apperr.Forbidden, "仅限管理员使用")
+	}
+	return nil
+}
+
+// RequireArea returns NotFound (not Forbidden, so that ids outside the
+// subtree cannot be probed) unless p's subtree contains the record.
+func (p Principal) RequireArea(areas []string, what string) error {
+	if !p.Sees(areas) {
+		return apperr.NotFoundf("%s不存在", what)
+	}
+	return nil
+}

@@ -1,0 +1,108 @@
+package httpapi
+
+import (
+	"bytes"
+	"io"
+
+	"github.com/gofiber/fiber/v2"
+
+	"jinhui/services/registry"
+	"jinhui/shared/apperr"
+)
+
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// maxUpload bounds an uploaded sheet.
+const maxUpload = 10 << 20
+
+// upload returns the multipart "file" field's name and content.
+func upload(c *fiber.Ctx) (string, []byte, error) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return "", nil, apperr.Field("file", "请以 multipart/form-data 上传文件(字段名 file)")
+	}
+	if fh.Size > maxUpload {
+		return "", nil, apperr.Field("file", "文件超过 10 MB")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return "", nil, apperr.Field("file", "无法读取上传的文件")
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxUpload+1))
+	if err != nil {
+		return "", nil, apperr.Field("file", "无法读取上传的文件")
+	}
+	return fh.Filename, b, nil
+}
+
+func (s *Server) importRegions(c *fiber.Ctx) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	name, data, err := upload(c)
+	if err != nil {
+		return err
+	}
+	rs, err := registry.ParseRegionsCSV(name, data)
+	if err != nil {
+		return err
+	}
+	n, err := s.Registry.ImportRegions(c.UserContext(), principal(c), rs)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"stored": n})
+}
+
+func (s *Server) importElders(c *fiber.Ctx) error {
+	if err := principal(c).RequireWriter(); err != nil {
+		return err
+	}
+	name, data, err := upload(c)
+	if err != nil {
+		return err
+	}
+	rows, err := registry.ReadSheet(name, data)
+	if err != nil {
+		return err
+	}
+	rep, err := s.Registry.ImportElders(c.UserContext(), principal(c), rows, c.Query("mode", registry.ModeCheck))
+	if err != nil {
+		return err
+	}
+	st := fiber.StatusOK
+	if rep.Mode == registry.ModeStrict && len(rep.Problems) > 0 {
+		st = fiber.StatusUnprocessableEntity
+	}
+	return c.Status(st).JSON(rep)
+}
+
+func (s *Server) compareElders(c *fiber.Ctx) error {
+	if err := principal(c).RequireOrganizer(); err != nil {
+		return err
+	}
+	name, data, err := upload(c)
+	if err != nil {
+		return err
+	}
+	rows, err := registry.ReadSheet(name, data)
+	if err != nil {
+		return err
+	}
+	cmp, err := s.Registry.CompareElders(c.UserContext(), principal(c), rows)
+	if err != nil {
+		return err
+	}
+	return c.JSON(cmp)
+}
+
+func (s *Server) exportElders(c *fiber.Ctx) error {
+	var buf bytes.Buffer
+	if err := s.Registry.ExportElders(c.UserContext(), principal(c), c.Query("area"), &buf); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, xlsxType)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="elders.xlsx"; filename*=UTF-8''%E8%80%81%E4%BA%BA%E5%90%8D%E5%86%8C.xlsx`)
+	return c.Send(buf.Bytes())
+}

@@ -1,0 +1,127 @@
+package httpapi
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"jinhui/services/auth"
+	"jinhui/services/registry"
+	"jinhui/shared/apperr"
+)
+
+var errUnauthorized = apperr.New(apperr.Unauthorized, "请先登录")
+
+// route is one entry of the table: what Fiber registers and what the
+// OpenAPI document says about it.
+type route struct {
+	method  string
+	path    string
+	tag     string
+	summary string
+	who     string   // who may call it (documented in OpenAPI as x-roles)
+	public  bool     // no login needed
+	body    any      // JSON request body prototype, or nil
+	query   []string // query parameters
+	upload  bool     // multipart file upload ("file")
+	binary  string   // content type of a non-JSON response
+	resp    any      // JSON response prototype, or nil
+	h       fiber.Handler
+}
+
+const (
+	whoAny       = "任何已登录用户"
+	whoOrg       = "组织者/督导员/管理员 (本辖区)"
+	whoWriter    = "组织者/管理员 (本辖区)"
+	whoAdmin     = "管理员 (本辖区)"
+	whoOrgOrVol  = "组织者 (本辖区); 志愿者 (仅本人结对的老人)"
+	whoOrgOrSelf = "组织者 (本辖区); 本人"
+	whoPublic    = "公开"
+)
+
+type tokenResp struct {
+	Token     string         `json:"token"`
+	Principal auth.Principal `json:"principal"`
+}
+
+type loginReq struct {
+	Username string `json:"username" validate:"required,max=64"`
+	Password string `json:"password" validate:"required,max=128"`
+}
+
+type codeReq struct {
+	Phone string `json:"phone" validate:"required,max=32"`
+}
+
+type verifyReq struct {
+	Phone string `json:"phone" validate:"required,max=32"`
+	Code  string `json:"code" validate:"required,len=6,numeric"`
+	Kind  string `json:"kind,omitempty" validate:"omitempty,oneof=volunteer carer"`
+}
+
+type quotaReq struct {
+	Quota int `json:"quota" validate:"min=0,max=1000000"`
+}
+
+type disableReq struct {
+	Disabled bool `json:"disabled"`
+}
+
+type elderUpdate struct {
+	Version int `json:"version" validate:"required"`
+	registry.ElderInput
+}
+
+type volunteerUpdate struct {
+	Version int `json:"version" validate:"required"`
+	registry.VolunteerInput
+}
+
+func (s *Server) table() []route {
+	return []route{
+		{method: "GET", path: "/healthz", tag: "system", summary: "进程存活检查", who: whoPublic, public: true, h: s.healthz},
+		{method: "GET", path: "/readyz", tag: "system", summary: "依赖(MongoDB、Redis)可用检查", who: whoPublic, public: true, h: s.readyz},
+		{method: "GET", path: "/api/openapi.json", tag: "system", summary: "本 API 的 OpenAPI 3 文档", who: whoPublic, public: true, h: s.openapi},
+
+		{method: "POST", path: "/api/auth/login", tag: "auth", summary: "组织者用户名密码登录", who: whoPublic, public: true, body: loginReq{}, resp: tokenResp{}, h: s.login},
+		{method: "POST", path: "/api/auth/code", tag: "auth", summary: "志愿者/护理员获取短信验证码", who: whoPublic, public: true, body: codeReq{}, h: s.requestCode},
+		{method: "POST", path: "/api/auth/verify", tag: "auth", summary: "志愿者/护理员验证码登录", who: whoPublic, public: true, body: verifyReq{}, resp: tokenResp{}, h: s.verifyCode},
+		{method: "POST", path: "/api/auth/logout", tag: "auth", summary: "退出登录", who: whoAny, h: s.logout},
+		{method: "GET", path: "/api/me", tag: "auth", summary: "当前用户", who: whoAny, resp: auth.Principal{}, h: s.me},
+
+		{method: "GET", path: "/api/regions", tag: "regions", summary: "下级区划列表", who: whoOrg, query: []string{"parent"}, h: s.listRegions},
+		{method: "GET", path: "/api/regions/:code", tag: "regions", summary: "区划详情", who: whoOrg, resp: registry.Region{}, h: s.getRegion},
+		{method: "PUT", path: "/api/regions/:code/quota", tag: "regions", summary: "分配县级老人名额(E4)", who: "市、省级组织者/管理员", body: quotaReq{}, h: s.setQuota},
+		{method: "POST", path: "/api/regions/import", tag: "regions", summary: "从 CSV 导入区划(code,name[,lat,lon])", who: whoAdmin, upload: true, h: s.importRegions},
+
+		{method: "GET", path: "/api/accounts", tag: "accounts", summary: "组织者账号列表", who: whoAdmin, query: []string{"offset", "limit"}, h: s.listAccounts},
+		{method: "POST", path: "/api/accounts", tag: "accounts", summary: "创建组织者账号", who: whoAdmin, body: auth.AccountInput{}, h: s.createAccount},
+		{method: "PUT", path: "/api/accounts/:id/disabled", tag: "accounts", summary: "停用或启用账号", who: whoAdmin, body: disableReq{}, h: s.disableAccount},
+		{method: "GET", path: "/api/audit", tag: "accounts", summary: "审计日志(完整个人信息查看记录)", who: whoAdmin, query: []string{"offset", "limit"}, h: s.auditLog},
+		{method: "GET", path: "/api/sms/messages", tag: "sms", summary: "短信记录与发件箱", who: whoAdmin, query: []string{"status", "offset", "limit"}, h: s.listMessages},
+
+		{method: "GET", path: "/api/elders", tag: "elders", summary: "老人名册(脱敏)", who: whoOrgOrVol, query: []string{"area", "status", "stage", "name", "offset", "limit"}, h: s.listElders},
+		{method: "POST", path: "/api/elders", tag: "elders", summary: "乡镇摸排上报老人(E4 第一步)", who: "乡镇及以上组织者/管理员", body: registry.ElderInput{}, resp: registry.Elder{}, h: s.proposeElder},
+		{method: "GET", path: "/api/elders/export.xlsx", tag: "elders", summary: "导出老人名册(xlsx, 脱敏)", who: whoOrg, query: []string{"area"}, binary: xlsxType, h: s.exportElders},
+		{method: "POST", path: "/api/elders/import", tag: "elders", summary: "导入老人(xlsx/CSV); mode=check|strict|valid", who: "乡镇及以上组织者/管理员", upload: true, query: []string{"mode"}, h: s.importElders},
+		{method: "POST", path: "/api/elders/compare", tag: "elders", summary: "与建档立卡名单比对(E5): 新增、消失、字段差异", who: whoOrg, upload: true, h: s.compareElders},
+		{method: "GET", path: "/api/elders/:id", tag: "elders", summary: "老人详情(脱敏)", who: whoOrgOrVol, resp: registry.Elder{}, h: s.getElder},
+		{method: "PUT", path: "/api/elders/:id", tag: "elders", summary: "修改老人档案", who: whoWriter, body: elderUpdate{}, resp: registry.Elder{}, h: s.updateElder},
+		{method: "POST", path: "/api/elders/:id/reveal", tag: "elders", summary: "查看完整个人信息(记入审计日志)", who: whoOrgOrVol, h: s.revealElder},
+		{method: "POST", path: "/api/elders/:id/status", tag: "elders", summary: "登记状态变更(E3)", who: whoWriter, body: registry.StatusInput{}, resp: registry.Elder{}, h: s.elderStatus},
+		{method: "POST", path: "/api/elders/:id/eligibility", tag: "elders", summary: "人工认定帮扶资格(E1 例外)", who: whoWriter, body: registry.OverrideInput{}, resp: registry.Elder{}, h: s.overrideEligibility},
+		{method: "POST", path: "/api/elders/:id/approve", tag: "intake", summary: "县级审核通过(E4 第二步, 受名额限制)", who: "县级组织者/管理员", body: registry.IntakeInput{}, resp: registry.Elder{}, h: s.approveElder},
+		{method: "POST", path: "/api/elders/:id/reject", tag: "intake", summary: "县级不予通过", who: "县级组织者/管理员", body: registry.IntakeInput{}, resp: registry.Elder{}, h: s.rejectElder},
+		{method: "POST", path: "/api/elders/:id/confirm", tag: "intake", summary: "村级确认名单(E4 第三步)", who: "村级组织者/管理员", body: registry.IntakeInput{}, resp: registry.Elder{}, h: s.confirmElder},
+		{method: "GET", path: "/api/intake/queue", tag: "intake", summary: "本级待办的入册队列", who: whoOrg, query: []string{"offset", "limit"}, h: s.intakeQueue},
+
+		{method: "GET", path: "/api/volunteers", tag: "volunteers", summary: "志愿者名册(脱敏)", who: whoOrg, query: []string{"area", "status", "type", "name", "offset", "limit"}, h: s.listVolunteers},
+		{method: "POST", path: "/api/volunteers", tag: "volunteers", summary: "登记志愿者", who: whoWriter, body: registry.VolunteerInput{}, resp: registry.Volunteer{}, h: s.createVolunteer},
+		{method: "GET", path: "/api/volunteers/:id", tag: "volunteers", summary: "志愿者详情(脱敏)", who: whoOrgOrSelf, resp: registry.Volunteer{}, h: s.getVolunteer},
+		{method: "PUT", path: "/api/volunteers/:id", tag: "volunteers", summary: "修改志愿者档案", who: whoWriter, body: volunteerUpdate{}, resp: registry.Volunteer{}, h: s.updateVolunteer},
+		{method: "POST", path: "/api/volunteers/:id/status", tag: "volunteers", summary: "暂停、退出或恢复服务", who: whoWriter, body: registry.StatusInput{}, resp: registry.Volunteer{}, h: s.volunteerStatus},
+		{method: "POST", path: "/api/volunteers/:id/reveal", tag: "volunteers", summary: "查看完整身份证号和手机号(记入审计日志)", who: whoOrg, h: s.revealVolunteer},
+
+		{method: "GET", path: "/api/carers", tag: "carers", summary: "护理员名册(脱敏)", who: whoOrg, query: []string{"offset", "limit"}, h: s.listCarers},
+		{method: "POST", path: "/api/carers", tag: "carers", summary: "登记护理员(C1)", who: whoWriter, body: registry.CarerInput{}, resp: registry.Carer{}, h: s.createCarer},
+		{method: "GET", path: "/api/carers/:id", tag: "carers", summary: "护理员详情(脱敏)", who: whoOrgOrSelf, resp: registry.Carer{}, h: s.getCarer},
+	}
+}

@@ -1,0 +1,174 @@
+// Package httpapi is the platform's HTTP API on Fiber: one route table
+// that registers every handler and also produces the OpenAPI document, so
+// the two can never drift apart.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"jinhui/services/audit"
+	"jinhui/services/auth"
+	"jinhui/services/notify"
+	"jinhui/services/registry"
+)
+
+// Checker reports whether a dependency is reachable (readiness).
+type Checker func(ctx context.Context) error
+
+// AuditLog lists audit entries inside a subtree.
+type AuditLog interface {
+	AuditLog(ctx context.Context, area string, offset, limit int) ([]audit.Entry, int, error)
+}
+
+// MessageLog lists SMS messages (the outbox and the message log).
+type MessageLog interface {
+	Messages(ctx context.Context, status string, offset, limit int) ([]notify.Message, int, error)
+}
+
+// RegionLister returns every node of a subtree.
+type RegionLister interface {
+	Regions(ctx context.Context, root string) ([]registry.Region, error)
+}
+
+// Deps are the services the API calls.
+type Deps struct {
+	Registry *registry.Service
+	Auth     *auth.Service
+	Audit    AuditLog
+	Messages MessageLog
+	Regions  RegionLister
+	Ready    map[string]Checker
+	Log      *slog.Logger
+	// Dashboard is the asynq dashboard, mounted for admins; may be nil.
+	Dashboard http.Handler
+	// Web serves the web app's static files; may be nil.
+	Web fiber.Handler
+}
+
+// Server is the HTTP API.
+type Server struct {
+	Deps
+	App    *fiber.App
+	ck     *checker
+	routes []route
+}
+
+// New builds the Fiber app with every route registered.
+func New(d Deps) *Server {
+	s := &Server{Deps: d, ck: newChecker()}
+	s.App = fiber.New(fiber.Config{
+		AppName:               "jinhui",
+		ErrorHandler:          errorHandler(d.Log),
+		BodyLimit:             16 << 20,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+	})
+	s.App.Use(recover.New())
+	s.App.Use(requestid.New())
+	s.App.Use(s.logRequests)
+	s.routes = s.table()
+	for _, r := range s.routes {
+		s.App.Add(r.method, r.path, s.handler(r))
+	}
+	if d.Dashboard != nil {
+		s.App.Use("/admin/queues", s.adminOnly, adaptor.HTTPHandler(d.Dashboard))
+	}
+	if d.Web != nil {
+		s.App.Use(d.Web)
+	}
+	return s
+}
+
+// logRequests writes one structured line per request: no query strings or
+// bodies, which may hold personal data.
+func (s *Server) logRequests(c *fiber.Ctx) error {
+	start := time.Now()
+	rid, _ := c.Locals("requestid").(string)
+	c.SetUserContext(audit.WithRequestID(c.UserContext(), rid))
+	err := c.Next()
+	st := c.Response().StatusCode()
+	if err != nil {
+		if e, ok := err.(*fiber.Error); ok {
+			st = e.Code
+		}
+	}
+	s.Log.Info("http", "requestId", rid, "method", c.Method(), "route", c.Route().Path, "status", st, "ms", time.Since(start).Milliseconds())
+	return err
+}
+
+// principal returns the caller of an authenticated route.
+func principal(c *fiber.Ctx) auth.Principal {
+	p, _ := c.Locals("principal").(auth.Principal)
+	return p
+}
+
+func (s *Server) authenticate(c *fiber.Ctx) (auth.Principal, error) {
+	h := c.Get(fiber.HeaderAuthorization)
+	tok := ""
+	if len(h) > 7 && h[:7] == "Bearer " {
+		tok = h[7:]
+	} else {
+		tok = c.Cookies("jinhui_session")
+	}
+	if tok == "" {
+		return auth.Principal{}, errUnauthorized
+	}
+	return s.Auth.Session(c.UserContext(), tok)
+}
+
+func (s *Server) adminOnly(c *fiber.Ctx) error {
+	p, err := s.authenticate(c)
+	if err != nil {
+		return err
+	}
+	if err := p.RequireAdmin(); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+func (s *Server) handler(r route) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if !r.public {
+			p, err := s.authenticate(c)
+			if err != nil {
+				return err
+			}
+			c.Locals("principal", p)
+		}
+		return r.h(c)
+	}
+}
+
+// paging reads offset and limit from the query.
+func paging(c *fiber.Ctx) (int, int) {
+	off, _ := strconv.Atoi(c.Query("offset"))
+	lim, _ := strconv.Atoi(c.Query("limit", "50"))
+	if off < 0 {
+		off = 0
+	}
+	if lim <= 0 || lim > 500 {
+		lim = 50
+	}
+	return off, lim
+}
+
+// Routes lists method and path of every route in the table.
+func (s *Server) Routes() [][2]string {
+	out := make([][2]string, len(s.routes))
+	for i, r := range s.routes {
+		out[i] = [2]string{r.method, r.path}
+	}
+	return out
+}

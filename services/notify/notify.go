@@ -1,0 +1,160 @@
+// Package notify is the platform's SMS layer. Every message is first a
+// record in MongoDB under its business key, then a queued task; the worker
+// claims it with a unique insert before handing it to a gateway (Twilio,
+// or the outbox when no Twilio credentials are set), so a retried task
+// never sends twice.
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"jinhui/shared/apperr"
+	"jinhui/shared/pii"
+)
+
+// Message statuses. Status only moves forward.
+const (
+	StatusQueued    = "queued"
+	StatusSending   = "sending"
+	StatusOutbox    = "outbox"
+	StatusSent      = "sent"
+	StatusDelivered = "delivered"
+	StatusFailed    = "failed"
+)
+
+// Message is one SMS.
+type Message struct {
+	ID        string    `bson:"_id" json:"id"`
+	To        string    `bson:"to" json:"to"`
+	Kind      string    `bson:"kind" json:"kind"`
+	Body      string    `bson:"body" json:"body"`
+	Status    string    `bson:"status" json:"status"`
+	SID       string    `bson:"sid,omitempty" json:"sid,omitempty"`
+	Error     string    `bson:"error,omitempty" json:"error,omitempty"`
+	CreatedAt time.Time `bson:"createdAt" json:"createdAt"`
+	SentAt    time.Time `bson:"sentAt,omitempty" json:"sentAt,omitempty"`
+}
+
+// Masked hides the number and, for login codes, the text, unless the code
+// waits in the outbox (no SMS provider): then an admin has to pass it on.
+func (m Message) Masked() Message {
+	m.To = pii.MaskPhone(m.To)
+	if m.Kind == "otp" && m.Status != StatusOutbox {
+		m.Body = "(验证码短信, 内容已隐藏)"
+	}
+	return m
+}
+
+// Store keeps messages. InsertMessage and Claim return a Conflict when the
+// key exists already.
+type Store interface {
+	InsertMessage(ctx context.Context, m Message) error
+	Message(ctx context.Context, id string) (Message, error)
+	Claim(ctx context.Context, id string) error
+	SetMessageStatus(ctx context.Context, id, status, sid, errText string, at time.Time) error
+	Messages(ctx context.Context, status string, offset, limit int) ([]Message, int, error)
+	QueuedBefore(ctx context.Context, t time.Time, limit int) ([]Message, error)
+}
+
+// Queue puts a send task on the job queue, deduplicated by message id.
+type Queue interface {
+	EnqueueSend(ctx context.Context, id string) error
+}
+
+// Gateway hands a text to a carrier. A *PermanentError must not be retried.
+type Gateway interface {
+	Name() string
+	Send(ctx context.Context, to, body string) (sid, status string, err error)
+}
+
+// PermanentError is a refusal that a retry cannot fix (an opted-out
+// recipient, an invalid number).
+type PermanentError struct {
+	Code int
+	Msg  string
+}
+
+func (e *PermanentError) Error() string { return fmt.Sprintf("permanent sms error %d: %s", e.Code, e.Msg) }
+
+// Service sends messages.
+type Service struct {
+	Store   Store
+	Queue   Queue
+	Gateway Gateway
+	Now     func() time.Time
+}
+
+// Send records a message under key and queues it. Sending the same key
+// twice records and sends it once.
+func (s *Service) Send(ctx context.Context, key, to, kind, body string) error {
+	m := Message{ID: key, To: to, Kind: kind, Body: body, Status: StatusQueued, CreatedAt: s.Now()}
+	if err := s.Store.InsertMessage(ctx, m); err != nil && !apperr.Is(err, apperr.Conflict) {
+		return fmt.Errorf("notify.Send: %w", err)
+	}
+	if err := s.Queue.EnqueueSend(ctx, key); err != nil {
+		// MongoDB holds the message; the reconcile task queues it again.
+		return nil
+	}
+	return nil
+}
+
+// Deliver is the worker's half: it claims the message and passes it to the
+// gateway once. A message already claimed is left alone, so a task that
+// runs twice never sends twice.
+func (s *Service) Deliver(ctx context.Context, id string) error {
+	m, err := s.Store.Message(ctx, id)
+	if err != nil {
+		return fmt.Errorf("notify.Deliver: %w", err)
+	}
+	if m.Status != StatusQueued {
+		return nil
+	}
+	if err := s.Store.Claim(ctx, id); err != nil {
+		if apperr.Is(err, apperr.Conflict) {
+			return nil
+		}
+		return fmt.Errorf("notify.Deliver: %w", err)
+	}
+	sid, status, err := s.Gateway.Send(ctx, m.To, m.Body)
+	now := s.Now()
+	var perm *PermanentError
+	switch {
+	case errors.As(err, &perm):
+		return s.Store.SetMessageStatus(ctx, id, StatusFailed, "", perm.Error(), now)
+	case err != nil:
+		// Whether the carrier took it is unknown: record that, never resend blindly.
+		_ = s.Store.SetMessageStatus(ctx, id, StatusFailed, "", "发送结果未知: "+err.Error(), now)
+		return nil
+	}
+	return s.Store.SetMessageStatus(ctx, id, status, sid, "", now)
+}
+
+// Reconcile queues again the messages still queued after grace: their
+// task was lost (Redis restarted or flushed). It returns how many.
+func (s *Service) Reconcile(ctx context.Context, grace time.Duration) (int, error) {
+	ms, err := s.Store.QueuedBefore(ctx, s.Now().Add(-grace), 1000)
+	if err != nil {
+		return 0, fmt.Errorf("notify.Reconcile: %w", err)
+	}
+	for _, m := range ms {
+		if err := s.Queue.EnqueueSend(ctx, m.ID); err != nil {
+			return 0, fmt.Errorf("notify.Reconcile: %w", err)
+		}
+	}
+	return len(ms), nil
+}
+
+// Outbox is the gateway used without Twilio credentials: the message stays
+// in the database, visible to admins, marked as in the outbox.
+type Outbox struct{}
+
+// Name is "outbox".
+func (Outbox) Name() string { return "outbox" }
+
+// Send keeps the message in the outbox.
+func (Outbox) Send(context.Context, string, string) (string, string, error) {
+	return "", StatusOutbox, nil
+}

@@ -1,0 +1,189 @@
+// Package platform wires the services together for one process, in any
+// role: all (embedded MongoDB and Redis, API + workers + scheduler), or
+// api, worker or scheduler against real servers.
+package platform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/hibiken/asynqmon"
+	"github.com/redis/go-redis/v9"
+
+	"jinhui/services/auth"
+	"jinhui/services/demo"
+	"jinhui/services/httpapi"
+	"jinhui/services/notify"
+	"jinhui/services/registry"
+	"jinhui/shared/config"
+	"jinhui/shared/embedded"
+	"jinhui/shared/mongostore"
+	"jinhui/web"
+	"jinhui/workers"
+)
+
+// Platform is one running process's services.
+type Platform struct {
+	Cfg      config.Config
+	Log      *slog.Logger
+	Store    *mongostore.Store
+	Redis    redis.UniversalClient
+	RedisOpt asynq.RedisConnOpt
+	Queue    *asynq.Client
+	Registry *registry.Service
+	Auth     *auth.Service
+	SMS      *notify.Service
+	API      *httpapi.Server
+
+	mongo *embedded.Mongo
+	mini  *embedded.Redis
+}
+
+// New connects to MongoDB and Redis (starting the embedded ones when none
+// is configured) and builds every service. Gateway overrides the SMS
+// gateway (tests use a fake Twilio); nil chooses from the configuration.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notify.Gateway) (*Platform, error) {
+	p := &Platform{Cfg: cfg, Log: log}
+	mongoURI, redisURL := cfg.MongoURI, cfg.RedisURL
+	if cfg.Embedded() {
+		m, err := embedded.StartMongo(filepath.Join(cfg.DataDir, "mongo"), nil)
+		if err != nil {
+			return nil, err
+		}
+		p.mongo, mongoURI = m, m.URI
+	}
+	if cfg.EmbeddedRedis() {
+		r, err := embedded.StartRedis()
+		if err != nil {
+			p.Close()
+			return nil, err
+		}
+		p.mini, redisURL = r, r.URL()
+	}
+	store, err := mongostore.Open(ctx, mongoURI, cfg.MongoDB, cfg.Embedded())
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
+	p.Store = store
+	ropt, err := redis.ParseURL(redisURL)
+	if err != nil {
+		p.Close()
+		return nil, fmt.Errorf("platform.New: REDIS_URL: %w", err)
+	}
+	p.Redis = redis.NewClient(ropt)
+	p.RedisOpt = asynq.RedisClientOpt{Addr: ropt.Addr, Username: ropt.Username, Password: ropt.Password, DB: ropt.DB, TLSConfig: ropt.TLSConfig}
+	p.Queue = asynq.NewClientFromRedisClient(p.Redis)
+	if gateway == nil {
+		gateway = notify.Outbox{}
+		if cfg.Twilio() {
+			gateway = notify.NewTwilio(cfg.TwilioSID, cfg.TwilioToken, cfg.TwilioFrom, nil)
+		}
+	}
+	p.SMS = &notify.Service{Store: store, Queue: workers.Queue{Client: p.Queue}, Gateway: gateway, Now: time.Now}
+	p.Registry = registry.NewService(store, store)
+	p.Auth = auth.NewService(store, store, p.Redis, p.SMS, cfg.SessionTTL)
+	deps := httpapi.Deps{
+		Registry: p.Registry, Auth: p.Auth, Audit: store, Messages: store, Regions: store, Log: log,
+		Ready: map[string]httpapi.Checker{
+			"mongodb": store.Ping,
+			"redis":   func(ctx context.Context) error { return p.Redis.Ping(ctx).Err() },
+		},
+		Web: web.Handler(),
+	}
+	deps.Dashboard = asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: p.RedisOpt, ReadOnly: false})
+	p.API = httpapi.New(deps)
+	return p, nil
+}
+
+// LoadDemo loads the demo into an empty store and returns whether it did.
+func (p *Platform) LoadDemo(ctx context.Context, sc demo.Scale) (bool, error) {
+	empty, err := p.Store.Empty(ctx)
+	if err != nil || !empty {
+		return false, err
+	}
+	set, err := demo.Generate(sc, 2017, time.Now())
+	if err != nil {
+		return false, err
+	}
+	return true, demo.Load(ctx, p.Store, set)
+}
+
+// Run serves the process's roles until ctx ends, then shuts down
+// gracefully: the HTTP server finishes in-flight requests and the worker
+// its running tasks, within the configured timeout.
+func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
+	role := p.Cfg.Role
+	errc := make(chan error, 3)
+	var srv *asynq.Server
+	var sched *asynq.Scheduler
+	if role == config.RoleAll || role == config.RoleWorker {
+		srv = workers.NewServer(p.RedisOpt, p.Log, p.Cfg.ShutdownTimeout)
+		h := &workers.Handlers{SMS: p.SMS, Log: p.Log}
+		if err := srv.Start(h.Mux()); err != nil {
+			return fmt.Errorf("platform.Run worker: %w", err)
+		}
+	}
+	if role == config.RoleAll || role == config.RoleScheduler {
+		s, err := workers.NewScheduler(p.RedisOpt, p.Log)
+		if err != nil {
+			return err
+		}
+		if err := s.Start(); err != nil {
+			return fmt.Errorf("platform.Run scheduler: %w", err)
+		}
+		sched = s
+	}
+	if role == config.RoleAll || role == config.RoleAPI {
+		go func() { errc <- p.API.App.Listener(ln) }()
+	}
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), p.Cfg.ShutdownTimeout)
+	defer cancel()
+	if role == config.RoleAll || role == config.RoleAPI {
+		if err := p.API.App.ShutdownWithContext(sctx); err != nil && runErr == nil {
+			runErr = err
+		}
+	}
+	if sched != nil {
+		sched.Shutdown()
+	}
+	if srv != nil {
+		srv.Shutdown()
+	}
+	if errors.Is(runErr, net.ErrClosed) {
+		runErr = nil
+	}
+	return runErr
+}
+
+// Close releases connections and stops embedded servers.
+func (p *Platform) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if p.Queue != nil {
+		_ = p.Queue.Close()
+	}
+	if p.Redis != nil {
+		_ = p.Redis.Close()
+	}
+	if p.Store != nil {
+		_ = p.Store.Close(ctx)
+	}
+	if p.mini != nil {
+		p.mini.Stop()
+	}
+	if p.mongo != nil {
+		p.mongo.Stop()
+	}
+}

@@ -1,0 +1,266 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"jinhui/services/auth"
+	"jinhui/shared/apperr"
+)
+
+// ElderColumns are the headers of the elder sheet, in order (import,
+// export and the template offices fill in).
+var ElderColumns = []string{"姓名", "身份证号", "电话", "村代码", "地址", "建档立卡", "贫困户编号", "留守", "失独",
+	"残疾等级", "自理能力", "独居", "子女数", "健康需求", "依存需求", "家居需求", "心理需求", "联系人", "联系人关系", "联系人电话"}
+
+// Problem is one row's fault in an upload.
+type Problem struct {
+	Row     int    `json:"row"`
+	Field   string `json:"field"`
+	Problem string `json:"problem"`
+}
+
+// ImportReport answers an import: what was read, what is wrong, what was stored.
+type ImportReport struct {
+	Mode     string    `json:"mode"`
+	Rows     int       `json:"rows"`
+	Valid    int       `json:"valid"`
+	Stored   int       `json:"stored"`
+	Problems []Problem `json:"problems"`
+}
+
+// Import modes.
+const (
+	ModeCheck  = "check"  // report only, store nothing
+	ModeStrict = "strict" // store all rows, or nothing if any row is wrong
+	ModeValid  = "valid"  // store the valid rows only
+)
+
+func yes(s string) (bool, error) {
+	switch strings.TrimSpace(s) {
+	case "是", "Y", "y", "1", "true", "TRUE":
+		return true, nil
+	case "否", "N", "n", "0", "false", "FALSE", "":
+		return false, nil
+	}
+	return false, fmt.Errorf("应填「是」或「否」")
+}
+
+func list(s string) []string {
+	f := strings.FieldsFunc(s, func(r rune) bool { return r == '、' || r == ';' || r == '；' || r == ',' || r == '，' })
+	for i := range f {
+		f[i] = strings.TrimSpace(f[i])
+	}
+	return f
+}
+
+// rowInput turns a sheet row into an ElderInput, or the first problem.
+func rowInput(r Row) (ElderInput, *Problem) {
+	c := r.Cells
+	bad := func(field, msg string) (ElderInput, *Problem) {
+		return ElderInput{}, &Problem{Row: r.N, Field: field, Problem: msg}
+	}
+	in := ElderInput{Name: c["姓名"], IDNumber: c["身份证号"], Phone: c["电话"], Village: c["村代码"], Address: c["地址"], PovertyNo: c["贫困户编号"]}
+	if in.Name == "" || len([]rune(in.Name)) > 32 {
+		return bad("姓名", "姓名不能为空且不超过 32 字")
+	}
+	var err error
+	for _, f := range []struct {
+		col string
+		dst *bool
+	}{{"建档立卡", &in.Poor}, {"留守", &in.LeftBehind}, {"失独", &in.Bereaved}, {"独居", &in.Family.LivingAlone}} {
+		if *f.dst, err = yes(c[f.col]); err != nil {
+			return bad(f.col, err.Error())
+		}
+	}
+	if v := c["残疾等级"]; v != "" && v != "无" {
+		n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(v, "级"), " "))
+		if err != nil || n < 1 || n > 4 {
+			return bad("残疾等级", "应为 1 至 4 级, 或「无」")
+		}
+		in.Health.DisabilityLevel = n
+	}
+	switch v := c["自理能力"]; v {
+	case "", "自理", "半失能", "失能":
+		in.Health.SelfCare = v
+	default:
+		return bad("自理能力", "应为 自理、半失能 或 失能")
+	}
+	if v := c["子女数"]; v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 20 {
+			return bad("子女数", "应为 0 至 20 的整数")
+		}
+		in.Family.Children = n
+	}
+	in.Needs = Needs{Health: list(c["健康需求"]), Dependency: list(c["依存需求"]), Home: list(c["家居需求"]), Psychological: list(c["心理需求"])}
+	if c["联系人"] != "" || c["联系人电话"] != "" {
+		in.Contacts = []Contact{{Name: c["联系人"], Relation: c["联系人关系"], Phone: c["联系人电话"]}}
+		if in.Contacts[0].Relation == "" {
+			in.Contacts[0].Relation = "其他"
+		}
+	}
+	return in, nil
+}
+
+// colOf maps a build error's field to the sheet's column.
+var colOf = map[string]string{"idNumber": "身份证号", "phone": "电话", "village": "村代码", "contacts[0].phone": "联系人电话"}
+
+// ImportElders reads a sheet of elders from the poverty register and,
+// depending on mode, stores them as township proposals (rule E4 step 1).
+// Every row is checked first; the report names row, column and problem.
+func (s *Service) ImportElders(ctx context.Context, p auth.Principal, rows []Row, mode string) (ImportReport, error) {
+	if err := p.RequireWriter(); err != nil {
+		return ImportReport{}, err
+	}
+	if Level(p.Level) > Township {
+		return ImportReport{}, apperr.New(apperr.Forbidden, "老人由乡镇及以上组织者导入")
+	}
+	switch mode {
+	case ModeCheck, ModeStrict, ModeValid:
+	default:
+		return ImportReport{}, apperr.Field("mode", "mode 应为 check、strict 或 valid")
+	}
+	rep := ImportReport{Mode: mode, Rows: len(rows), Problems: []Problem{}}
+	seen := map[string]int{}
+	now := s.Now()
+	var good []Elder
+	for _, r := range rows {
+		in, prob := rowInput(r)
+		if prob != nil {
+			rep.Problems = append(rep.Problems, *prob)
+			continue
+		}
+		e := Elder{ID: NewID(), Status: StatusPending, Stage: StageProposed, CreatedAt: now, UpdatedAt: now, Version: 1, History: []StatusChange{}}
+		if err := s.build(ctx, p, in, &e); err != nil {
+			ae := apperr.As(err)
+			if ae == nil || ae.Field == "" {
+				return ImportReport{}, fmt.Errorf("registry.ImportElders: %w", err)
+			}
+			rep.Problems = append(rep.Problems, Problem{Row: r.N, Field: colOf[ae.Field], Problem: ae.Message})
+			continue
+		}
+		if first, dup := seen[e.IDNumber]; dup {
+			rep.Problems = append(rep.Problems, Problem{Row: r.N, Field: "身份证号", Problem: fmt.Sprintf("与第 %d 行重复", first)})
+			continue
+		}
+		seen[e.IDNumber] = r.N
+		if _, err := s.Store.ElderByIDNumber(ctx, e.IDNumber); err == nil {
+			rep.Problems = append(rep.Problems, Problem{Row: r.N, Field: "身份证号", Problem: "该老人已在名册中"})
+			continue
+		} else if !apperr.Is(err, apperr.NotFound) {
+			return ImportReport{}, fmt.Errorf("registry.ImportElders: %w", err)
+		}
+		e.Intake = []IntakeStep{{Stage: StageProposed, By: p.ID, ByName: p.Name, Region: p.Region, Note: "表格导入", At: now}}
+		good = append(good, e)
+	}
+	rep.Valid = len(good)
+	if mode == ModeCheck || (mode == ModeStrict && len(rep.Problems) > 0) || len(good) == 0 {
+		return rep, nil
+	}
+	if err := s.Store.InsertElders(ctx, good); err != nil {
+		if apperr.Is(err, apperr.Conflict) {
+			return rep, apperr.New(apperr.Conflict, "导入期间名册有变动(身份证号重复), 未保存任何记录, 请重新导入")
+		}
+		return rep, fmt.Errorf("registry.ImportElders: %w", err)
+	}
+	rep.Stored = len(good)
+	return rep, nil
+}
+
+// Diff is one elder whose register entry differs from the sheet.
+type Diff struct {
+	Row      int               `json:"row"`
+	ID       string            `json:"id"`
+	Name     string            `json:"name"`
+	IDNumber string            `json:"idNumber"`
+	Fields   map[string][2]any `json:"fields"`
+}
+
+// Comparison is the answer of rule E5's cross-check.
+type Comparison struct {
+	New      []Problem `json:"new"`
+	Gone     []Elder   `json:"gone"`
+	Differ   []Diff    `json:"differ"`
+	Problems []Problem `json:"problems"`
+	Same     int       `json:"same"`
+}
+
+// CompareElders cross-checks a sheet (the poverty register, another
+// source) against the register of p's subtree (rule E5): who is new (in
+// the sheet only), who is gone (active in the register, not in the sheet)
+// and which fields differ. It changes nothing.
+func (s *Service) CompareElders(ctx context.Context, p auth.Principal, rows []Row) (Comparison, error) {
+	if err := p.RequireOrganizer(); err != nil {
+		return Comparison{}, err
+	}
+	cmp := Comparison{New: []Problem{}, Gone: []Elder{}, Differ: []Diff{}, Problems: []Problem{}}
+	sheet := map[string]Elder{}
+	rowOf := map[string]int{}
+	for _, r := range rows {
+		in, prob := rowInput(r)
+		if prob != nil {
+			cmp.Problems = append(cmp.Problems, *prob)
+			continue
+		}
+		var e Elder
+		if err := s.build(ctx, p, in, &e); err != nil {
+			ae := apperr.As(err)
+			if ae == nil {
+				return Comparison{}, err
+			}
+			cmp.Problems = append(cmp.Problems, Problem{Row: r.N, Field: colOf[ae.Field], Problem: ae.Message})
+			continue
+		}
+		sheet[e.IDNumber], rowOf[e.IDNumber] = e, r.N
+	}
+	err := s.Store.AllElders(ctx, p.Region, func(e Elder) error {
+		in, ok := sheet[e.IDNumber]
+		if !ok {
+			if e.Status == StatusActive || e.Status == StatusHospitalised || e.Status == StatusPending {
+				cmp.Gone = append(cmp.Gone, e.Masked())
+			}
+			return nil
+		}
+		delete(sheet, e.IDNumber)
+		d := diff(e, in)
+		if len(d) == 0 {
+			cmp.Same++
+			return nil
+		}
+		cmp.Differ = append(cmp.Differ, Diff{Row: rowOf[e.IDNumber], ID: e.ID, Name: e.Name, IDNumber: e.Masked().IDNumber, Fields: d})
+		return nil
+	})
+	if err != nil {
+		return Comparison{}, fmt.Errorf("registry.CompareElders: %w", err)
+	}
+	for id, e := range sheet {
+		cmp.New = append(cmp.New, Problem{Row: rowOf[id], Field: e.Name, Problem: "名册中没有该老人: " + e.Masked().IDNumber})
+	}
+	sortProblems(cmp.New)
+	return cmp, nil
+}
+
+func diff(a, b Elder) map[string][2]any {
+	d := map[string][2]any{}
+	add := func(k string, x, y any) {
+		if x != y {
+			d[k] = [2]any{x, y}
+		}
+	}
+	add("姓名", a.Name, b.Name)
+	add("村代码", a.Village, b.Village)
+	add("建档立卡", a.Poor, b.Poor)
+	add("留守", a.LeftBehind, b.LeftBehind)
+	add("失独", a.Bereaved, b.Bereaved)
+	add("残疾等级", a.Health.DisabilityLevel, b.Health.DisabilityLevel)
+	add("独居", a.Family.LivingAlone, b.Family.LivingAlone)
+	return d
+}
+
+func sortProblems(ps []Problem) {
+	slices.SortFunc(ps, func(a, b Problem) int { return a.Row - b.Row })
+}

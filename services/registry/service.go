@@ -1,0 +1,190 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"jinhui/services/audit"
+	"jinhui/services/auth"
+	"jinhui/shared/apperr"
+)
+
+// Filter selects records of one register inside a subtree.
+type Filter struct {
+	Area      string   // subtree root; every query has one
+	Status    []string // any of these statuses, optional
+	Stage     []string // elders: any of these intake stages, optional
+	Type      string   // volunteers: type, optional
+	Name      string   // name prefix, optional
+	IDs       []string // restrict to these ids, optional
+	Volunteer string   // elders: paired with this volunteer, optional
+	Offset    int
+	Limit     int
+}
+
+// Page is one page of a list with the total count.
+type Page[T any] struct {
+	Items []T `json:"items"`
+	Total int `json:"total"`
+}
+
+// Storer is what the registry needs from the database. Implementations
+// return apperr NotFound for a missing record and Conflict for a unique key
+// already taken or a stale version.
+type Storer interface {
+	PutRegions(ctx context.Context, rs []Region) error
+	Region(ctx context.Context, code string) (Region, error)
+	ChildRegions(ctx context.Context, parent string) ([]Region, error)
+	SetElderQuota(ctx context.Context, code string, quota int) error
+
+	InsertElders(ctx context.Context, es []Elder) error
+	Elder(ctx context.Context, id string) (Elder, error)
+	ElderByIDNumber(ctx context.Context, idNumber string) (Elder, error)
+	Elders(ctx context.Context, f Filter) (Page[Elder], error)
+	CountElders(ctx context.Context, f Filter) (int, error)
+	ReplaceElder(ctx context.Context, e *Elder) error
+	AllElders(ctx context.Context, area string, fn func(Elder) error) error
+
+	InsertVolunteers(ctx context.Context, vs []Volunteer) error
+	Volunteer(ctx context.Context, id string) (Volunteer, error)
+	Volunteers(ctx context.Context, f Filter) (Page[Volunteer], error)
+	ReplaceVolunteer(ctx context.Context, v *Volunteer) error
+
+	InsertCarers(ctx context.Context, cs []Carer) error
+	Carer(ctx context.Context, id string) (Carer, error)
+	Carers(ctx context.Context, f Filter) (Page[Carer], error)
+}
+
+// Service carries out register operations for a principal, checking on
+// every object that it lies inside the principal's reach.
+type Service struct {
+	Store Storer
+	Audit audit.Recorder
+	Now   func() time.Time
+}
+
+// NewService returns a Service using the wall clock.
+func NewService(s Storer, a audit.Recorder) *Service {
+	return &Service{Store: s, Audit: a, Now: time.Now}
+}
+
+// NewID returns a new, time-ordered record id.
+func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// Region returns a node inside p's subtree or one of its ancestors (an
+// organizer sees the path above them, but nothing beside it).
+func (s *Service) Region(ctx context.Context, p auth.Principal, code string) (Region, error) {
+	if err := p.RequireOrganizer(); err != nil {
+		return Region{}, err
+	}
+	c, err := NormalizeCode(code)
+	if err != nil {
+		return Region{}, err
+	}
+	if !Within(c, p.Region) && !Within(p.Region, c) {
+		return Region{}, apperr.NotFoundf("区划 %s 不存在", code)
+	}
+	return s.Store.Region(ctx, c)
+}
+
+// Children lists the child nodes of a node in p's subtree.
+func (s *Service) Children(ctx context.Context, p auth.Principal, code string) ([]Region, error) {
+	if code == "" {
+		code = p.Region
+	}
+	r, err := s.Region(ctx, p, code)
+	if err != nil {
+		return nil, err
+	}
+	if !Within(r.Code, p.Region) {
+		return []Region{}, nil
+	}
+	return s.Store.ChildRegions(ctx, r.Code)
+}
+
+// SetElderQuota sets a county's elder quota (rule E4). Only an organizer
+// above the county (city or province) may set it.
+func (s *Service) SetElderQuota(ctx context.Context, p auth.Principal, code string, quota int) (Region, error) {
+	if err := p.RequireWriter(); err != nil {
+		return Region{}, err
+	}
+	r, err := s.Region(ctx, p, code)
+	if err != nil {
+		return Region{}, err
+	}
+	if r.Level != County {
+		return Region{}, apperr.Field("code", "名额只能分配给县级区划")
+	}
+	if !Within(r.Code, p.Region) || r.Code == p.Region {
+		return Region{}, apperr.New(apperr.Forbidden, "县级名额由上级(市、省)分配")
+	}
+	if quota < 0 || quota > 1_000_000 {
+		return Region{}, apperr.Field("quota", "名额应在 0 到 1000000 之间")
+	}
+	if err := s.Store.SetElderQuota(ctx, r.Code, quota); err != nil {
+		return Region{}, fmt.Errorf("registry.SetElderQuota: %w", err)
+	}
+	r.ElderQuota = quota
+	return r, nil
+}
+
+// ImportRegions stores nodes read from a CSV file (see ParseRegionsCSV).
+// Every node must lie in p's subtree and its parent must exist or be in
+// the file; admin only.
+func (s *Service) ImportRegions(ctx context.Context, p auth.Principal, rs []Region) (int, error) {
+	if err := p.RequireAdmin(); err != nil {
+		return 0, err
+	}
+	have := map[string]bool{}
+	for _, r := range rs {
+		have[r.Code] = true
+	}
+	for i, r := range rs {
+		if !Within(r.Code, p.Region) || r.Code == p.Region {
+			return 0, apperr.Field(fmt.Sprintf("rows[%d].code", i+1), "区划不在本级管辖范围内: "+r.Code)
+		}
+		if !have[r.Parent] {
+			if _, err := s.Store.Region(ctx, r.Parent); err != nil {
+				return 0, apperr.Field(fmt.Sprintf("rows[%d].code", i+1), "上级区划不存在: "+r.Parent)
+			}
+		}
+	}
+	if err := s.Store.PutRegions(ctx, rs); err != nil {
+		return 0, fmt.Errorf("registry.ImportRegions: %w", err)
+	}
+	return len(rs), nil
+}
+
+// village returns a village node inside p's subtree, or a field error.
+func (s *Service) village(ctx context.Context, p auth.Principal, code, field string) (Region, error) {
+	c, err := NormalizeCode(code)
+	if err != nil || LevelOf(c) != Village {
+		return Region{}, apperr.Field(field, "应为 12 位村级区划代码")
+	}
+	if !Within(c, p.Region) {
+		return Region{}, apperr.Field(field, "该村不在您的管辖范围内")
+	}
+	r, err := s.Store.Region(ctx, c)
+	if err != nil {
+		if apperr.Is(err, apperr.NotFound) {
+			return Region{}, apperr.Field(field, "村级区划不存在")
+		}
+		return Region{}, err
+	}
+	return r, nil
+}
+
+func (s *Service) reveal(ctx context.Context, p auth.Principal, typ, id string, areas, fields []string) error {
+	err := s.Audit.Record(ctx, audit.Entry{
+		ID: NewID(), At: s.Now(), ActorKind: p.Kind, ActorID: p.ID, ActorName: p.Name, Region: p.Region,
+		Action: audit.ActionReveal, ObjectType: typ, ObjectID: id, Areas: areas, Fields: fields,
+		RequestID: audit.RequestID(ctx),
+	})
+	if err != nil {
+		return fmt.Errorf("registry.reveal: %w", err)
+	}
+	return nil
+}

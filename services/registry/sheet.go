@@ -1,0 +1,130 @@
+package registry
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"jinhui/shared/apperr"
+)
+
+// Row is one data row of an uploaded sheet: its 1-based line number in
+// the file and its cells by header.
+type Row struct {
+	N     int
+	Cells map[string]string
+}
+
+// MaxRows bounds an upload (a county's register is a few thousand rows).
+const MaxRows = 50_000
+
+// ReadSheet reads the first sheet of an xlsx file, or a CSV file (UTF-8,
+// with or without BOM, or GB18030 as Chinese office software saves it),
+// into rows keyed by the header row.
+func ReadSheet(name string, data []byte) ([]Row, error) {
+	var records [][]string
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".xlsx":
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, apperr.Field("file", "无法读取 xlsx 文件")
+		}
+		defer f.Close()
+		sheets := f.GetSheetList()
+		if len(sheets) == 0 {
+			return nil, apperr.Field("file", "xlsx 文件没有工作表")
+		}
+		if records, err = f.GetRows(sheets[0]); err != nil {
+			return nil, apperr.Field("file", "无法读取 xlsx 工作表")
+		}
+	case ".csv":
+		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+		if !utf8.Valid(data) {
+			dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+			if err != nil {
+				return nil, apperr.Field("file", "CSV 文件编码无法识别(应为 UTF-8 或 GBK)")
+			}
+			data = dec
+		}
+		r := csv.NewReader(bytes.NewReader(data))
+		r.FieldsPerRecord = -1
+		for {
+			rec, err := r.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, apperr.Field("file", "CSV 格式错误: "+err.Error())
+			}
+			records = append(records, rec)
+			if len(records) > MaxRows+1 {
+				break
+			}
+		}
+	default:
+		return nil, apperr.Field("file", "仅支持 .xlsx 或 .csv 文件")
+	}
+	if len(records) == 0 {
+		return nil, apperr.Field("file", "文件为空")
+	}
+	if len(records) > MaxRows+1 {
+		return nil, apperr.Field("file", fmt.Sprintf("文件超过 %d 行", MaxRows))
+	}
+	header := make([]string, len(records[0]))
+	for i, h := range records[0] {
+		header[i] = strings.TrimSpace(h)
+	}
+	var rows []Row
+	for i, rec := range records[1:] {
+		cells := map[string]string{}
+		empty := true
+		for j, v := range rec {
+			if j < len(header) && header[j] != "" {
+				v = strings.TrimSpace(v)
+				cells[header[j]] = v
+				if v != "" {
+					empty = false
+				}
+			}
+		}
+		if !empty {
+			rows = append(rows, Row{N: i + 2, Cells: cells})
+		}
+	}
+	return rows, nil
+}
+
+// ParseRegionsCSV reads region nodes: columns code, name, and optional lat,
+// lon. Codes may be 12-digit or 6-digit county codes.
+func ParseRegionsCSV(name string, data []byte) ([]Region, error) {
+	rows, err := ReadSheet(name, data)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Region, 0, len(rows))
+	for _, r := range rows {
+		code, err := NormalizeCode(r.Cells["code"])
+		if err != nil {
+			return nil, apperr.Field(fmt.Sprintf("rows[%d].code", r.N), "区划代码无效")
+		}
+		if r.Cells["name"] == "" {
+			return nil, apperr.Field(fmt.Sprintf("rows[%d].name", r.N), "名称不能为空")
+		}
+		reg := Region{Code: code, Name: r.Cells["name"], Level: LevelOf(code), Parent: ParentOf(code)}
+		if _, err := fmt.Sscan(r.Cells["lat"], &reg.Lat); err != nil && r.Cells["lat"] != "" {
+			return nil, apperr.Field(fmt.Sprintf("rows[%d].lat", r.N), "纬度无效")
+		}
+		if _, err := fmt.Sscan(r.Cells["lon"], &reg.Lon); err != nil && r.Cells["lon"] != "" {
+			return nil, apperr.Field(fmt.Sprintf("rows[%d].lon", r.N), "经度无效")
+		}
+		out = append(out, reg)
+	}
+	return out, nil
+}

@@ -1,0 +1,250 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"jinhui/services/auth"
+	"jinhui/shared/apperr"
+	"jinhui/shared/pii"
+)
+
+// VolunteerInput is what an organizer enters for a volunteer.
+type VolunteerInput struct {
+	Name         string         `json:"name" validate:"required,max=32"`
+	IDNumber     string         `json:"idNumber" validate:"required"`
+	Phone        string         `json:"phone" validate:"required"`
+	Type         string         `json:"type" validate:"required,oneof=neighbour urban group doctor psychologist other"`
+	Village      string         `json:"village" validate:"required"`
+	Skills       []string       `json:"skills,omitempty" validate:"max=8,dive,oneof=massage opera repair haircut cooking medical counselling house"`
+	Availability []Availability `json:"availability,omitempty" validate:"max=14,dive"`
+	Capacity     int            `json:"capacity" validate:"min=1,max=10"`
+	SourceKind   string         `json:"sourceKind" validate:"required,oneof=university social_org individual family"`
+	SourceOrg    string         `json:"sourceOrg,omitempty" validate:"max=64"`
+}
+
+func (s *Service) buildVolunteer(ctx context.Context, p auth.Principal, in VolunteerInput, v *Volunteer) error {
+	id, err := pii.ParseResidentID(in.IDNumber, s.Now())
+	if err != nil {
+		return apperr.Field("idNumber", err.Error())
+	}
+	phone, err := pii.NormalizePhone(in.Phone)
+	if err != nil {
+		return apperr.Field("phone", err.Error())
+	}
+	vil, err := s.village(ctx, p, in.Village, "village")
+	if err != nil {
+		return err
+	}
+	v.Name, v.IDNumber, v.Phone, v.Type = strings.TrimSpace(in.Name), id.Number, phone, in.Type
+	v.Village, v.Areas, v.Lat, v.Lon = vil.Code, AreasOf(vil.Code), vil.Lat, vil.Lon
+	v.Skills, v.Availability, v.Capacity = in.Skills, in.Availability, in.Capacity
+	v.SourceKind, v.SourceOrg = in.SourceKind, in.SourceOrg
+	return nil
+}
+
+// CreateVolunteer registers an accepted volunteer in p's subtree. The phone
+// is the volunteer's login, so it must be unused.
+func (s *Service) CreateVolunteer(ctx context.Context, p auth.Principal, in VolunteerInput) (Volunteer, error) {
+	if err := p.RequireWriter(); err != nil {
+		return Volunteer{}, err
+	}
+	now := s.Now()
+	v := Volunteer{ID: NewID(), Status: VolActive, History: []StatusChange{}, Version: 1, CreatedAt: now, UpdatedAt: now}
+	if err := s.buildVolunteer(ctx, p, in, &v); err != nil {
+		return Volunteer{}, err
+	}
+	if err := s.Store.InsertVolunteers(ctx, []Volunteer{v}); err != nil {
+		if apperr.Is(err, apperr.Conflict) {
+			return Volunteer{}, apperr.Field("phone", "该手机号已登记为志愿者")
+		}
+		return Volunteer{}, fmt.Errorf("registry.CreateVolunteer: %w", err)
+	}
+	return v.Masked(), nil
+}
+
+// VolunteerFor returns a volunteer the principal may see: an organizer's
+// subtree, or the volunteer themself.
+func (s *Service) VolunteerFor(ctx context.Context, p auth.Principal, id string) (Volunteer, error) {
+	v, err := s.Store.Volunteer(ctx, id)
+	if err != nil {
+		return Volunteer{}, err
+	}
+	if !p.Sees(v.Areas) && !(p.Kind == auth.KindVolunteer && p.ID == v.ID) {
+		return Volunteer{}, apperr.NotFoundf("志愿者不存在")
+	}
+	return v, nil
+}
+
+// Volunteer returns one volunteer with personal data masked.
+func (s *Service) Volunteer(ctx context.Context, p auth.Principal, id string) (Volunteer, error) {
+	v, err := s.VolunteerFor(ctx, p, id)
+	return v.Masked(), err
+}
+
+// ListVolunteers lists the volunteers in an organizer's subtree, masked.
+func (s *Service) ListVolunteers(ctx context.Context, p auth.Principal, f Filter) (Page[Volunteer], error) {
+	if err := p.RequireOrganizer(); err != nil {
+		return Page[Volunteer]{}, err
+	}
+	if f.Area == "" {
+		f.Area = p.Region
+	} else if c, err := NormalizeCode(f.Area); err != nil || !Within(c, p.Region) {
+		return Page[Volunteer]{}, apperr.Field("area", "该区划不在您的管辖范围内")
+	} else {
+		f.Area = c
+	}
+	pg, err := s.Store.Volunteers(ctx, f)
+	if err != nil {
+		return pg, fmt.Errorf("registry.ListVolunteers: %w", err)
+	}
+	for i := range pg.Items {
+		pg.Items[i] = pg.Items[i].Masked()
+	}
+	return pg, nil
+}
+
+// UpdateVolunteer replaces a volunteer's profile at the version read.
+func (s *Service) UpdateVolunteer(ctx context.Context, p auth.Principal, id string, version int, in VolunteerInput) (Volunteer, error) {
+	if err := p.RequireWriter(); err != nil {
+		return Volunteer{}, err
+	}
+	v, err := s.VolunteerFor(ctx, p, id)
+	if err != nil {
+		return Volunteer{}, err
+	}
+	if version != v.Version {
+		return Volunteer{}, apperr.New(apperr.Conflict, "记录已被他人修改, 请刷新后重试")
+	}
+	if err := s.buildVolunteer(ctx, p, in, &v); err != nil {
+		return Volunteer{}, err
+	}
+	v.UpdatedAt = s.Now()
+	if err := s.Store.ReplaceVolunteer(ctx, &v); err != nil {
+		return Volunteer{}, fmt.Errorf("registry.UpdateVolunteer: %w", err)
+	}
+	return v.Masked(), nil
+}
+
+// ChangeVolunteerStatus pauses, ends or resumes a volunteer's service with
+// a reason; the history keeps every change. (The pairing issue opens the
+// relay for the volunteer's elders on pause or leave, rule P2.)
+func (s *Service) ChangeVolunteerStatus(ctx context.Context, p auth.Principal, id string, in StatusInput) (Volunteer, error) {
+	if err := p.RequireWriter(); err != nil {
+		return Volunteer{}, err
+	}
+	v, err := s.VolunteerFor(ctx, p, id)
+	if err != nil {
+		return Volunteer{}, err
+	}
+	if in.Version != v.Version {
+		return Volunteer{}, apperr.New(apperr.Conflict, "记录已被他人修改, 请刷新后重试")
+	}
+	switch in.Status {
+	case VolActive, VolPaused, VolLeft:
+	default:
+		return Volunteer{}, apperr.Field("status", "状态应为 active、paused 或 left")
+	}
+	if in.Status == v.Status {
+		return Volunteer{}, apperr.Field("status", "状态未变化")
+	}
+	now := s.Now()
+	v.History = append(v.History, StatusChange{From: v.Status, To: in.Status, Date: in.Date, Reason: in.Reason, By: p.ID, ByName: p.Name, At: now})
+	v.Status, v.UpdatedAt = in.Status, now
+	if err := s.Store.ReplaceVolunteer(ctx, &v); err != nil {
+		return Volunteer{}, fmt.Errorf("registry.ChangeVolunteerStatus: %w", err)
+	}
+	return v.Masked(), nil
+}
+
+// RevealVolunteer returns a volunteer's full ID number and phone to an
+// organizer over them, and records the view.
+func (s *Service) RevealVolunteer(ctx context.Context, p auth.Principal, id string) (map[string]any, error) {
+	if err := p.RequireOrganizer(); err != nil {
+		return nil, err
+	}
+	v, err := s.VolunteerFor(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.reveal(ctx, p, "volunteer", v.ID, v.Areas, []string{"idNumber", "phone"}); err != nil {
+		return nil, err
+	}
+	return map[string]any{"idNumber": v.IDNumber, "phone": v.Phone}, nil
+}
+
+// Masked returns a copy with ID number and phone masked.
+func (v Volunteer) Masked() Volunteer {
+	v.IDNumber, v.Phone = pii.MaskID(v.IDNumber), pii.MaskPhone(v.Phone)
+	return v
+}
+
+// CarerInput registers a neighbour carer (rule C1).
+type CarerInput struct {
+	Name      string `json:"name" validate:"required,max=32"`
+	IDNumber  string `json:"idNumber" validate:"required"`
+	Phone     string `json:"phone" validate:"required"`
+	Village   string `json:"village" validate:"required"`
+	StartDate string `json:"startDate" validate:"required,datetime=2006-01-02"`
+}
+
+// CreateCarer registers a carer in p's subtree.
+func (s *Service) CreateCarer(ctx context.Context, p auth.Principal, in CarerInput) (Carer, error) {
+	if err := p.RequireWriter(); err != nil {
+		return Carer{}, err
+	}
+	id, err := pii.ParseResidentID(in.IDNumber, s.Now())
+	if err != nil {
+		return Carer{}, apperr.Field("idNumber", err.Error())
+	}
+	phone, err := pii.NormalizePhone(in.Phone)
+	if err != nil {
+		return Carer{}, apperr.Field("phone", err.Error())
+	}
+	vil, err := s.village(ctx, p, in.Village, "village")
+	if err != nil {
+		return Carer{}, err
+	}
+	c := Carer{ID: NewID(), Name: strings.TrimSpace(in.Name), IDNumber: id.Number, Phone: phone, Village: vil.Code,
+		Areas: AreasOf(vil.Code), Status: VolActive, StartDate: in.StartDate, Version: 1, CreatedAt: s.Now()}
+	if err := s.Store.InsertCarers(ctx, []Carer{c}); err != nil {
+		if apperr.Is(err, apperr.Conflict) {
+			return Carer{}, apperr.Field("phone", "该手机号已登记为护理员")
+		}
+		return Carer{}, fmt.Errorf("registry.CreateCarer: %w", err)
+	}
+	return c.Masked(), nil
+}
+
+// CarerFor returns a carer the principal may see: an organizer's subtree or
+// the carer themself.
+func (s *Service) CarerFor(ctx context.Context, p auth.Principal, id string) (Carer, error) {
+	c, err := s.Store.Carer(ctx, id)
+	if err != nil {
+		return Carer{}, err
+	}
+	if !p.Sees(c.Areas) && !(p.Kind == auth.KindCarer && p.ID == c.ID) {
+		return Carer{}, apperr.NotFoundf("护理员不存在")
+	}
+	return c.Masked(), nil
+}
+
+// ListCarers lists the carers in an organizer's subtree, masked.
+func (s *Service) ListCarers(ctx context.Context, p auth.Principal, f Filter) (Page[Carer], error) {
+	if err := p.RequireOrganizer(); err != nil {
+		return Page[Carer]{}, err
+	}
+	f.Area = p.Region
+	pg, err := s.Store.Carers(ctx, f)
+	for i := range pg.Items {
+		pg.Items[i] = pg.Items[i].Masked()
+	}
+	return pg, err
+}
+
+// Masked returns a copy with ID number and phone masked.
+func (c Carer) Masked() Carer {
+	c.IDNumber, c.Phone = pii.MaskID(c.IDNumber), pii.MaskPhone(c.Phone)
+	return c
+}

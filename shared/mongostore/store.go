@@ -1,0 +1,185 @@
+// Package mongostore implements every store of the platform on MongoDB,
+// using only what a real replica set and the embedded FerretDB both do:
+// inserts with unique keys for claims, versioned replaces, no transactions.
+package mongostore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+
+	"jinhui/shared/apperr"
+)
+
+// Store is the platform's MongoDB database.
+type Store struct {
+	Client *mongo.Client
+	DB     *mongo.Database
+}
+
+// Open connects to uri. With embedded set the pool holds one connection:
+// FerretDB loses concurrent updates otherwise (PLATFORM.md). On a real
+// server, writes wait for a majority and are retried once on failover.
+func Open(ctx context.Context, uri, db string, embedded bool) (*Store, error) {
+	opts := options.Client().ApplyURI(uri).SetAppName("jinhui").SetTimeout(30 * time.Second)
+	if embedded {
+		opts.SetMaxPoolSize(1)
+	} else {
+		opts.SetRetryWrites(true)
+	}
+	c, err := mongo.Connect(opts)
+	if err != nil {
+		return nil, fmt.Errorf("mongostore.Open: %w", err)
+	}
+	s := &Store{Client: c, DB: c.Database(db)}
+	if err := s.Ping(ctx); err != nil {
+		_ = c.Disconnect(context.Background())
+		return nil, fmt.Errorf("mongostore.Open: %w", err)
+	}
+	if err := s.ensureIndexes(ctx); err != nil {
+		_ = c.Disconnect(context.Background())
+		return nil, fmt.Errorf("mongostore.Open: %w", err)
+	}
+	return s, nil
+}
+
+// Ping checks that the server answers.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	return s.Client.Ping(ctx, readpref.Primary())
+}
+
+// Close disconnects.
+func (s *Store) Close(ctx context.Context) error { return s.Client.Disconnect(ctx) }
+
+// Empty reports whether the database has no regions yet (a first run).
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	err := s.DB.Collection(colRegions).FindOne(ctx, bson.D{}).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return true, nil
+	}
+	return false, err
+}
+
+// Collection names.
+const (
+	colRegions    = "regions"
+	colElders     = "elders"
+	colVolunteers = "volunteers"
+	colCarers     = "carers"
+	colAccounts   = "accounts"
+	colAudit      = "audit"
+	colMessages   = "messages"
+	colSMSClaims  = "sms_claims"
+)
+
+type index struct {
+	coll   string
+	keys   bson.D
+	unique bool
+}
+
+var indexes = []index{
+	{colRegions, bson.D{{Key: "parent", Value: 1}}, false},
+	{colElders, bson.D{{Key: "idNumber", Value: 1}}, true},
+	{colElders, bson.D{{Key: "areas", Value: 1}, {Key: "stage", Value: 1}}, false},
+	{colElders, bson.D{{Key: "volunteers", Value: 1}}, false},
+	{colVolunteers, bson.D{{Key: "phone", Value: 1}}, true},
+	{colVolunteers, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}}, false},
+	{colCarers, bson.D{{Key: "phone", Value: 1}}, true},
+	{colCarers, bson.D{{Key: "areas", Value: 1}}, false},
+	{colAccounts, bson.D{{Key: "username", Value: 1}}, true},
+	{colAudit, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
+	{colMessages, bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: 1}}, false},
+}
+
+func (s *Store) ensureIndexes(ctx context.Context) error {
+	for _, ix := range indexes {
+		m := mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetUnique(ix.unique)}
+		if _, err := s.DB.Collection(ix.coll).Indexes().CreateOne(ctx, m); err != nil {
+			return fmt.Errorf("index on %s: %w", ix.coll, err)
+		}
+	}
+	return nil
+}
+
+// wrap turns driver errors into the domain's: a missing document is
+// NotFound, a duplicate key is Conflict; anything else keeps the driver
+// error inside, wrapped with the operation.
+func wrap(op string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return fmt.Errorf("%s: %w", op, apperr.New(apperr.NotFound, "记录不存在"))
+	case mongo.IsDuplicateKeyError(err):
+		return fmt.Errorf("%s: %w", op, apperr.New(apperr.Conflict, "记录已存在"))
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// get loads one document by _id.
+func get[T any](ctx context.Context, c *mongo.Collection, id string) (T, error) {
+	var v T
+	err := c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&v)
+	return v, wrap("mongostore.get "+c.Name(), err)
+}
+
+// insertMany stores docs; if it fails half-way, the ones written are
+// removed again so that nothing half-written survives.
+func insertMany[T any](ctx context.Context, c *mongo.Collection, docs []T, ids []string) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	_, err := c.InsertMany(ctx, docs)
+	if err != nil {
+		_, _ = c.DeleteMany(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+		// A failed batch may have removed documents that existed before it
+		// only if their ids collide, which time-ordered new ids never do.
+	}
+	return wrap("mongostore.insertMany "+c.Name(), err)
+}
+
+// replaceVersioned writes doc if the stored version is version-1 …
+// i.e. the caller read version and bumps it; a lost race is a Conflict.
+func replaceVersioned(ctx context.Context, c *mongo.Collection, id string, readVersion int, doc any) error {
+	r, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: readVersion}}, doc)
+	if err != nil {
+		return wrap("mongostore.replace "+c.Name(), err)
+	}
+	if r.MatchedCount == 0 {
+		return fmt.Errorf("mongostore.replace %s: %w", c.Name(), apperr.New(apperr.Conflict, "记录已被他人修改, 请刷新后重试"))
+	}
+	return nil
+}
+
+// page runs a paged find and a count.
+func page[T any](ctx context.Context, c *mongo.Collection, filter bson.D, sort bson.D, offset, limit int) ([]T, int, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	total, err := c.CountDocuments(ctx, filter)
+	if err != nil {
+		return nil, 0, wrap("mongostore.count "+c.Name(), err)
+	}
+	cur, err := c.Find(ctx, filter, options.Find().SetSort(sort).SetSkip(int64(offset)).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, 0, wrap("mongostore.find "+c.Name(), err)
+	}
+	out := []T{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, 0, wrap("mongostore.find "+c.Name(), err)
+	}
+	return out, int(total), nil
+}
+
+func isNotFound(err error) bool {
+	return apperr.Is(err, apperr.NotFound)
+}

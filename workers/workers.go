@@ -1,0 +1,97 @@
+// Package workers runs the platform's asynq side: the queue client the API
+// uses, the task handlers, and the cron scheduler. In embedded mode all of
+// it runs inside the one process; scaled, each role is its own process.
+package workers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"jinhui/services/notify"
+	"jinhui/shared/clock"
+	"jinhui/workers/tasks"
+)
+
+// Queue is the asynq client behind the services' queue interfaces.
+type Queue struct {
+	Client *asynq.Client
+}
+
+// EnqueueSend queues the delivery of a message; an existing task with the
+// same id means it is queued already.
+func (q Queue) EnqueueSend(ctx context.Context, id string) error {
+	t, err := tasks.NewSMSSendTask(id)
+	if err != nil {
+		return err
+	}
+	_, err = q.Client.EnqueueContext(ctx, t)
+	if errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask) {
+		return nil
+	}
+	return err
+}
+
+// Handlers holds the services the task handlers call.
+type Handlers struct {
+	SMS *notify.Service
+	Log *slog.Logger
+}
+
+// Mux routes task types to handlers.
+func (h *Handlers) Mux() *asynq.ServeMux {
+	mux := asynq.NewServeMux()
+	mux.HandleFunc(tasks.TypeSMSSend, h.smsSend)
+	mux.HandleFunc(tasks.TypeSMSReconcile, h.smsReconcile)
+	return mux
+}
+
+func (h *Handlers) smsSend(ctx context.Context, t *asynq.Task) error {
+	var p tasks.SMSSend
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.MessageID == "" {
+		return fmt.Errorf("sms:send bad payload: %w", asynq.SkipRetry)
+	}
+	return h.SMS.Deliver(ctx, p.MessageID)
+}
+
+func (h *Handlers) smsReconcile(ctx context.Context, _ *asynq.Task) error {
+	n, err := h.SMS.Reconcile(ctx, time.Minute)
+	if n > 0 {
+		h.Log.Info("sms reconcile re-queued messages", "count", n)
+	}
+	return err
+}
+
+// NewServer returns the asynq worker server.
+func NewServer(r asynq.RedisConnOpt, log *slog.Logger, shutdown time.Duration) *asynq.Server {
+	return asynq.NewServer(r, asynq.Config{
+		Concurrency:     8,
+		Queues:          tasks.Queues,
+		ShutdownTimeout: shutdown,
+		Logger:          slogAdapter{log},
+		LogLevel:        asynq.WarnLevel,
+	})
+}
+
+// NewScheduler returns the cron scheduler (Asia/Shanghai) with the
+// platform's periodic tasks registered. Run exactly one in a deployment.
+func NewScheduler(r asynq.RedisConnOpt, log *slog.Logger) (*asynq.Scheduler, error) {
+	s := asynq.NewScheduler(r, &asynq.SchedulerOpts{Location: clock.Shanghai, Logger: slogAdapter{log}, LogLevel: asynq.WarnLevel})
+	if _, err := s.Register("@every 1m", tasks.NewSMSReconcileTask()); err != nil {
+		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
+	}
+	return s, nil
+}
+
+type slogAdapter struct{ l *slog.Logger }
+
+func (a slogAdapter) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...)) }
+func (a slogAdapter) Info(args ...any)  { a.l.Info(fmt.Sprint(args...)) }
+func (a slogAdapter) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...)) }
+func (a slogAdapter) Error(args ...any) { a.l.Error(fmt.Sprint(args...)) }
+func (a slogAdapter) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...)) }
