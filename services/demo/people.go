@@ -101,11 +101,11 @@ func Generate(sc Scale, seed uint64, now time.Time) (Set, error) {
 		e := registry.Elder{ID: registry.NewID(), Name: name(rng), IDNumber: idNumber(v.Code, birth, i, female), BirthDate: birth.Format(time.DateOnly),
 			Village: v.Code, Areas: area.AreasOf(v.Code), Lat: v.Lat, Lon: v.Lon, Address: v.Name + fmt.Sprintf("%d号", 1+rng.IntN(90)),
 			Poor: true, PovertyNo: fmt.Sprintf("PK%s%05d", v.Code[:6], i), LeftBehind: rng.IntN(4) > 0,
-			Family:  registry.Family{LivingAlone: rng.IntN(2) == 0, Children: rng.IntN(4)},
-			Health:  registry.Health{DisabilityLevel: rng.IntN(5), SelfCare: []string{"自理", "半失能", "失能"}[rng.IntN(3)], Notes: "高血压, 需定期测量"},
-			Needs:   registry.Needs{Health: needs[0][:1+rng.IntN(2)], Dependency: needs[1][:rng.IntN(3)], Home: needs[2][:rng.IntN(3)], Psychological: needs[3][:1+rng.IntN(2)]},
+			Family:   registry.Family{LivingAlone: rng.IntN(2) == 0, Children: rng.IntN(4)},
+			Health:   registry.Health{DisabilityLevel: rng.IntN(5), SelfCare: []string{"自理", "半失能", "失能"}[rng.IntN(3)], Notes: "高血压, 需定期测量"},
+			Needs:    registry.Needs{Health: needs[0][:1+rng.IntN(2)], Dependency: needs[1][:rng.IntN(3)], Home: needs[2][:rng.IntN(3)], Psychological: needs[3][:1+rng.IntN(2)]},
 			Contacts: []registry.Contact{{Name: name(rng), Relation: []string{"儿子", "女儿", "侄子", "邻居"}[rng.IntN(4)], Phone: fmt.Sprintf("+86151%08d", i)}},
-			Status: registry.StatusActive, Stage: registry.StageConfirmed, History: []registry.StatusChange{}, Version: 1, CreatedAt: now, UpdatedAt: now}
+			Status:   registry.StatusActive, Stage: registry.StageConfirmed, History: []registry.StatusChange{}, Version: 1, CreatedAt: now, UpdatedAt: now}
 		e.Bereaved = !e.LeftBehind
 		e.Gender = map[bool]string{true: "女", false: "男"}[female]
 		e.Eligibility = registry.CheckEligibility(&e, pii.AgeOn(birth, now))

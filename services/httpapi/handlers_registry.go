@@ -120,7 +120,6 @@ func (s *Server) overrideEligibility(c *fiber.Ctx) error {
 	return c.JSON(e)
 }
 
-
 func (s *Server) intake(c *fiber.Ctx, step string) error {
 	var in registry.IntakeInput
 	if err := s.ck.decode(c, &in); err != nil {

@@ -77,7 +77,9 @@ type PermanentError struct {
 	Msg  string
 }
 
-func (e *PermanentError) Error() string { return fmt.Sprintf("permanent sms error %d: %s", e.Code, e.Msg) }
+func (e *PermanentError) Error() string {
+	return fmt.Sprintf("permanent sms error %d: %s", e.Code, e.Msg)
+}
 
 // Service sends messages.
 type Service struct {
