@@ -76,7 +76,7 @@ type volunteerUpdate struct {
 }
 
 func (s *Server) table() []route {
-	return []route{
+	base := []route{
 		{method: "GET", path: "/healthz", tag: "system", summary: "进程存活检查", who: whoPublic, public: true, h: s.healthz},
 		{method: "GET", path: "/readyz", tag: "system", summary: "依赖(MongoDB、Redis)可用检查", who: whoPublic, public: true, h: s.readyz},
 		{method: "GET", path: "/api/openapi.json", tag: "system", summary: "本 API 的 OpenAPI 3 文档", who: whoPublic, public: true, h: s.openapi},
@@ -124,4 +124,5 @@ func (s *Server) table() []route {
 		{method: "POST", path: "/api/carers", tag: "carers", summary: "登记护理员(C1)", who: whoWriter, body: registry.CarerInput{}, resp: registry.Carer{}, h: s.createCarer},
 		{method: "GET", path: "/api/carers/:id", tag: "carers", summary: "护理员详情(脱敏)", who: whoOrgOrSelf, resp: registry.Carer{}, h: s.getCarer},
 	}
+	return append(append(base, s.pairingRoutes()...), s.recruitRoutes()...)
 }

@@ -18,6 +18,8 @@ import (
 	"jinhui/services/audit"
 	"jinhui/services/auth"
 	"jinhui/services/notify"
+	"jinhui/services/pairing"
+	"jinhui/services/recruit"
 	"jinhui/services/registry"
 )
 
@@ -42,6 +44,8 @@ type RegionLister interface {
 // Deps are the services the API calls.
 type Deps struct {
 	Registry *registry.Service
+	Pairing  *pairing.Service
+	Recruit  *recruit.Service
 	Auth     *auth.Service
 	Audit    AuditLog
 	Messages MessageLog

@@ -20,6 +20,8 @@ import (
 	"jinhui/services/demo"
 	"jinhui/services/httpapi"
 	"jinhui/services/notify"
+	"jinhui/services/pairing"
+	"jinhui/services/recruit"
 	"jinhui/services/registry"
 	"jinhui/shared/config"
 	"jinhui/shared/embedded"
@@ -39,6 +41,8 @@ type Platform struct {
 	Registry *registry.Service
 	Auth     *auth.Service
 	SMS      *notify.Service
+	Pairing  *pairing.Service
+	Recruit  *recruit.Service
 	API      *httpapi.Server
 
 	mongo *embedded.Mongo
@@ -89,8 +93,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 	p.SMS = &notify.Service{Store: store, Queue: workers.Queue{Client: p.Queue}, Gateway: gateway, Now: time.Now}
 	p.Registry = registry.NewService(store, store)
 	p.Auth = auth.NewService(store, store, p.Redis, p.SMS, cfg.SessionTTL)
+	p.Pairing = &pairing.Service{} // PAIRING-WIRING
+	p.Recruit = &recruit.Service{} // RECRUIT-WIRING
 	deps := httpapi.Deps{
-		Registry: p.Registry, Auth: p.Auth, Audit: store, Messages: store, Regions: store, Log: log,
+		Registry: p.Registry, Pairing: p.Pairing, Recruit: p.Recruit, Auth: p.Auth, Audit: store, Messages: store, Regions: store, Log: log,
 		Ready: map[string]httpapi.Checker{
 			"mongodb": store.Ping,
 			"redis":   func(ctx context.Context) error { return p.Redis.Ping(ctx).Err() },

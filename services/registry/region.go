@@ -41,4 +41,6 @@ type Region struct {
 	Lon    float64  `bson:"lon,omitempty" json:"lon,omitempty"`
 	// ElderQuota is a county's quota of elders (rule E4), set from above.
 	ElderQuota int `bson:"elderQuota,omitempty" json:"elderQuota,omitempty"`
+	// RequireTraining makes a county pair only trained volunteers (rule V5).
+	RequireTraining bool `bson:"requireTraining,omitempty" json:"requireTraining,omitempty"`
 }

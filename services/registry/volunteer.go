@@ -61,9 +61,17 @@ type Volunteer struct {
 	SourceOrg    string         `bson:"sourceOrg,omitempty" json:"sourceOrg,omitempty"`
 	Status       string         `bson:"status" json:"status"`
 	History      []StatusChange `bson:"history" json:"history"`
-	Version      int            `bson:"version" json:"version"`
-	CreatedAt    time.Time      `bson:"createdAt" json:"createdAt"`
-	UpdatedAt    time.Time      `bson:"updatedAt" json:"updatedAt"`
+	// Training is the volunteer's training state (rule V5): "" (none),
+	// "invited" or "attended"; HandbookAckAt is when they acknowledged
+	// having read the volunteer handbook.
+	Training      string     `bson:"training,omitempty" json:"training,omitempty"`
+	HandbookAckAt *time.Time `bson:"handbookAckAt,omitempty" json:"handbookAckAt,omitempty"`
+	// ApplicationID links the volunteer to the application that recruited
+	// them (rule V2), if any.
+	ApplicationID string    `bson:"applicationId,omitempty" json:"applicationId,omitempty"`
+	Version       int       `bson:"version" json:"version"`
+	CreatedAt     time.Time `bson:"createdAt" json:"createdAt"`
+	UpdatedAt     time.Time `bson:"updatedAt" json:"updatedAt"`
 }
 
 // Carer is a neighbour carer (rule C1); the carer issue adds the roster and logs.

@@ -101,7 +101,8 @@ var indexes = []index{
 }
 
 func (s *Store) ensureIndexes(ctx context.Context) error {
-	for _, ix := range indexes {
+	all := append(append(append([]index{}, indexes...), pairingIndexes...), recruitIndexes...)
+	for _, ix := range all {
 		m := mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetUnique(ix.unique)}
 		if _, err := s.DB.Collection(ix.coll).Indexes().CreateOne(ctx, m); err != nil {
 			return fmt.Errorf("index on %s: %w", ix.coll, err)

@@ -1,0 +1,4 @@
+package mongostore
+
+// pairingIndexes are the pairing collections' indexes.
+var pairingIndexes = []index{}

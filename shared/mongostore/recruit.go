@@ -1,0 +1,4 @@
+package mongostore
+
+// recruitIndexes are the recruitment collections' indexes.
+var recruitIndexes = []index{}
