@@ -90,6 +90,9 @@ func (s *Server) listAccounts(c *fiber.Ctx) error {
 }
 
 func (s *Server) createAccount(c *fiber.Ctx) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
 	var in auth.AccountInput
 	if err := s.ck.decode(c, &in); err != nil {
 		return err

@@ -85,7 +85,7 @@ func (s *Service) Region(ctx context.Context, p auth.Principal, code string) (Re
 		return Region{}, err
 	}
 	if !Within(c, p.Region) && !Within(p.Region, c) {
-		return Region{}, apperr.NotFoundf("区划 %s 不存在", code)
+		return Region{}, apperr.NotFoundf("区划不存在")
 	}
 	return s.Store.Region(ctx, c)
 }

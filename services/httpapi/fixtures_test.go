@@ -1,0 +1,123 @@
+package httpapi_test
+
+import (
+	"strings"
+	"testing"
+
+	"jinhui/services/platform/platformtest"
+	"jinhui/services/registry"
+	"jinhui/shared/pii"
+)
+
+// walkFixtures are county A's objects that the access walk aims at.
+type walkFixtures struct {
+	elder     registry.Elder
+	volunteer registry.Volunteer
+	carer     registry.Carer
+	account   string
+	village   string
+	csv       []byte
+}
+
+func fixtures(t *testing.T, h *platformtest.Harness) walkFixtures {
+	t.Helper()
+	var fx walkFixtures
+	for _, e := range h.Set.Elders {
+		if inCounty(e.Village, countyA) {
+			fx.elder, fx.village = e, e.Village
+			break
+		}
+	}
+	for _, v := range h.Set.Volunteers {
+		if inCounty(v.Village, countyA) {
+			fx.volunteer = v
+			break
+		}
+	}
+	for _, c := range h.Set.Carers {
+		if inCounty(c.Village, countyA) {
+			fx.carer = c
+			break
+		}
+	}
+	for _, a := range h.Set.Accounts {
+		if a.Username == "szq" {
+			fx.account = a.ID
+		}
+	}
+	if fx.elder.ID == "" || fx.volunteer.ID == "" || fx.carer.ID == "" || fx.account == "" {
+		t.Fatal("test data has no elder, volunteer, carer or account in county A")
+	}
+	fx.csv = []byte("姓名,身份证号,村代码,建档立卡,留守\n王大爷," + pii.CompleteResidentID("37010119500101001") + "," + fx.village + ",是,是\n")
+	return fx
+}
+
+// url fills the path parameters of an OpenAPI path with county A's
+// objects. A new kind of parameter needs a line here: the walk refuses to
+// guess.
+func (fx walkFixtures) url(t *testing.T, path string) string {
+	t.Helper()
+	if !strings.Contains(path, "{") {
+		return path
+	}
+	var id string
+	switch {
+	case strings.HasPrefix(path, "/api/elders/{id}"):
+		id = fx.elder.ID
+	case strings.HasPrefix(path, "/api/volunteers/{id}"):
+		id = fx.volunteer.ID
+	case strings.HasPrefix(path, "/api/carers/{id}"):
+		id = fx.carer.ID
+	case strings.HasPrefix(path, "/api/accounts/{id}"):
+		id = fx.account
+	case strings.HasPrefix(path, "/api/regions/{code}"):
+		id = countyA
+	default:
+		t.Fatalf("access walk: no county-A fixture for %s — add one in fixtures_test.go", path)
+	}
+	i, j := strings.Index(path, "{"), strings.Index(path, "}")
+	return path[:i] + id + path[j+1:]
+}
+
+// body returns a request body that would succeed inside county A, so that
+// a refusal comes from the access check and not from validation.
+func (fx walkFixtures) body(method, path string) any {
+	elder := map[string]any{"name": "王大爷", "idNumber": pii.CompleteResidentID("37010119500101002"), "village": fx.village, "poor": true, "leftBehind": true}
+	vol := map[string]any{"name": "李青", "idNumber": pii.CompleteResidentID("37010120000101003"), "phone": "13912345678", "type": "urban",
+		"village": fx.village, "capacity": 2, "sourceKind": "individual"}
+	withVersion := func(m map[string]any, v int) map[string]any {
+		out := map[string]any{"version": v}
+		for k, x := range m {
+			out[k] = x
+		}
+		return out
+	}
+	switch method + " " + path {
+	case "POST /api/elders":
+		return elder
+	case "PUT /api/elders/{id}":
+		return withVersion(elder, fx.elder.Version)
+	case "POST /api/volunteers":
+		return vol
+	case "PUT /api/volunteers/{id}":
+		return withVersion(vol, fx.volunteer.Version)
+	case "POST /api/carers":
+		return map[string]any{"name": "赵护理", "idNumber": pii.CompleteResidentID("37010119700101004"), "phone": "13912345679", "village": fx.village, "startDate": "2026-01-01"}
+	case "POST /api/elders/{id}/status":
+		return map[string]any{"status": "hospitalised", "date": "2026-11-01", "reason": "住院", "version": fx.elder.Version}
+	case "POST /api/volunteers/{id}/status":
+		return map[string]any{"status": "paused", "date": "2026-11-01", "reason": "外出", "version": fx.volunteer.Version}
+	case "POST /api/elders/{id}/eligibility":
+		return map[string]any{"eligible": false, "reason": "测试人工认定", "version": fx.elder.Version}
+	case "POST /api/elders/{id}/approve", "POST /api/elders/{id}/reject", "POST /api/elders/{id}/confirm":
+		return map[string]any{"note": "同意", "version": fx.elder.Version}
+	case "PUT /api/regions/{code}/quota":
+		return map[string]any{"quota": 1}
+	case "POST /api/accounts":
+		return map[string]any{"username": "intruder", "name": "x", "password": "longenoughpw", "region": countyA, "role": "admin"}
+	case "PUT /api/accounts/{id}/disabled":
+		return map[string]any{"disabled": true}
+	}
+	return map[string]any{}
+}
+
