@@ -1,0 +1,94 @@
+package mongostore_test
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"jinhui/services/notify"
+	"jinhui/services/registry"
+	"jinhui/shared/apperr"
+	"jinhui/shared/pii"
+	"jinhui/shared/testenv"
+)
+
+func elder(id, idNumber string) registry.Elder {
+	return registry.Elder{ID: id, Name: "测试", IDNumber: idNumber, Village: "370101001001", Areas: registry.AreasOf("370101001001"), Status: "active", Version: 1}
+}
+
+// TestInsertEldersAllOrNothing: a batch with a duplicate ID number in the
+// middle leaves nothing of itself behind.
+func TestInsertEldersAllOrNothing(t *testing.T) {
+	s := testenv.Mongo(t)
+	ctx := context.Background()
+	id1, id2 := pii.CompleteResidentID("37010119500101001"), pii.CompleteResidentID("37010119500101002")
+	if err := s.InsertElders(ctx, []registry.Elder{elder("a", id1)}); err != nil {
+		t.Fatal(err)
+	}
+	err := s.InsertElders(ctx, []registry.Elder{elder("b", id2), elder("c", id1), elder("d", pii.CompleteResidentID("37010119500101003"))})
+	if !apperr.Is(err, apperr.Conflict) {
+		t.Fatalf("duplicate batch: %v", err)
+	}
+	n, _ := s.CountElders(ctx, registry.Filter{Area: "370101000000"})
+	if n != 1 {
+		t.Fatalf("after a failed batch %d elders are stored, want 1", n)
+	}
+	if _, err := s.Elder(ctx, "b"); !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("half of the failed batch survived: %v", err)
+	}
+}
+
+// TestReplaceIsVersioned: of two writers holding the same version, one wins.
+func TestReplaceIsVersioned(t *testing.T) {
+	s := testenv.Mongo(t)
+	ctx := context.Background()
+	if err := s.InsertElders(ctx, []registry.Elder{elder("a", pii.CompleteResidentID("37010119500101001"))}); err != nil {
+		t.Fatal(err)
+	}
+	x, _ := s.Elder(ctx, "a")
+	y, _ := s.Elder(ctx, "a")
+	x.Name, y.Name = "甲", "乙"
+	if err := s.ReplaceElder(ctx, &x); err != nil || x.Version != 2 {
+		t.Fatalf("first writer: %v v%d", err, x.Version)
+	}
+	if err := s.ReplaceElder(ctx, &y); !apperr.Is(err, apperr.Conflict) || y.Version != 1 {
+		t.Fatalf("second writer: %v v%d", err, y.Version)
+	}
+	got, _ := s.Elder(ctx, "a")
+	if got.Name != "甲" {
+		t.Fatalf("stored %q", got.Name)
+	}
+}
+
+// TestClaimHasOneWinner: many workers claiming one message — exactly one
+// may send it (PLATFORM.md: inserts on a unique _id have one winner).
+func TestClaimHasOneWinner(t *testing.T) {
+	s := testenv.Mongo(t)
+	ctx := context.Background()
+	if err := s.InsertMessage(ctx, notify.Message{ID: "m1", To: "+8613800000001", Body: "x", Status: notify.StatusQueued, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	var wins atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.Claim(ctx, "m1"); err == nil {
+				wins.Add(1)
+			} else if !apperr.Is(err, apperr.Conflict) {
+				t.Errorf("claim: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if wins.Load() != 1 {
+		t.Fatalf("%d winners", wins.Load())
+	}
+	m, _ := s.Message(ctx, "m1")
+	if m.Status != notify.StatusSending {
+		t.Fatalf("status %s", m.Status)
+	}
+}
