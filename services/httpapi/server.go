@@ -54,6 +54,9 @@ type Deps struct {
 	Log      *slog.Logger
 	// Dashboard is the asynq dashboard, mounted for admins; may be nil.
 	Dashboard http.Handler
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed for the client address (rate limits, logs).
+	TrustedProxies []string
 	// Web serves the web app's static files; may be nil.
 	Web fiber.Handler
 }
@@ -77,6 +80,10 @@ func New(d Deps) *Server {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
+		// Only trusted proxies may set the client address (c.IP()).
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          d.TrustedProxies,
+		ProxyHeader:             proxyHeader(d.TrustedProxies),
 	})
 	s.App.Use(recover.New())
 	s.App.Use(requestid.New())
@@ -175,4 +182,11 @@ func (s *Server) Routes() [][2]string {
 		out[i] = [2]string{r.method, r.path}
 	}
 	return out
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }

@@ -26,6 +26,7 @@ import (
 	"jinhui/shared/config"
 	"jinhui/shared/embedded"
 	"jinhui/shared/mongostore"
+	"jinhui/shared/redisconn"
 	"jinhui/web"
 	"jinhui/workers"
 )
@@ -76,13 +77,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 		return nil, err
 	}
 	p.Store = store
-	ropt, err := redis.ParseURL(redisURL)
+	rc, err := redisconn.Parse(redisURL)
 	if err != nil {
 		p.Close()
 		return nil, fmt.Errorf("platform.New: REDIS_URL: %w", err)
 	}
-	p.Redis = redis.NewClient(ropt)
-	p.RedisOpt = asynq.RedisClientOpt{Addr: ropt.Addr, Username: ropt.Username, Password: ropt.Password, DB: ropt.DB, TLSConfig: ropt.TLSConfig}
+	p.Redis, p.RedisOpt = rc.Client(), rc.Asynq
 	p.Queue = asynq.NewClientFromRedisClient(p.Redis)
 	if gateway == nil {
 		gateway = notify.Outbox{}
@@ -93,15 +93,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 	p.SMS = &notify.Service{Store: store, Queue: workers.Queue{Client: p.Queue}, Gateway: gateway, Now: time.Now}
 	p.Registry = registry.NewService(store, store)
 	p.Auth = auth.NewService(store, store, p.Redis, p.SMS, cfg.SessionTTL)
-	p.Pairing = &pairing.Service{} // PAIRING-WIRING
-	p.Recruit = &recruit.Service{} // RECRUIT-WIRING
+	p.Pairing = pairing.New(store, p.SMS) // PAIRING-WIRING
+	p.Registry.OnVolunteerStatus, p.Registry.OnElderStatus = p.Pairing.VolunteerStatusChanged, p.Pairing.ElderStatusChanged
+	p.Recruit = recruit.NewService(store, p.Auth.Codes, p.SMS, store, cfg.PublicURL)
 	deps := httpapi.Deps{
 		Registry: p.Registry, Pairing: p.Pairing, Recruit: p.Recruit, Auth: p.Auth, Audit: store, Messages: store, Regions: store, Log: log,
 		Ready: map[string]httpapi.Checker{
 			"mongodb": store.Ping,
 			"redis":   func(ctx context.Context) error { return p.Redis.Ping(ctx).Err() },
 		},
-		Web: web.Handler(),
+		Web:            web.Handler(),
+		TrustedProxies: cfg.TrustedProxies,
 	}
 	deps.Dashboard = asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: p.RedisOpt, ReadOnly: false})
 	p.API = httpapi.New(deps)

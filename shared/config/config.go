@@ -16,7 +16,8 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
-	"github.com/redis/go-redis/v9"
+
+	"jinhui/shared/redisconn"
 )
 
 // Roles a process can run in.
@@ -171,7 +172,7 @@ func (c Config) validate() error {
 		return errors.New("MONGODB_URI 必须以 mongodb:// 或 mongodb+srv:// 开头")
 	}
 	if c.RedisURL != "" {
-		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+		if _, err := redisconn.Parse(c.RedisURL); err != nil {
 			return fmt.Errorf("REDIS_URL 无法解析: %v", err)
 		}
 	}
