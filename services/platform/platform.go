@@ -93,9 +93,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 	p.SMS = &notify.Service{Store: store, Queue: workers.Queue{Client: p.Queue}, Gateway: gateway, Now: time.Now}
 	p.Registry = registry.NewService(store, store)
 	p.Auth = auth.NewService(store, store, p.Redis, p.SMS, cfg.SessionTTL)
-	p.Pairing = pairing.New(store, p.SMS) // PAIRING-WIRING
-	p.Registry.OnVolunteerStatus, p.Registry.OnElderStatus = p.Pairing.VolunteerStatusChanged, p.Pairing.ElderStatusChanged
-	p.Recruit = recruit.NewService(store, p.Auth.Codes, p.SMS, store, cfg.PublicURL)
+	p.Pairing = &pairing.Service{} // PAIRING-WIRING
+	p.Recruit = &recruit.Service{} // RECRUIT-WIRING
 	deps := httpapi.Deps{
 		Registry: p.Registry, Pairing: p.Pairing, Recruit: p.Recruit, Auth: p.Auth, Audit: store, Messages: store, Regions: store, Log: log,
 		Ready: map[string]httpapi.Checker{
