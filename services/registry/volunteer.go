@@ -40,7 +40,7 @@ const (
 type Availability struct {
 	Day  int    `bson:"day" json:"day" validate:"min=1,max=7"`
 	From string `bson:"from" json:"from" validate:"required,datetime=15:04"`
-	To   string `bson:"to" json:"to" validate:"required,datetime=15:04,gtfield=From"`
+	To   string `bson:"to" json:"to" validate:"required,datetime=15:04"`
 }
 
 // Volunteer is one accepted volunteer.

@@ -33,6 +33,11 @@ func (s *Service) buildVolunteer(ctx context.Context, p auth.Principal, in Volun
 	if err != nil {
 		return apperr.Field("phone", err.Error())
 	}
+	for i, a := range in.Availability {
+		if a.To <= a.From { // zero-padded HH:MM compare as strings
+			return apperr.Field(fmt.Sprintf("availability[%d].to", i), "结束时间须晚于开始时间")
+		}
+	}
 	vil, err := s.village(ctx, p, in.Village, "village")
 	if err != nil {
 		return err
