@@ -1,7 +1,7 @@
 # Jinhui — the two commands a newcomer needs are `make run` and `make test`.
 GO ?= go
 
-.PHONY: run test vet bench bench-load bench-pairing build
+.PHONY: run test vet bench bench-load bench-pairing build test-web browser docs-screenshots
 
 ## run: start the whole platform on embedded defaults (add JINHUI_DEMO=1 for the demo)
 run:
@@ -13,6 +13,19 @@ test: vet
 
 vet:
 	$(GO) vet ./...
+
+## test-web: the web app's tests: asset server, then the browser journeys in headless Chromium (skipped without it)
+test-web:
+	$(GO) test -count=1 ./web/...
+
+## browser: install Debian's Chromium and a Chinese font for the browser tests (root; CI does this in .ci/run)
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q . || \
+	  { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
+
+## docs-screenshots: refresh the README's screenshots in web/docs
+docs-screenshots:
+	JINHUI_DOCS_SCREENSHOTS=1 $(GO) test -count=1 -run 'TestOrganizerJourney|TestVolunteerJourney' ./web/e2e/
 
 build:
 	$(GO) build -o bin/jinhui ./services/cmd/jinhui

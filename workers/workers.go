@@ -14,6 +14,8 @@ import (
 	"github.com/hibiken/asynq"
 
 	"jinhui/services/notify"
+	"jinhui/services/pairing"
+	"jinhui/services/visit"
 	"jinhui/shared/clock"
 	"jinhui/workers/tasks"
 )
@@ -39,8 +41,10 @@ func (q Queue) EnqueueSend(ctx context.Context, id string) error {
 
 // Handlers holds the services the task handlers call.
 type Handlers struct {
-	SMS *notify.Service
-	Log *slog.Logger
+	SMS     *notify.Service
+	Visits  *visit.Service
+	Pairing *pairing.Service
+	Log     *slog.Logger
 }
 
 // Mux routes task types to handlers.
@@ -48,6 +52,8 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	mux := asynq.NewServeMux()
 	mux.HandleFunc(tasks.TypeSMSSend, h.smsSend)
 	mux.HandleFunc(tasks.TypeSMSReconcile, h.smsReconcile)
+	h.registerVisits(mux)
+	mux.HandleFunc(tasks.TypePairingCheck, h.pairingCheck)
 	return mux
 }
 
@@ -83,6 +89,12 @@ func NewServer(r asynq.RedisConnOpt, log *slog.Logger, shutdown time.Duration) *
 func NewScheduler(r asynq.RedisConnOpt, log *slog.Logger) (*asynq.Scheduler, error) {
 	s := asynq.NewScheduler(r, &asynq.SchedulerOpts{Location: clock.Shanghai, Logger: slogAdapter{log}, LogLevel: asynq.WarnLevel})
 	if _, err := s.Register("@every 1m", tasks.NewSMSReconcileTask()); err != nil {
+		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
+	}
+	if err := scheduleVisits(s); err != nil {
+		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
+	}
+	if _, err := s.Register(tasks.PairingCheckCron, tasks.NewPairingCheckTask()); err != nil {
 		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
 	}
 	return s, nil

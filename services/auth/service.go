@@ -23,11 +23,20 @@ import (
 	"jinhui/shared/pii"
 )
 
-// Limits of the one-time code login.
+// Limits of the one-time codes.
 const (
 	CodeTTL      = 5 * time.Minute
 	CodeMaxTries = 5
 	ResendAfter  = 60 * time.Second
+	// CodesPerHour is how many codes one phone may be sent in an hour, for
+	// each purpose.
+	CodesPerHour = 10
+)
+
+// Purposes of one-time codes; a code issued for one purpose never
+// passes the check of another.
+const (
+	PurposeLogin = "login"
 )
 
 // Service authenticates callers. Sessions, codes and rate limits live in
@@ -38,12 +47,12 @@ type Service struct {
 	Redis    redis.UniversalClient
 	SMS      SMS
 	TTL      time.Duration
-	limiter  *redis_rate.Limiter
+	Codes    *Codes
 }
 
 // NewService returns a Service with sessions lasting ttl.
 func NewService(a AccountStore, p People, r redis.UniversalClient, sms SMS, ttl time.Duration) *Service {
-	return &Service{Accounts: a, People: p, Redis: r, SMS: sms, TTL: ttl, limiter: redis_rate.NewLimiter(r)}
+	return &Service{Accounts: a, People: p, Redis: r, SMS: sms, TTL: ttl, Codes: NewCodes(r, sms)}
 }
 
 // HashPassword hashes a password with argon2id's recommended parameters.
@@ -56,7 +65,7 @@ var errLogin = apperr.New(apperr.Unauthorized, "用户名或密码错误")
 // Login checks an organizer's password and opens a session. Attempts are
 // limited per username (10 a minute) to slow guessing.
 func (s *Service) Login(ctx context.Context, username, password string) (string, Principal, error) {
-	if err := s.allow(ctx, "login:"+strings.ToLower(username), redis_rate.PerMinute(10)); err != nil {
+	if err := s.Codes.Allow(ctx, "login:"+strings.ToLower(username), 10, time.Minute); err != nil {
 		return "", Principal{}, err
 	}
 	a, err := s.Accounts.AccountByUsername(ctx, username)
@@ -78,11 +87,28 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 
 var dummyHash, _ = argon2id.CreateHash("jinhui-dummy", argon2id.DefaultParams)
 
-// allow applies a Redis-held rate limit shared by every API process.
-func (s *Service) allow(ctx context.Context, key string, l redis_rate.Limit) error {
-	r, err := s.limiter.Allow(ctx, "rl:"+key, l)
+// Codes issues and checks one-time SMS codes that confirm a phone: the
+// volunteers' and carers' login, and any public form that must know the
+// phone is the caller's. Codes are kept hashed in Redis for CodeTTL, allow
+// CodeMaxTries attempts, are refused again within ResendAfter and beyond
+// CodesPerHour; all of it is shared by every API process.
+type Codes struct {
+	Redis   redis.UniversalClient
+	SMS     SMS
+	limiter *redis_rate.Limiter
+}
+
+// NewCodes returns Codes kept in r and texted through sms.
+func NewCodes(r redis.UniversalClient, sms SMS) *Codes {
+	return &Codes{Redis: r, SMS: sms, limiter: redis_rate.NewLimiter(r)}
+}
+
+// Allow applies a Redis-held rate limit of n per period under key, shared
+// by every API process. Beyond it, it returns TooMany with the wait.
+func (c *Codes) Allow(ctx context.Context, key string, n int, per time.Duration) error {
+	r, err := c.limiter.Allow(ctx, "rl:"+key, redis_rate.Limit{Rate: n, Burst: n, Period: per})
 	if err != nil {
-		return fmt.Errorf("auth.allow: %w", err)
+		return fmt.Errorf("auth.Allow: %w", err)
 	}
 	if r.Allowed == 0 {
 		return apperr.Errorf(apperr.TooMany, "操作过于频繁, 请 %d 秒后再试", int(r.RetryAfter.Seconds())+1)
@@ -90,7 +116,93 @@ func (s *Service) allow(ctx context.Context, key string, l redis_rate.Limit) err
 	return nil
 }
 
-func codeKey(phone string) string { return "otp:" + phone }
+// slot is the Redis name of a phone's code for a purpose (login keeps the
+// names it always had).
+func slot(purpose, phone string) string {
+	if purpose == PurposeLogin {
+		return phone
+	}
+	return purpose + ":" + phone
+}
+
+func codeKey(purpose, phone string) string { return "otp:" + slot(purpose, phone) }
+
+// Throttle claims the resend window of a phone (E.164) for purpose and
+// counts the send against the hourly limit; it returns TooMany when either
+// refuses. Callers that answer alike whether or not they then send (so
+// that nobody can probe which phones are known) call it before deciding.
+func (c *Codes) Throttle(ctx context.Context, purpose, phone string) error {
+	ok, err := c.Redis.SetNX(ctx, "otp-resend:"+slot(purpose, phone), 1, ResendAfter).Result()
+	if err != nil {
+		return fmt.Errorf("auth.Throttle: %w", err)
+	}
+	if !ok {
+		return apperr.Errorf(apperr.TooMany, "验证码已发送, 请 %d 秒后再重新获取", int(ResendAfter.Seconds()))
+	}
+	return c.Allow(ctx, "otp-phone:"+slot(purpose, phone), CodesPerHour, time.Hour)
+}
+
+// Send makes a new code for purpose, replacing any earlier one, and texts
+// it to phone (E.164) with format, whose one %s is the code. Call it
+// after Throttle.
+func (c *Codes) Send(ctx context.Context, purpose, phone, format string) error {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		return fmt.Errorf("auth.Send: %w", err)
+	}
+	code := fmt.Sprintf("%06d", n.Int64())
+	key := codeKey(purpose, phone)
+	pipe := c.Redis.TxPipeline()
+	pipe.Set(ctx, key, hashCode(phone, code), CodeTTL)
+	pipe.Del(ctx, key+":tries")
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("auth.Send: %w", err)
+	}
+	msgKey := "otp:" + uuid.NewString()
+	if purpose != PurposeLogin {
+		msgKey = "otp-" + purpose + ":" + uuid.NewString()
+	}
+	if err := c.SMS.Send(ctx, msgKey, phone, "otp", fmt.Sprintf(format, code)); err != nil {
+		return fmt.Errorf("auth.Send: %w", err)
+	}
+	return nil
+}
+
+// Issue throttles and sends a code: Throttle, then Send.
+func (c *Codes) Issue(ctx context.Context, purpose, phone, format string) error {
+	if err := c.Throttle(ctx, purpose, phone); err != nil {
+		return err
+	}
+	return c.Send(ctx, purpose, phone, format)
+}
+
+// Check verifies a code for purpose and phone (E.164) and uses it up on
+// success. A wrong code is an Invalid error on field "code" saying how many
+// tries remain; an expired or missing one too; past CodeMaxTries the code
+// is destroyed and TooMany returned.
+func (c *Codes) Check(ctx context.Context, purpose, phone, code string) error {
+	key := codeKey(purpose, phone)
+	tries, err := c.Redis.Incr(ctx, key+":tries").Result()
+	if err != nil {
+		return fmt.Errorf("auth.Check: %w", err)
+	}
+	c.Redis.Expire(ctx, key+":tries", CodeTTL)
+	want, err := c.Redis.Get(ctx, key).Result()
+	if errors.Is(err, redis.Nil) {
+		return apperr.Field("code", "验证码已过期或未获取, 请重新获取")
+	} else if err != nil {
+		return fmt.Errorf("auth.Check: %w", err)
+	}
+	if tries > CodeMaxTries {
+		c.Redis.Del(ctx, key)
+		return apperr.New(apperr.TooMany, "验证码错误次数过多, 请重新获取")
+	}
+	if subtle.ConstantTimeCompare([]byte(want), []byte(hashCode(phone, strings.TrimSpace(code)))) != 1 {
+		return apperr.Field("code", fmt.Sprintf("验证码错误, 还可尝试 %d 次", CodeMaxTries-tries))
+	}
+	c.Redis.Del(ctx, key, key+":tries")
+	return nil
+}
 
 // RequestCode sends a one-time login code to a registered volunteer's or
 // carer's phone. The answer is the same whether or not the phone is
@@ -100,14 +212,7 @@ func (s *Service) RequestCode(ctx context.Context, phone string) error {
 	if err != nil {
 		return apperr.Field("phone", err.Error())
 	}
-	ok, err := s.Redis.SetNX(ctx, "otp-resend:"+ph, 1, ResendAfter).Result()
-	if err != nil {
-		return fmt.Errorf("auth.RequestCode: %w", err)
-	}
-	if !ok {
-		return apperr.Errorf(apperr.TooMany, "验证码已发送, 请 %d 秒后再重新获取", int(ResendAfter.Seconds()))
-	}
-	if err := s.allow(ctx, "otp-phone:"+ph, redis_rate.PerHour(10)); err != nil {
+	if err := s.Codes.Throttle(ctx, PurposeLogin, ph); err != nil {
 		return err
 	}
 	people, err := s.People.ByPhone(ctx, ph)
@@ -117,19 +222,8 @@ func (s *Service) RequestCode(ctx context.Context, phone string) error {
 	if len(people) == 0 {
 		return nil
 	}
-	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
-	if err != nil {
-		return fmt.Errorf("auth.RequestCode: %w", err)
-	}
-	code := fmt.Sprintf("%06d", n.Int64())
-	pipe := s.Redis.TxPipeline()
-	pipe.Set(ctx, codeKey(ph), hashCode(ph, code), CodeTTL)
-	pipe.Del(ctx, codeKey(ph)+":tries")
-	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("auth.RequestCode: %w", err)
-	}
-	body := fmt.Sprintf("【金晖助老】您的登录验证码是 %s, %d 分钟内有效。如非本人操作请忽略。", code, int(CodeTTL.Minutes()))
-	if err := s.SMS.Send(ctx, "otp:"+uuid.NewString(), ph, "otp", body); err != nil {
+	format := fmt.Sprintf("【金晖助老】您的登录验证码是 %%s, %d 分钟内有效。如非本人操作请忽略。", int(CodeTTL.Minutes()))
+	if err := s.Codes.Send(ctx, PurposeLogin, ph, format); err != nil {
 		return fmt.Errorf("auth.RequestCode: %w", err)
 	}
 	return nil
@@ -148,25 +242,9 @@ func (s *Service) VerifyCode(ctx context.Context, phone, code, kind string) (str
 	if err != nil {
 		return "", Principal{}, apperr.Field("phone", err.Error())
 	}
-	tries, err := s.Redis.Incr(ctx, codeKey(ph)+":tries").Result()
-	if err != nil {
-		return "", Principal{}, fmt.Errorf("auth.VerifyCode: %w", err)
+	if err := s.Codes.Check(ctx, PurposeLogin, ph, code); err != nil {
+		return "", Principal{}, err
 	}
-	s.Redis.Expire(ctx, codeKey(ph)+":tries", CodeTTL)
-	want, err := s.Redis.Get(ctx, codeKey(ph)).Result()
-	if errors.Is(err, redis.Nil) {
-		return "", Principal{}, apperr.Field("code", "验证码已过期或未获取, 请重新获取")
-	} else if err != nil {
-		return "", Principal{}, fmt.Errorf("auth.VerifyCode: %w", err)
-	}
-	if tries > CodeMaxTries {
-		s.Redis.Del(ctx, codeKey(ph))
-		return "", Principal{}, apperr.New(apperr.TooMany, "验证码错误次数过多, 请重新获取")
-	}
-	if subtle.ConstantTimeCompare([]byte(want), []byte(hashCode(ph, strings.TrimSpace(code)))) != 1 {
-		return "", Principal{}, apperr.Field("code", fmt.Sprintf("验证码错误, 还可尝试 %d 次", CodeMaxTries-tries))
-	}
-	s.Redis.Del(ctx, codeKey(ph), codeKey(ph)+":tries")
 	people, err := s.People.ByPhone(ctx, ph)
 	if err != nil {
 		return "", Principal{}, fmt.Errorf("auth.VerifyCode: %w", err)

@@ -11,6 +11,7 @@ import (
 	"jinhui/services/httpapi"
 	"jinhui/services/platform/platformtest"
 	"jinhui/services/registry"
+	"jinhui/services/visit"
 )
 
 // redisDB is this package's Redis database (see testenv.RedisURL).
@@ -139,7 +140,8 @@ func snapshot(t *testing.T, h *platformtest.Harness) string {
 	cs, _ := h.P.Store.Carers(ctx, registry.Filter{Area: countyA, Limit: 500})
 	r, _ := h.P.Store.Region(ctx, countyA)
 	accs, _, _ := h.P.Store.Accounts(ctx, countyA, 0, 500)
-	for _, v := range []any{es, vs, cs, r, accs} {
+	visits, _, _ := h.P.Store.Visits(ctx, visit.Filter{Area: countyA, Limit: 500})
+	for _, v := range []any{es, vs, cs, r, accs, visits} {
 		js, _ := json.Marshal(v)
 		b.Write(js)
 	}

@@ -17,6 +17,9 @@ type walkFixtures struct {
 	account   string
 	village   string
 	csv       []byte
+	recruit   recruitFixtures
+	pairing   pairingFixtures
+	visits    visitFixtures
 }
 
 func fixtures(t *testing.T, h *platformtest.Harness) walkFixtures {
@@ -49,6 +52,9 @@ func fixtures(t *testing.T, h *platformtest.Harness) walkFixtures {
 		t.Fatal("test data has no elder, volunteer, carer or account in county A")
 	}
 	fx.csv = []byte("姓名,身份证号,村代码,建档立卡,留守\n王大爷," + pii.CompleteResidentID("37010119500101001") + "," + fx.village + ",是,是\n")
+	fx.recruit = newRecruitFixtures(t, h, fx.village)
+	fx.pairing = newPairingFixtures(t, h)
+	fx.visits = newVisitFixtures(t, h, fx)
 	return fx
 }
 
@@ -72,6 +78,12 @@ func (fx walkFixtures) url(t *testing.T, path string) string {
 		id = fx.account
 	case strings.HasPrefix(path, "/api/regions/{code}"):
 		id = countyA
+	case fx.recruit.id(path, fx.volunteer.ID) != "":
+		id = fx.recruit.id(path, fx.volunteer.ID)
+	case fx.pairing.id(path) != "":
+		id = fx.pairing.id(path)
+	case fx.visits.id(path) != "":
+		id = fx.visits.id(path)
 	default:
 		t.Fatalf("access walk: no county-A fixture for %s — add one in fixtures_test.go", path)
 	}
@@ -118,6 +130,14 @@ func (fx walkFixtures) body(method, path string) any {
 	case "PUT /api/accounts/{id}/disabled":
 		return map[string]any{"disabled": true}
 	}
+	if b := fx.recruit.body(method, path, fx.village, fx.volunteer.ID); b != nil {
+		return b
+	}
+	if b := fx.pairing.body(method, path, fx.volunteer.ID); b != nil {
+		return b
+	}
+	if b := fx.visits.body(method, path); b != nil {
+		return b
+	}
 	return map[string]any{}
 }
-

@@ -183,7 +183,10 @@ func TestBadInputStoresNothing(t *testing.T) {
 		edit  func(m map[string]any)
 		field string
 	}{
-		{"ErrIDChecksum", func(m map[string]any) { s := m["idNumber"].(string); m["idNumber"] = s[:17] + map[bool]string{true: "1", false: "2"}[s[17] != '1'] }, "idNumber"},
+		{"ErrIDChecksum", func(m map[string]any) {
+			s := m["idNumber"].(string)
+			m["idNumber"] = s[:17] + map[bool]string{true: "1", false: "2"}[s[17] != '1']
+		}, "idNumber"},
 		{"ErrIDLength", func(m map[string]any) { m["idNumber"] = "37010119480101" }, "idNumber"},
 		{"ErrIDBirth", func(m map[string]any) { m["idNumber"] = pii.CompleteResidentID("37010119481301005") }, "idNumber"},
 		{"ErrPhone", func(m map[string]any) { m["phone"] = "12345" }, "phone"},
@@ -233,4 +236,3 @@ func containsID(es []registry.Elder, id string) bool {
 	}
 	return false
 }
-

@@ -21,6 +21,8 @@ import (
 	"jinhui/services/pairing"
 	"jinhui/services/recruit"
 	"jinhui/services/registry"
+	"jinhui/services/visit"
+	"jinhui/shared/pii"
 )
 
 // Checker reports whether a dependency is reachable (readiness).
@@ -46,12 +48,19 @@ type Deps struct {
 	Registry *registry.Service
 	Pairing  *pairing.Service
 	Recruit  *recruit.Service
-	Auth     *auth.Service
-	Audit    AuditLog
-	Messages MessageLog
-	Regions  RegionLister
-	Ready    map[string]Checker
-	Log      *slog.Logger
+	Visits   *visit.Service
+	SMS      *notify.Service
+	Inbound  InboundLog
+	// TwilioToken validates webhook signatures; PublicURL is the address
+	// Twilio posts to.
+	TwilioToken string
+	PublicURL   string
+	Auth        *auth.Service
+	Audit       AuditLog
+	Messages    MessageLog
+	Regions     RegionLister
+	Ready       map[string]Checker
+	Log         *slog.Logger
 	// Dashboard is the asynq dashboard, mounted for admins; may be nil.
 	Dashboard http.Handler
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
@@ -190,3 +199,12 @@ func proxyHeader(trusted []string) string {
 	}
 	return fiber.HeaderXForwardedFor
 }
+
+// InboundLog lists received SMS replies.
+type InboundLog interface {
+	InboundMessages(ctx context.Context, offset, limit int) ([]notify.Inbound, int, error)
+}
+
+func maskPhone(s string) string { return pii.MaskPhone(s) }
+
+func parentOf(code string) string { return registry.ParentOf(code) }

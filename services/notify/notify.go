@@ -36,6 +36,9 @@ type Message struct {
 	Error     string    `bson:"error,omitempty" json:"error,omitempty"`
 	CreatedAt time.Time `bson:"createdAt" json:"createdAt"`
 	SentAt    time.Time `bson:"sentAt,omitempty" json:"sentAt,omitempty"`
+	// ValidUntil bounds a time-bound reminder: the carrier drops it after.
+	ValidUntil time.Time `bson:"validUntil,omitempty" json:"validUntil,omitempty"`
+	UpdatedAt  time.Time `bson:"updatedAt,omitempty" json:"updatedAt,omitempty"`
 }
 
 // Masked hides the number and, for login codes, the text, unless the code
@@ -54,9 +57,16 @@ type Store interface {
 	InsertMessage(ctx context.Context, m Message) error
 	Message(ctx context.Context, id string) (Message, error)
 	Claim(ctx context.Context, id string) error
+	Unclaim(ctx context.Context, id string) error
+	OptedOut(ctx context.Context, phone string) (bool, error)
 	SetMessageStatus(ctx context.Context, id, status, sid, errText string, at time.Time) error
 	Messages(ctx context.Context, status string, offset, limit int) ([]Message, int, error)
 	QueuedBefore(ctx context.Context, t time.Time, limit int) ([]Message, error)
+	MessageBySID(ctx context.Context, sid string) (Message, error)
+	// AdvanceStatus sets status only if the current one is in from.
+	AdvanceStatus(ctx context.Context, id, status, errText string, from []string, at time.Time) (bool, error)
+	InsertInbound(ctx context.Context, in Inbound) error
+	SetOptOut(ctx context.Context, phone string, out bool, at time.Time) error
 }
 
 // Queue puts a send task on the job queue, deduplicated by message id.
@@ -64,10 +74,22 @@ type Queue interface {
 	EnqueueSend(ctx context.Context, id string) error
 }
 
-// Gateway hands a text to a carrier. A *PermanentError must not be retried.
+// Gateway hands a text to a carrier. A *PermanentError must not be
+// retried; a *RetryableError (rate limited) was not taken and may be.
+// validity > 0 asks the carrier to drop the text after that long.
 type Gateway interface {
 	Name() string
-	Send(ctx context.Context, to, body string) (sid, status string, err error)
+	Send(ctx context.Context, to, body string, validity time.Duration) (sid, status string, err error)
+}
+
+// RetryableError is a refusal that says the text was not taken (429).
+type RetryableError struct{ Msg string }
+
+func (e *RetryableError) Error() string { return "sms rate limited: " + e.Msg }
+
+// Limiter paces sending to the carrier's rate, shared by every worker.
+type Limiter interface {
+	Wait(ctx context.Context) error
 }
 
 // PermanentError is a refusal that a retry cannot fix (an opted-out
@@ -83,16 +105,22 @@ func (e *PermanentError) Error() string {
 
 // Service sends messages.
 type Service struct {
-	Store   Store
-	Queue   Queue
-	Gateway Gateway
-	Now     func() time.Time
+	Store     Store
+	Queue     Queue
+	Gateway   Gateway
+	Limiter   Limiter // may be nil
+	Templates TemplateStore
+	Now       func() time.Time
 }
 
 // Send records a message under key and queues it. Sending the same key
 // twice records and sends it once.
 func (s *Service) Send(ctx context.Context, key, to, kind, body string) error {
-	m := Message{ID: key, To: to, Kind: kind, Body: body, Status: StatusQueued, CreatedAt: s.Now()}
+	return s.send(ctx, Message{ID: key, To: to, Kind: kind, Body: body, Status: StatusQueued, CreatedAt: s.Now()})
+}
+
+func (s *Service) send(ctx context.Context, m Message) error {
+	key := m.ID
 	if err := s.Store.InsertMessage(ctx, m); err != nil && !apperr.Is(err, apperr.Conflict) {
 		return fmt.Errorf("notify.Send: %w", err)
 	}
@@ -114,16 +142,41 @@ func (s *Service) Deliver(ctx context.Context, id string) error {
 	if m.Status != StatusQueued {
 		return nil
 	}
+	now := s.Now()
+	if !m.ValidUntil.IsZero() && now.After(m.ValidUntil) {
+		return s.Store.SetMessageStatus(ctx, id, StatusFailed, "", "已过有效期, 未发送", now)
+	}
+	if out, err := s.Store.OptedOut(ctx, m.To); err != nil {
+		return fmt.Errorf("notify.Deliver: %w", err)
+	} else if out {
+		return s.Store.SetMessageStatus(ctx, id, StatusFailed, "", "对方已退订短信", now)
+	}
+	if s.Limiter != nil {
+		if err := s.Limiter.Wait(ctx); err != nil {
+			return fmt.Errorf("notify.Deliver: %w", err)
+		}
+	}
 	if err := s.Store.Claim(ctx, id); err != nil {
 		if apperr.Is(err, apperr.Conflict) {
 			return nil
 		}
 		return fmt.Errorf("notify.Deliver: %w", err)
 	}
-	sid, status, err := s.Gateway.Send(ctx, m.To, m.Body)
-	now := s.Now()
+	var validity time.Duration
+	if !m.ValidUntil.IsZero() {
+		validity = m.ValidUntil.Sub(now)
+	}
+	sid, status, err := s.Gateway.Send(ctx, m.To, m.Body, validity)
+	now = s.Now()
 	var perm *PermanentError
+	var retry *RetryableError
 	switch {
+	case errors.As(err, &retry):
+		// Not taken by the carrier: release the claim and let the queue back off.
+		if uerr := s.Store.Unclaim(ctx, id); uerr != nil {
+			return fmt.Errorf("notify.Deliver: %w", uerr)
+		}
+		return fmt.Errorf("notify.Deliver: %w", err)
 	case errors.As(err, &perm):
 		return s.Store.SetMessageStatus(ctx, id, StatusFailed, "", perm.Error(), now)
 	case err != nil:
@@ -157,6 +210,6 @@ type Outbox struct{}
 func (Outbox) Name() string { return "outbox" }
 
 // Send keeps the message in the outbox.
-func (Outbox) Send(context.Context, string, string) (string, string, error) {
+func (Outbox) Send(context.Context, string, string, time.Duration) (string, string, error) {
 	return "", StatusOutbox, nil
 }

@@ -2,16 +2,13 @@ package notify_test
 
 import (
 	"context"
-	"crypto/tls"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"jinhui/services/notify"
+	"jinhui/services/notify/notifytest"
 	"jinhui/shared/testenv"
 )
 
@@ -19,52 +16,16 @@ type noQueue struct{ n atomic.Int32 }
 
 func (q *noQueue) EnqueueSend(context.Context, string) error { q.n.Add(1); return nil }
 
-// fakeTwilio answers the Messages API like Twilio does; to +8613900000000
-// it answers error 21610 (recipient opted out).
-func fakeTwilio(t *testing.T, calls *atomic.Int32) *http.Client {
-	t.Helper()
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		_ = r.ParseForm()
-		w.Header().Set("Content-Type", "application/json")
-		if !strings.HasSuffix(r.URL.Path, "/Messages.json") {
-			w.WriteHeader(404)
-			return
-		}
-		if r.PostForm.Get("To") == "+8613900000000" {
-			w.WriteHeader(400)
-			_, _ = w.Write([]byte(`{"code":21610,"message":"Attempt to send to unsubscribed recipient","status":400}`))
-			return
-		}
-		w.WriteHeader(201)
-		_, _ = w.Write([]byte(`{"sid":"SM` + strings.Repeat("a", 32) + `","status":"queued","to":"` + r.PostForm.Get("To") + `"}`))
-	}))
-	t.Cleanup(srv.Close)
-	target, _ := url.Parse(srv.URL)
-	base := srv.Client().Transport.(*http.Transport).Clone()
-	base.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // local fake
-	return &http.Client{Transport: rewrite{target: target, next: base}}
-}
-
-type rewrite struct {
-	target *url.URL
-	next   http.RoundTripper
-}
-
-func (r rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
-	req = req.Clone(req.Context())
-	req.URL.Scheme, req.URL.Host = r.target.Scheme, r.target.Host
-	return r.next.RoundTrip(req)
-}
-
 // TestDeliverSendsOnce drives the real twilio-go client against a local
 // fake: a message delivered by two workers reaches Twilio once, its SID is
 // stored, and an opted-out recipient is recorded as failed, not retried.
 func TestDeliverSendsOnce(t *testing.T) {
 	s := testenv.Mongo(t)
 	ctx := context.Background()
-	var calls atomic.Int32
-	gw := notify.NewTwilio("AC00000000000000000000000000000000", "token0000", "+15005550006", fakeTwilio(t, &calls))
+	fake := notifytest.Start()
+	defer fake.Close()
+	fake.OptedOut["+8613900000000"] = true
+	gw := notify.NewTwilio("AC00000000000000000000000000000000", "token0000", "+15005550006", "", fake.Client())
 	q := &noQueue{}
 	svc := &notify.Service{Store: s, Queue: q, Gateway: gw, Now: time.Now}
 
@@ -80,8 +41,8 @@ func TestDeliverSendsOnce(t *testing.T) {
 		}
 	}
 	m, _ := s.Message(ctx, "visit:1:d-3")
-	if calls.Load() != 1 || m.SID == "" || m.Status != notify.StatusSending {
-		t.Fatalf("calls %d, message %+v", calls.Load(), m)
+	if n, dup, _ := fake.Received(); n != 1 || dup != 0 || m.SID == "" || m.Status != notify.StatusSending {
+		t.Fatalf("received %d (dup %d), message %+v", n, dup, m)
 	}
 	if err := svc.Send(ctx, "visit:2:d-3", "+8613900000000", "reminder", "x"); err != nil {
 		t.Fatal(err)
@@ -100,5 +61,98 @@ func TestDeliverSendsOnce(t *testing.T) {
 	before := q.n.Load()
 	if n, err := svc.Reconcile(ctx, time.Minute); err != nil || n != 1 || q.n.Load() != before+1 {
 		t.Fatalf("reconcile: %d %v", n, err)
+	}
+}
+
+// TestCarrierRefusals: a 429 releases the claim and is retried (and then
+// sent once); a message past its validity is not sent; STOP opts a number
+// out and START lifts it; status callbacks only move forward.
+func TestCarrierRefusals(t *testing.T) {
+	s := testenv.Mongo(t)
+	ctx := context.Background()
+	fake := notifytest.Start()
+	defer fake.Close()
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	svc := &notify.Service{Store: s, Queue: &noQueue{}, Gateway: notify.NewTwilio("AC00000000000000000000000000000000", "token0000", "+15005550006", "", fake.Client()),
+		Templates: s, Now: func() time.Time { return now }}
+
+	fake.RateLimit.Store(1)
+	if err := svc.SendTemplate(ctx, "r1", "+8613800000001", "visit_d1", map[string]string{"volunteer": "张三", "elder": "李奶奶", "village": "张家村", "date": "12月2日"}, now.Add(10*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Deliver(ctx, "r1"); err == nil {
+		t.Fatal("a 429 should be returned for the queue to retry")
+	}
+	if m, _ := s.Message(ctx, "r1"); m.Status != notify.StatusQueued {
+		t.Fatalf("after 429: %s", m.Status)
+	}
+	if err := svc.Deliver(ctx, "r1"); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := s.Message(ctx, "r1")
+	if fake.Times("+8613800000001", m.Body) != 1 || !strings.Contains(m.Body, "李奶奶") || !strings.Contains(m.Body, "张家村") {
+		t.Fatalf("after retry: %+v", m)
+	}
+	if p := fake.Params[len(fake.Params)-1]; p.Get("ValidityPeriod") != "36000" {
+		t.Fatalf("validity period sent: %q", p.Get("ValidityPeriod"))
+	}
+
+	if err := svc.SendTemplate(ctx, "r2", "+8613800000002", "visit_d1", nil, now.Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	_ = svc.Deliver(ctx, "r2")
+	if m, _ := s.Message(ctx, "r2"); m.Status != notify.StatusFailed || fake.Times("+8613800000002", m.Body) != 0 {
+		t.Fatalf("expired reminder: %+v", m)
+	}
+
+	if _, err := svc.Receive(ctx, "SMin1", "+8613800000003", " 退订 "); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Receive(ctx, "SMin1", "+8613800000003", " 退订 "); err != nil {
+		t.Fatal("a webhook retried by Twilio must be accepted again")
+	}
+	_ = svc.Send(ctx, "r3", "+8613800000003", "test", "x")
+	_ = svc.Deliver(ctx, "r3")
+	if m, _ := s.Message(ctx, "r3"); m.Status != notify.StatusFailed || fake.Times("+8613800000003", "x") != 0 {
+		t.Fatalf("opted-out number was texted: %+v", m)
+	}
+	_, _ = svc.Receive(ctx, "SMin2", "+8613800000003", "START")
+	_ = svc.Send(ctx, "r4", "+8613800000003", "test", "y")
+	_ = svc.Deliver(ctx, "r4")
+	if fake.Times("+8613800000003", "y") != 1 {
+		t.Fatal("START did not lift the opt-out")
+	}
+
+	m, _ = s.Message(ctx, "r1")
+	for _, st := range []string{"delivered", "sent", "queued"} {
+		if err := svc.StatusCallback(ctx, m.SID, st, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if m, _ = s.Message(ctx, "r1"); m.Status != notify.StatusDelivered {
+		t.Fatalf("status moved backwards to %s", m.Status)
+	}
+	if err := svc.StatusCallback(ctx, m.SID, "exploded", ""); err == nil {
+		t.Fatal("unknown status accepted")
+	}
+}
+
+// TestTemplates: admins edit texts; unknown placeholders are refused.
+func TestTemplates(t *testing.T) {
+	s := testenv.Mongo(t)
+	ctx := context.Background()
+	svc := &notify.Service{Store: s, Queue: &noQueue{}, Gateway: notify.Outbox{}, Templates: s, Now: time.Now}
+	if _, err := svc.PutTemplate(ctx, "visit_d3", "【金晖】{volunteer}, {date}去看{elder}", "管理员"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.PutTemplate(ctx, "visit_d3", "【金晖】{volunteer} {salary}", "管理员"); err == nil {
+		t.Fatal("unknown placeholder accepted")
+	}
+	if _, err := svc.PutTemplate(ctx, "nope", "text text", "管理员"); err == nil {
+		t.Fatal("unknown template accepted")
+	}
+	_ = svc.SendTemplate(ctx, "k", "+8613800000001", "visit_d3", map[string]string{"volunteer": "王五", "date": "12月9日", "elder": "赵爷爷"}, time.Time{})
+	if m, _ := s.Message(ctx, "k"); m.Body != "【金晖】王五, 12月9日去看赵爷爷" {
+		t.Fatalf("rendered %q", m.Body)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/twilio/twilio-go"
 	twclient "github.com/twilio/twilio-go/client"
@@ -12,18 +13,21 @@ import (
 
 // Twilio sends through Twilio's Messages API with the official client.
 type Twilio struct {
-	client *twilio.RestClient
-	from   string
+	client   *twilio.RestClient
+	from     string
+	callback string
 }
 
 // NewTwilio returns a Twilio gateway. httpClient may be nil; tests pass
 // one whose transport points at a local fake (twilio-go has no base URL).
-func NewTwilio(sid, token, from string, httpClient *http.Client) *Twilio {
+// Status callbacks go to callback (the public URL of the status webhook;
+// empty: none).
+func NewTwilio(sid, token, from, callback string, httpClient *http.Client) *Twilio {
 	p := twilio.ClientParams{Username: sid, Password: token}
 	if httpClient != nil {
 		p.Client = &twclient.Client{Credentials: twclient.NewCredentials(sid, token), HTTPClient: httpClient}
 	}
-	return &Twilio{client: twilio.NewRestClientWithParams(p), from: from}
+	return &Twilio{client: twilio.NewRestClientWithParams(p), from: from, callback: callback}
 }
 
 // Name is "twilio".
@@ -33,16 +37,29 @@ func (t *Twilio) Name() string { return "twilio" }
 var permanent = map[int]bool{21610: true, 21211: true, 21614: true, 21408: true, 21612: true}
 
 // Send creates the message and returns its SID and Twilio's status.
-func (t *Twilio) Send(_ context.Context, to, body string) (string, string, error) {
+func (t *Twilio) Send(_ context.Context, to, body string, validity time.Duration) (string, string, error) {
 	params := &openapi.CreateMessageParams{}
 	params.SetTo(to)
 	params.SetFrom(t.from)
 	params.SetBody(body)
+	if t.callback != "" {
+		params.SetStatusCallback(t.callback)
+	}
+	if validity > 0 {
+		sec := int(validity.Seconds())
+		// Twilio accepts 1 to 36000 seconds (10 hours).
+		params.SetValidityPeriod(max(1, min(sec, 36000)))
+	}
 	resp, err := t.client.Api.CreateMessage(params)
 	if err != nil {
 		var te *twclient.TwilioRestError
-		if errors.As(err, &te) && permanent[te.Code] {
-			return "", "", &PermanentError{Code: te.Code, Msg: te.Message}
+		if errors.As(err, &te) {
+			if te.Status == 429 || te.Code == 20429 {
+				return "", "", &RetryableError{Msg: te.Message}
+			}
+			if permanent[te.Code] {
+				return "", "", &PermanentError{Code: te.Code, Msg: te.Message}
+			}
 		}
 		return "", "", err
 	}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -23,6 +24,7 @@ import (
 	"jinhui/services/pairing"
 	"jinhui/services/recruit"
 	"jinhui/services/registry"
+	"jinhui/services/visit"
 	"jinhui/shared/config"
 	"jinhui/shared/embedded"
 	"jinhui/shared/mongostore"
@@ -44,6 +46,7 @@ type Platform struct {
 	SMS      *notify.Service
 	Pairing  *pairing.Service
 	Recruit  *recruit.Service
+	Visits   *visit.Service
 	API      *httpapi.Server
 
 	mongo *embedded.Mongo
@@ -87,20 +90,24 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 	if gateway == nil {
 		gateway = notify.Outbox{}
 		if cfg.Twilio() {
-			gateway = notify.NewTwilio(cfg.TwilioSID, cfg.TwilioToken, cfg.TwilioFrom, nil)
+			gateway = notify.NewTwilio(cfg.TwilioSID, cfg.TwilioToken, cfg.TwilioFrom, strings.TrimRight(cfg.PublicURL, "/")+"/api/sms/twilio/status", nil)
 		}
 	}
-	p.SMS = &notify.Service{Store: store, Queue: workers.Queue{Client: p.Queue}, Gateway: gateway, Now: time.Now}
+	p.SMS = &notify.Service{Store: store, Queue: workers.Queue{Client: p.Queue}, Gateway: gateway, Templates: store, Now: time.Now,
+		Limiter: workers.NewSendRate(p.Redis, cfg.TwilioFrom, cfg.SMSRate)}
+	p.Visits = &visit.Service{Store: store, Queue: workers.Queue{Client: p.Queue}, SMS: p.SMS, Now: time.Now}
 	p.Registry = registry.NewService(store, store)
 	p.Auth = auth.NewService(store, store, p.Redis, p.SMS, cfg.SessionTTL)
-	p.Pairing = &pairing.Service{} // PAIRING-WIRING
-	p.Recruit = &recruit.Service{} // RECRUIT-WIRING
+	p.Pairing = pairing.New(store, p.SMS) // PAIRING-WIRING
+	p.Registry.OnVolunteerStatus, p.Registry.OnElderStatus = p.Pairing.VolunteerStatusChanged, p.Pairing.ElderStatusChanged
+	p.Recruit = recruit.NewService(store, p.Auth.Codes, p.SMS, store, cfg.PublicURL)
 	deps := httpapi.Deps{
 		Registry: p.Registry, Pairing: p.Pairing, Recruit: p.Recruit, Auth: p.Auth, Audit: store, Messages: store, Regions: store, Log: log,
 		Ready: map[string]httpapi.Checker{
 			"mongodb": store.Ping,
 			"redis":   func(ctx context.Context) error { return p.Redis.Ping(ctx).Err() },
 		},
+		Visits: p.Visits, SMS: p.SMS, Inbound: store, TwilioToken: cfg.TwilioToken, PublicURL: strings.TrimRight(cfg.PublicURL, "/"),
 		Web:            web.Handler(),
 		TrustedProxies: cfg.TrustedProxies,
 	}
@@ -132,7 +139,7 @@ func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 	var sched *asynq.Scheduler
 	if role == config.RoleAll || role == config.RoleWorker {
 		srv = workers.NewServer(p.RedisOpt, p.Log, p.Cfg.ShutdownTimeout)
-		h := &workers.Handlers{SMS: p.SMS, Log: p.Log}
+		h := &workers.Handlers{SMS: p.SMS, Pairing: p.Pairing, Visits: p.Visits, Log: p.Log}
 		if err := srv.Start(h.Mux()); err != nil {
 			return fmt.Errorf("platform.Run worker: %w", err)
 		}

@@ -214,6 +214,11 @@ func (s *Service) ChangeElderStatus(ctx context.Context, p auth.Principal, id st
 	if err := s.Store.ReplaceElder(ctx, &e); err != nil {
 		return Elder{}, fmt.Errorf("registry.ChangeElderStatus: %w", err)
 	}
+	if s.OnElderStatus != nil {
+		if err := s.OnElderStatus(ctx, e); err != nil {
+			return e.Masked(), fmt.Errorf("registry.ChangeElderStatus: %w", err)
+		}
+	}
 	return e.Masked(), nil
 }
 

@@ -64,6 +64,11 @@ type Service struct {
 	Store Storer
 	Audit audit.Recorder
 	Now   func() time.Time
+	// OnVolunteerStatus and OnElderStatus, when set, are called after a
+	// status change is stored (pairing opens the relay, rule P2). Their
+	// error is returned to the caller; the change itself stays recorded.
+	OnVolunteerStatus func(ctx context.Context, v Volunteer) error
+	OnElderStatus     func(ctx context.Context, e Elder) error
 }
 
 // NewService returns a Service using the wall clock.

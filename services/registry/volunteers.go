@@ -160,6 +160,11 @@ func (s *Service) ChangeVolunteerStatus(ctx context.Context, p auth.Principal, i
 	if err := s.Store.ReplaceVolunteer(ctx, &v); err != nil {
 		return Volunteer{}, fmt.Errorf("registry.ChangeVolunteerStatus: %w", err)
 	}
+	if s.OnVolunteerStatus != nil {
+		if err := s.OnVolunteerStatus(ctx, v); err != nil {
+			return v.Masked(), fmt.Errorf("registry.ChangeVolunteerStatus: %w", err)
+		}
+	}
 	return v.Masked(), nil
 }
 

@@ -41,6 +41,7 @@ type Config struct {
 	TwilioSID       string        `env:"TWILIO_ACCOUNT_SID" flag:"twilio-account-sid" secret:"partial" help:"Twilio 账号"`
 	TwilioToken     string        `env:"TWILIO_AUTH_TOKEN" flag:"twilio-auth-token" secret:"full" help:"Twilio 令牌"`
 	TwilioFrom      string        `env:"TWILIO_FROM" flag:"twilio-from" help:"短信发送号码"`
+	SMSRate         int           `env:"JINHUI_SMS_RATE" envDefault:"10" flag:"sms-rate" help:"每个发送号码每秒最多发送的短信数(所有 worker 合计)"`
 	PublicURL       string        `env:"JINHUI_PUBLIC_URL" envDefault:"http://localhost:8080" flag:"public-url" help:"对外地址(短信链接、Twilio 回调)"`
 	LogLevel        string        `env:"JINHUI_LOG_LEVEL" envDefault:"info" flag:"log-level" help:"日志级别: debug | info | warn | error"`
 	LogFormat       string        `env:"JINHUI_LOG_FORMAT" envDefault:"json" flag:"log-format" help:"日志格式: json | text"`
@@ -132,6 +133,8 @@ func parseFlags(c *Config, args []string, usage io.Writer) error {
 			fs.StringVar(p, name, *p, help)
 		case *bool:
 			fs.BoolVar(p, name, *p, help)
+		case *int:
+			fs.IntVar(p, name, *p, help)
 		case *time.Duration:
 			fs.DurationVar(p, name, *p, help)
 		case *[]string:
@@ -189,6 +192,9 @@ func (c Config) validate() error {
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return fmt.Errorf("JINHUI_LOG_FORMAT 必须是 json 或 text, 收到 %q", c.LogFormat)
+	}
+	if c.SMSRate < 1 || c.SMSRate > 1000 {
+		return errors.New("JINHUI_SMS_RATE 应在 1 到 1000 之间")
 	}
 	if c.SessionTTL < time.Minute {
 		return errors.New("JINHUI_SESSION_TTL 至少为 1m")

@@ -69,3 +69,80 @@ func (s *Store) QueuedBefore(ctx context.Context, t time.Time, limit int) ([]not
 	out := []notify.Message{}
 	return out, wrap("mongostore.QueuedBefore", cur.All(ctx, &out))
 }
+
+// Unclaim releases a claim whose send the carrier refused as rate limited
+// (so it was not sent) and puts the message back in the queue.
+func (s *Store) Unclaim(ctx context.Context, id string) error {
+	if _, err := s.DB.Collection(colSMSClaims).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+		return wrap("mongostore.Unclaim", err)
+	}
+	_, err := s.DB.Collection(colMessages).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: notify.StatusQueued}}}})
+	return wrap("mongostore.Unclaim", err)
+}
+
+// OptedOut reports whether a phone replied STOP.
+func (s *Store) OptedOut(ctx context.Context, phone string) (bool, error) {
+	err := s.DB.Collection(colSMSOptOuts).FindOne(ctx, bson.D{{Key: "_id", Value: phone}}).Err()
+	if err == mongo.ErrNoDocuments {
+		return false, nil
+	}
+	return err == nil, wrap("mongostore.OptedOut", err)
+}
+
+// SetOptOut records or lifts an opt-out.
+func (s *Store) SetOptOut(ctx context.Context, phone string, out bool, at time.Time) error {
+	c := s.DB.Collection(colSMSOptOuts)
+	if !out {
+		_, err := c.DeleteOne(ctx, bson.D{{Key: "_id", Value: phone}})
+		return wrap("mongostore.SetOptOut", err)
+	}
+	_, err := c.InsertOne(ctx, bson.D{{Key: "_id", Value: phone}, {Key: "at", Value: at}})
+	if mongo.IsDuplicateKeyError(err) {
+		return nil
+	}
+	return wrap("mongostore.SetOptOut", err)
+}
+
+// MessageBySID finds a message by Twilio's SID.
+func (s *Store) MessageBySID(ctx context.Context, sid string) (notify.Message, error) {
+	var m notify.Message
+	err := s.DB.Collection(colMessages).FindOne(ctx, bson.D{{Key: "sid", Value: sid}}).Decode(&m)
+	return m, wrap("mongostore.MessageBySID", err)
+}
+
+// AdvanceStatus sets a message's status only if its current status is one
+// of from (statuses move forward only).
+func (s *Store) AdvanceStatus(ctx context.Context, id, status, errText string, from []string, at time.Time) (bool, error) {
+	set := bson.D{{Key: "status", Value: status}, {Key: "updatedAt", Value: at}}
+	if errText != "" {
+		set = append(set, bson.E{Key: "error", Value: errText})
+	}
+	r, err := s.DB.Collection(colMessages).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: bson.D{{Key: "$in", Value: from}}}}, bson.D{{Key: "$set", Value: set}})
+	if err != nil {
+		return false, wrap("mongostore.AdvanceStatus", err)
+	}
+	return r.ModifiedCount == 1, nil
+}
+
+// InsertInbound stores a reply; a repeated SID is a Conflict.
+func (s *Store) InsertInbound(ctx context.Context, in notify.Inbound) error {
+	_, err := s.DB.Collection(colSMSInbound).InsertOne(ctx, in)
+	return wrap("mongostore.InsertInbound", err)
+}
+
+// InboundMessages lists replies, newest first.
+func (s *Store) InboundMessages(ctx context.Context, offset, limit int) ([]notify.Inbound, int, error) {
+	return page[notify.Inbound](ctx, s.DB.Collection(colSMSInbound), bson.D{}, bson.D{{Key: "at", Value: -1}}, offset, limit)
+}
+
+// Template returns an admin's edit of an SMS template.
+func (s *Store) Template(ctx context.Context, key string) (notify.Template, error) {
+	return get[notify.Template](ctx, s.DB.Collection(colSMSTemplates), key)
+}
+
+// PutTemplate saves an admin's edit of an SMS template.
+func (s *Store) PutTemplate(ctx context.Context, t notify.Template) error {
+	_, err := s.DB.Collection(colSMSTemplates).ReplaceOne(ctx, bson.D{{Key: "_id", Value: t.Key}}, t, options.Replace().SetUpsert(true))
+	return wrap("mongostore.PutTemplate", err)
+}

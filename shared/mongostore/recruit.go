@@ -1,4 +1,339 @@
 package mongostore
 
+import (
+	"context"
+	"slices"
+	"strconv"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"jinhui/services/recruit"
+	"jinhui/shared/area"
+)
+
+// Recruitment collections.
+const (
+	colCalls        = "recruit_calls"
+	colApplications = "recruit_applications"
+	colClaims       = "recruit_claims"
+	colSlots        = "recruit_slots"
+	colPartners     = "recruit_partners"
+	colBatches      = "recruit_batches"
+	colInvites      = "recruit_invites"
+	colHandbookAcks = "recruit_handbook_acks"
+)
+
 // recruitIndexes are the recruitment collections' indexes.
-var recruitIndexes = []index{}
+var recruitIndexes = []index{
+	{colCalls, bson.D{{Key: "areas", Value: 1}}, false},
+	{colApplications, bson.D{{Key: "areas", Value: 1}, {Key: "callId", Value: 1}, {Key: "status", Value: 1}}, false},
+	{colApplications, bson.D{{Key: "phone", Value: 1}}, false},
+	{colSlots, bson.D{{Key: "scope", Value: 1}}, false},
+	{colPartners, bson.D{{Key: "areas", Value: 1}}, false},
+	{colBatches, bson.D{{Key: "areas", Value: 1}}, false},
+	{colInvites, bson.D{{Key: "batchId", Value: 1}}, false},
+	{colInvites, bson.D{{Key: "volunteerId", Value: 1}}, false},
+}
+
+var newestFirst = bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}
+
+// reach selects records of root's subtree and of root's ancestors.
+func reach(root string) bson.D {
+	return bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "areas", Value: root}},
+		bson.D{{Key: "region", Value: bson.D{{Key: "$in", Value: area.AreasOf(root)}}}},
+	}}}
+}
+
+// InsertCall stores a new call.
+func (s *Store) InsertCall(ctx context.Context, c recruit.Call) error {
+	_, err := s.DB.Collection(colCalls).InsertOne(ctx, c)
+	return wrap("mongostore.InsertCall", err)
+}
+
+// Call returns one call.
+func (s *Store) Call(ctx context.Context, id string) (recruit.Call, error) {
+	return get[recruit.Call](ctx, s.DB.Collection(colCalls), id)
+}
+
+// ReplaceCall writes c at the version read, bumping it.
+func (s *Store) ReplaceCall(ctx context.Context, c *recruit.Call) error {
+	c.Version++
+	if err := replaceVersioned(ctx, s.DB.Collection(colCalls), c.ID, c.Version-1, c); err != nil {
+		c.Version--
+		return err
+	}
+	return nil
+}
+
+// Calls lists the calls reaching root, newest first.
+func (s *Store) Calls(ctx context.Context, root string, offset, limit int) ([]recruit.Call, int, error) {
+	return page[recruit.Call](ctx, s.DB.Collection(colCalls), reach(root), newestFirst, offset, limit)
+}
+
+// ClaimKey inserts a unique claim for holder; a taken key is a Conflict.
+func (s *Store) ClaimKey(ctx context.Context, key, holder string) error {
+	_, err := s.DB.Collection(colClaims).InsertOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "holder", Value: holder}, {Key: "at", Value: time.Now()}})
+	return wrap("mongostore.ClaimKey", err)
+}
+
+// ReleaseKey removes holder's claim of key.
+func (s *Store) ReleaseKey(ctx context.Context, key, holder string) error {
+	_, err := s.DB.Collection(colClaims).DeleteOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "holder", Value: holder}})
+	return wrap("mongostore.ReleaseKey", err)
+}
+
+type slotDoc struct {
+	ID     string    `bson:"_id"`
+	Scope  string    `bson:"scope"`
+	Holder string    `bson:"holder"`
+	At     time.Time `bson:"at"`
+}
+
+// ClaimSlot takes a free numbered place scope|n (1 ≤ n ≤ limit) for holder
+// by inserting it; the unique _id makes two claimants of one place
+// impossible on FerretDB and MongoDB alike. A holder already placed keeps
+// its place.
+func (s *Store) ClaimSlot(ctx context.Context, scope string, limit int, holder string) (bool, error) {
+	col := s.DB.Collection(colSlots)
+	cur, err := col.Find(ctx, bson.D{{Key: "scope", Value: scope}})
+	if err != nil {
+		return false, wrap("mongostore.ClaimSlot", err)
+	}
+	var taken []slotDoc
+	if err := cur.All(ctx, &taken); err != nil {
+		return false, wrap("mongostore.ClaimSlot", err)
+	}
+	used := map[string]bool{}
+	for _, d := range taken {
+		if d.Holder == holder {
+			return true, nil
+		}
+		used[d.ID] = true
+	}
+	for n := 1; n <= limit; n++ {
+		id := scope + "|" + strconv.Itoa(n)
+		if used[id] {
+			continue
+		}
+		_, err := col.InsertOne(ctx, slotDoc{ID: id, Scope: scope, Holder: holder, At: time.Now()})
+		if err == nil {
+			return true, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return false, wrap("mongostore.ClaimSlot", err)
+		}
+	}
+	return false, nil
+}
+
+// ReleaseSlot frees holder's place in scope.
+func (s *Store) ReleaseSlot(ctx context.Context, scope, holder string) error {
+	_, err := s.DB.Collection(colSlots).DeleteMany(ctx, bson.D{{Key: "scope", Value: scope}, {Key: "holder", Value: holder}})
+	return wrap("mongostore.ReleaseSlot", err)
+}
+
+// CountSlots counts the places taken in scope.
+func (s *Store) CountSlots(ctx context.Context, scope string) (int, error) {
+	n, err := s.DB.Collection(colSlots).CountDocuments(ctx, bson.D{{Key: "scope", Value: scope}})
+	return int(n), wrap("mongostore.CountSlots", err)
+}
+
+// InsertApplication stores a new application.
+func (s *Store) InsertApplication(ctx context.Context, a recruit.Application) error {
+	_, err := s.DB.Collection(colApplications).InsertOne(ctx, a)
+	return wrap("mongostore.InsertApplication", err)
+}
+
+// Application returns one application.
+func (s *Store) Application(ctx context.Context, id string) (recruit.Application, error) {
+	return get[recruit.Application](ctx, s.DB.Collection(colApplications), id)
+}
+
+// ReplaceApplication writes a at the version read, bumping it.
+func (s *Store) ReplaceApplication(ctx context.Context, a *recruit.Application) error {
+	a.Version++
+	if err := replaceVersioned(ctx, s.DB.Collection(colApplications), a.ID, a.Version-1, a); err != nil {
+		a.Version--
+		return err
+	}
+	return nil
+}
+
+func appFilter(f recruit.AppFilter) bson.D {
+	d := bson.D{}
+	if f.Area != "" {
+		d = append(d, bson.E{Key: "areas", Value: f.Area})
+	}
+	if f.CallID != "" {
+		d = append(d, bson.E{Key: "callId", Value: f.CallID})
+	}
+	if f.Kind != "" {
+		d = append(d, bson.E{Key: "kind", Value: f.Kind})
+	}
+	if len(f.Status) > 0 {
+		d = append(d, bson.E{Key: "status", Value: bson.D{{Key: "$in", Value: f.Status}}})
+	}
+	if f.Phone != "" {
+		d = append(d, bson.E{Key: "phone", Value: f.Phone})
+	}
+	return d
+}
+
+// Applications returns a page of applications, oldest first (the queue's order).
+func (s *Store) Applications(ctx context.Context, f recruit.AppFilter) ([]recruit.Application, int, error) {
+	return page[recruit.Application](ctx, s.DB.Collection(colApplications), appFilter(f), byID, f.Offset, f.Limit)
+}
+
+// AllApplications streams every application matching f to fn.
+func (s *Store) AllApplications(ctx context.Context, f recruit.AppFilter, fn func(recruit.Application) error) error {
+	cur, err := s.DB.Collection(colApplications).Find(ctx, appFilter(f), options.Find().SetSort(byID))
+	if err != nil {
+		return wrap("mongostore.AllApplications", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var a recruit.Application
+		if err := cur.Decode(&a); err != nil {
+			return wrap("mongostore.AllApplications", err)
+		}
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	return wrap("mongostore.AllApplications", cur.Err())
+}
+
+// InsertPartner stores a new partner organisation.
+func (s *Store) InsertPartner(ctx context.Context, p recruit.Partner) error {
+	_, err := s.DB.Collection(colPartners).InsertOne(ctx, p)
+	return wrap("mongostore.InsertPartner", err)
+}
+
+// Partner returns one partner organisation.
+func (s *Store) Partner(ctx context.Context, id string) (recruit.Partner, error) {
+	return get[recruit.Partner](ctx, s.DB.Collection(colPartners), id)
+}
+
+// ReplacePartner writes p at the version read, bumping it.
+func (s *Store) ReplacePartner(ctx context.Context, p *recruit.Partner) error {
+	p.Version++
+	if err := replaceVersioned(ctx, s.DB.Collection(colPartners), p.ID, p.Version-1, p); err != nil {
+		p.Version--
+		return err
+	}
+	return nil
+}
+
+// Partners lists the partners reaching root, by name.
+func (s *Store) Partners(ctx context.Context, root string) ([]recruit.Partner, error) {
+	cur, err := s.DB.Collection(colPartners).Find(ctx, reach(root), options.Find().SetSort(bson.D{{Key: "name", Value: 1}}))
+	if err != nil {
+		return nil, wrap("mongostore.Partners", err)
+	}
+	out := []recruit.Partner{}
+	return out, wrap("mongostore.Partners", cur.All(ctx, &out))
+}
+
+// InsertBatch stores a new training batch.
+func (s *Store) InsertBatch(ctx context.Context, b recruit.Batch) error {
+	_, err := s.DB.Collection(colBatches).InsertOne(ctx, b)
+	return wrap("mongostore.InsertBatch", err)
+}
+
+// Batch returns one training batch.
+func (s *Store) Batch(ctx context.Context, id string) (recruit.Batch, error) {
+	return get[recruit.Batch](ctx, s.DB.Collection(colBatches), id)
+}
+
+// Batches lists the batches of root's subtree, newest first.
+func (s *Store) Batches(ctx context.Context, root string, offset, limit int) ([]recruit.Batch, int, error) {
+	return page[recruit.Batch](ctx, s.DB.Collection(colBatches), bson.D{{Key: "areas", Value: root}}, bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, offset, limit)
+}
+
+// InsertInvite stores an invitation; a second one of the same volunteer
+// to the same batch is a Conflict.
+func (s *Store) InsertInvite(ctx context.Context, in recruit.Invite) error {
+	_, err := s.DB.Collection(colInvites).InsertOne(ctx, in)
+	return wrap("mongostore.InsertInvite", err)
+}
+
+// ReplaceInvite writes an invitation (attendance is set by one organizer
+// of the batch; the last mark wins).
+func (s *Store) ReplaceInvite(ctx context.Context, in recruit.Invite) error {
+	r, err := s.DB.Collection(colInvites).ReplaceOne(ctx, bson.D{{Key: "_id", Value: in.ID}}, in)
+	if err == nil && r.MatchedCount == 0 {
+		err = mongo.ErrNoDocuments
+	}
+	return wrap("mongostore.ReplaceInvite", err)
+}
+
+func (s *Store) invites(ctx context.Context, key, value string) ([]recruit.Invite, error) {
+	cur, err := s.DB.Collection(colInvites).Find(ctx, bson.D{{Key: key, Value: value}}, options.Find().SetSort(bson.D{{Key: "invitedAt", Value: 1}, {Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, wrap("mongostore.Invites", err)
+	}
+	out := []recruit.Invite{}
+	return out, wrap("mongostore.Invites", cur.All(ctx, &out))
+}
+
+// Invites lists a batch's invitations.
+func (s *Store) Invites(ctx context.Context, batchID string) ([]recruit.Invite, error) {
+	return s.invites(ctx, "batchId", batchID)
+}
+
+// InvitesOf lists a volunteer's invitations.
+func (s *Store) InvitesOf(ctx context.Context, volunteerID string) ([]recruit.Invite, error) {
+	return s.invites(ctx, "volunteerId", volunteerID)
+}
+
+// InsertHandbookAck records a handbook acknowledgement; a repeat is a Conflict.
+func (s *Store) InsertHandbookAck(ctx context.Context, a recruit.HandbookAck) error {
+	_, err := s.DB.Collection(colHandbookAcks).InsertOne(ctx, a)
+	return wrap("mongostore.InsertHandbookAck", err)
+}
+
+// SetRequireTraining sets a county's training-before-pairing rule.
+func (s *Store) SetRequireTraining(ctx context.Context, code string, require bool) error {
+	r, err := s.DB.Collection(colRegions).UpdateOne(ctx, bson.D{{Key: "_id", Value: code}}, bson.D{{Key: "$set", Value: bson.D{{Key: "requireTraining", Value: require}}}})
+	if err == nil && r.MatchedCount == 0 {
+		err = mongo.ErrNoDocuments
+	}
+	return wrap("mongostore.SetRequireTraining", err)
+}
+
+// PairedVolunteers returns which of ids appear in some elder's volunteer list.
+func (s *Store) PairedVolunteers(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for chunk := range slices.Chunk(ids, 1000) {
+		cur, err := s.DB.Collection(colElders).Find(ctx, bson.D{{Key: "volunteers", Value: bson.D{{Key: "$in", Value: chunk}}}},
+			options.Find().SetProjection(bson.D{{Key: "volunteers", Value: 1}}))
+		if err != nil {
+			return nil, wrap("mongostore.PairedVolunteers", err)
+		}
+		var es []struct {
+			Volunteers []string `bson:"volunteers"`
+		}
+		if err := cur.All(ctx, &es); err != nil {
+			return nil, wrap("mongostore.PairedVolunteers", err)
+		}
+		want := map[string]bool{}
+		for _, id := range chunk {
+			want[id] = true
+		}
+		for _, e := range es {
+			for _, v := range e.Volunteers {
+				if want[v] {
+					out[v] = true
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// The store implements recruitment's Storer.
+var _ recruit.Storer = (*Store)(nil)

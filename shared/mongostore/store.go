@@ -70,14 +70,17 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 
 // Collection names.
 const (
-	colRegions    = "regions"
-	colElders     = "elders"
-	colVolunteers = "volunteers"
-	colCarers     = "carers"
-	colAccounts   = "accounts"
-	colAudit      = "audit"
-	colMessages   = "messages"
-	colSMSClaims  = "sms_claims"
+	colRegions      = "regions"
+	colElders       = "elders"
+	colVolunteers   = "volunteers"
+	colCarers       = "carers"
+	colAccounts     = "accounts"
+	colAudit        = "audit"
+	colMessages     = "messages"
+	colSMSClaims    = "sms_claims"
+	colSMSOptOuts   = "sms_optouts"
+	colSMSInbound   = "sms_inbound"
+	colSMSTemplates = "sms_templates"
 )
 
 type index struct {
@@ -98,10 +101,11 @@ var indexes = []index{
 	{colAccounts, bson.D{{Key: "username", Value: 1}}, true},
 	{colAudit, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
 	{colMessages, bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: 1}}, false},
+	{colMessages, bson.D{{Key: "sid", Value: 1}}, false},
 }
 
 func (s *Store) ensureIndexes(ctx context.Context) error {
-	all := append(append(append([]index{}, indexes...), pairingIndexes...), recruitIndexes...)
+	all := append(append(append(append([]index{}, indexes...), pairingIndexes...), recruitIndexes...), visitIndexes...)
 	for _, ix := range all {
 		m := mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetUnique(ix.unique)}
 		if _, err := s.DB.Collection(ix.coll).Indexes().CreateOne(ctx, m); err != nil {

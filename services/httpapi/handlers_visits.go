@@ -1,0 +1,205 @@
+package httpapi
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"jinhui/services/visit"
+)
+
+func (s *Server) planVisits(c *fiber.Ctx) error {
+	var in planReq
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	res, err := s.Visits.PlanFor(c.UserContext(), principal(c), in.Area, in.Month)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (s *Server) listVisits(c *fiber.Ctx) error {
+	off, lim := paging(c)
+	items, total, err := s.Visits.List(c.UserContext(), principal(c), visit.Filter{Area: c.Query("area"), Month: c.Query("month"),
+		Status: split(c.Query("status")), Elder: c.Query("elder"), Offset: off, Limit: lim})
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items, "total": total})
+}
+
+func (s *Server) visitAlerts(c *fiber.Ctx) error {
+	off, lim := paging(c)
+	items, total, err := s.Visits.Alerts(c.UserContext(), principal(c), off, lim)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items, "total": total})
+}
+
+func (s *Server) visitSettings(c *fiber.Ctx) error {
+	st, err := s.Visits.Settings(c.UserContext(), principal(c), c.Params("county"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
+}
+
+func (s *Server) putVisitSettings(c *fiber.Ctx) error {
+	if err := principal(c).RequireWriter(); err != nil {
+		return err
+	}
+	var in visit.Settings
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	st, err := s.Visits.PutSettings(c.UserContext(), principal(c), c.Params("county"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
+}
+
+func (s *Server) mySchedule(c *fiber.Ctx) error {
+	vs, err := s.Visits.Schedule(c.UserContext(), principal(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": vs})
+}
+
+func (s *Server) getVisit(c *fiber.Ctx) error {
+	v, err := s.Visits.VisitFor(c.UserContext(), principal(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (s *Server) checkIn(c *fiber.Ctx) error {
+	var in visit.CheckInInput
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	v, err := s.Visits.CheckIn(c.UserContext(), principal(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (s *Server) checkOut(c *fiber.Ctx) error {
+	var in visit.CheckOutInput
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	v, err := s.Visits.CheckOut(c.UserContext(), principal(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (s *Server) visitDate(c *fiber.Ctx) error {
+	var in visit.DateInput
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	v, err := s.Visits.ProposeDate(c.UserContext(), principal(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (s *Server) visitSwap(c *fiber.Ctx) error {
+	var in visit.SwapInput
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	v, err := s.Visits.Swap(c.UserContext(), principal(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (s *Server) visitGiveBack(c *fiber.Ctx) error {
+	var in visit.ReasonInput
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	v, err := s.Visits.GiveBack(c.UserContext(), principal(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (s *Server) visitTake(c *fiber.Ctx) error {
+	var in visit.ReasonInput
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	v, err := s.Visits.Take(c.UserContext(), principal(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (s *Server) rootAdmin(c *fiber.Ctx) error {
+	p := principal(c)
+	if err := p.RequireAdmin(); err != nil {
+		return err
+	}
+	if parent := p.Region; parent != "" {
+		if up := parentOf(parent); up != "" {
+			if _, err := s.Registry.Store.Region(c.UserContext(), up); err == nil {
+				return errForbiddenRoot
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Server) listTemplates(c *fiber.Ctx) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	ts, err := s.SMS.ListTemplates(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": ts})
+}
+
+func (s *Server) putTemplate(c *fiber.Ctx) error {
+	if err := s.rootAdmin(c); err != nil {
+		return err
+	}
+	var in templateReq
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	t, err := s.SMS.PutTemplate(c.UserContext(), c.Params("key"), in.Text, principal(c).Name)
+	if err != nil {
+		return err
+	}
+	return c.JSON(t)
+}
+
+func (s *Server) listInbound(c *fiber.Ctx) error {
+	if err := s.rootAdmin(c); err != nil {
+		return err
+	}
+	off, lim := paging(c)
+	items, total, err := s.Inbound.InboundMessages(c.UserContext(), off, lim)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		items[i].From = maskPhone(items[i].From)
+	}
+	return c.JSON(fiber.Map{"items": items, "total": total})
+}

@@ -1,0 +1,364 @@
+package pairing
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"jinhui/services/auth"
+	"jinhui/services/registry"
+	"jinhui/shared/apperr"
+	"jinhui/shared/clock"
+)
+
+// queueOpenSlots puts every open slot of an active elder that is not in the
+// relay queue into it, and closes queue entries whose slot is filled: after
+// it, the elder satisfies the invariant (every slot filled or queued). It
+// returns how many slots it queued.
+func (s *Service) queueOpenSlots(ctx context.Context, e registry.Elder, kind, text string) (int, error) {
+	if e.Status != registry.StatusActive {
+		return 0, nil
+	}
+	st, err := s.settings(ctx, countyOf(e.Village))
+	if err != nil {
+		return 0, err
+	}
+	slots := st.Policy.Expand()
+	pairs, err := s.Store.Pairs(ctx, PairFilter{Elder: e.ID})
+	if err != nil {
+		return 0, fmt.Errorf("pairing.queueOpenSlots: %w", err)
+	}
+	relays, err := s.Store.Relays(ctx, RelayFilter{Elder: e.ID, Status: RelayOpen})
+	if err != nil {
+		return 0, fmt.Errorf("pairing.queueOpenSlots: %w", err)
+	}
+	filled, seq := map[int]Pair{}, map[int]int{}
+	for _, p := range pairs {
+		seq[p.Slot] = max(seq[p.Slot], p.Seq)
+		if p.Status == PairActive {
+			filled[p.Slot] = p
+		}
+	}
+	queued := map[int]bool{}
+	for _, r := range relays {
+		if p, ok := filled[r.Slot]; ok {
+			now := s.Now()
+			r.Status, r.Successor, r.ClosedAt = RelayFilled, p.ID, &now
+			if err := s.Store.ReplaceRelay(ctx, &r); err != nil && !isConflict(err) {
+				return 0, fmt.Errorf("pairing.queueOpenSlots: %w", err)
+			}
+			continue
+		}
+		queued[r.Slot] = true
+	}
+	n := 0
+	for k, rule := range slots {
+		if _, ok := filled[k]; ok || queued[k] {
+			continue
+		}
+		kk, tt := kind, text
+		if seq[k] == 0 && kind != ReasonUnpaired {
+			kk, tt = ReasonUnpaired, ReasonName[ReasonUnpaired]
+		}
+		if _, err := s.queue(ctx, e.ID, e.Name, e.Village, e.Areas, k, seq[k]+1, rule.Role, kk, tt, nil); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// CoverageRow counts one region's active elders (rule P1, "结对全覆盖").
+type CoverageRow struct {
+	Region           string `json:"region"`
+	Name             string `json:"name"`
+	Elders           int    `json:"elders"`
+	FullyPaired      int    `json:"fullyPaired"`
+	InRelay          int    `json:"inRelay"`
+	Uncovered        int    `json:"uncovered"`
+	Pairs            int    `json:"pairs"`
+	LongestRelayDays int    `json:"longestRelayDays"`
+	OverLimit        int    `json:"overLimit"`
+}
+
+// RelayAge is an open relay with how long it has been open.
+type RelayAge struct {
+	Relay      string `json:"relay"`
+	Elder      string `json:"elder"`
+	ElderName  string `json:"elderName"`
+	Village    string `json:"village"`
+	Slot       int    `json:"slot"`
+	Reason     string `json:"reason"`
+	OpenedDate string `json:"openedDate"`
+	Days       int    `json:"days"`
+	Limit      int    `json:"limit"`
+}
+
+// Coverage is the coverage report of a region: totals, one row per child
+// region, the open relays oldest first, and the elders that break the
+// invariant (an open slot not in the relay queue).
+type Coverage struct {
+	Region    string        `json:"region"`
+	Total     CoverageRow   `json:"total"`
+	Rows      []CoverageRow `json:"rows"`
+	Relays    []RelayAge    `json:"relays"`
+	Uncovered []string      `json:"uncovered"`
+	At        time.Time     `json:"at"`
+}
+
+func days(from, to time.Time) int { return int(to.Sub(from).Hours() / 24) }
+
+// Coverage reports on a region in p's subtree.
+func (s *Service) Coverage(ctx context.Context, p auth.Principal, region string) (Coverage, error) {
+	if err := p.RequireOrganizer(); err != nil {
+		return Coverage{}, err
+	}
+	a, err := regionFor(p, region, "region")
+	if err != nil {
+		return Coverage{}, err
+	}
+	return s.coverage(ctx, a)
+}
+
+func (s *Service) coverage(ctx context.Context, a string) (Coverage, error) {
+	now := s.Now()
+	cv := Coverage{Region: a, Rows: []CoverageRow{}, Relays: []RelayAge{}, Uncovered: []string{}, At: now}
+	self, err := s.Store.Region(ctx, a)
+	if err != nil {
+		return cv, fmt.Errorf("pairing.Coverage: %w", err)
+	}
+	cv.Total = CoverageRow{Region: a, Name: self.Name}
+	lv := registry.LevelOf(a)
+	rows := map[string]*CoverageRow{}
+	if lv < registry.Village {
+		kids, err := s.Store.ChildRegions(ctx, a)
+		if err != nil {
+			return cv, fmt.Errorf("pairing.Coverage: %w", err)
+		}
+		for _, k := range kids {
+			cv.Rows = append(cv.Rows, CoverageRow{Region: k.Code, Name: k.Name})
+		}
+		for i := range cv.Rows {
+			rows[cv.Rows[i].Region] = &cv.Rows[i]
+		}
+	}
+	sets := map[string]Settings{}
+	settingsOf := func(county string) (Settings, error) {
+		if st, ok := sets[county]; ok {
+			return st, nil
+		}
+		st, err := s.settings(ctx, county)
+		sets[county] = st
+		return st, err
+	}
+	pairs, err := s.Store.Pairs(ctx, PairFilter{Area: a, Status: PairActive})
+	if err != nil {
+		return cv, fmt.Errorf("pairing.Coverage: %w", err)
+	}
+	filled := map[string]map[int]bool{}
+	for _, p := range pairs {
+		if filled[p.Elder] == nil {
+			filled[p.Elder] = map[int]bool{}
+		}
+		filled[p.Elder][p.Slot] = true
+	}
+	relays, err := s.Store.Relays(ctx, RelayFilter{Area: a, Status: RelayOpen})
+	if err != nil {
+		return cv, fmt.Errorf("pairing.Coverage: %w", err)
+	}
+	oldest := map[string]RelayAge{}
+	for _, r := range relays {
+		st, err := settingsOf(r.County)
+		if err != nil {
+			return cv, err
+		}
+		ra := RelayAge{Relay: r.ID, Elder: r.Elder, ElderName: r.ElderName, Village: r.Village, Slot: r.Slot, Reason: r.ReasonText,
+			OpenedDate: r.OpenedDate, Days: days(r.OpenedAt, now), Limit: st.RelayLimitDays}
+		cv.Relays = append(cv.Relays, ra)
+		if o, ok := oldest[r.Elder]; !ok || ra.Days > o.Days {
+			oldest[r.Elder] = ra
+		}
+	}
+	slices.SortFunc(cv.Relays, func(x, y RelayAge) int { return y.Days - x.Days })
+	if len(cv.Relays) > 200 {
+		cv.Relays = cv.Relays[:200]
+	}
+	err = s.Store.AllElders(ctx, a, func(e registry.Elder) error {
+		if e.Status != registry.StatusActive {
+			return nil
+		}
+		st, err := settingsOf(countyOf(e.Village))
+		if err != nil {
+			return err
+		}
+		n, have := len(st.Policy.Expand()), 0
+		for k := range filled[e.ID] {
+			if k < n {
+				have++
+			}
+		}
+		add := func(r *CoverageRow) {
+			r.Elders++
+			r.Pairs += len(filled[e.ID])
+			ra, queued := oldest[e.ID]
+			switch {
+			case have >= n:
+				r.FullyPaired++
+			case queued:
+				r.InRelay++
+				r.LongestRelayDays = max(r.LongestRelayDays, ra.Days)
+				if ra.Days > ra.Limit {
+					r.OverLimit++
+				}
+			default:
+				r.Uncovered++
+			}
+		}
+		add(&cv.Total)
+		if r := rows[registry.AncestorAt(e.Village, lv+1)]; r != nil {
+			add(r)
+		}
+		if _, queued := oldest[e.ID]; have < n && !queued && len(cv.Uncovered) < 200 {
+			cv.Uncovered = append(cv.Uncovered, e.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return cv, fmt.Errorf("pairing.Coverage: %w", err)
+	}
+	return cv, nil
+}
+
+// CheckResult says what a daily check did.
+type CheckResult struct {
+	Reopened int `json:"reopened"`
+	Silent   int `json:"silent"`
+	Queued   int `json:"queued"`
+	Alerts   int `json:"alerts"`
+}
+
+// DailyCheck is the daily relay check (rule P2). It opens the slots of
+// pairs whose volunteer is no longer active (a hook that failed) or silent
+// (no completed visit for the county's SilentDays; the pair's start date
+// counts until a first visit); queues every other open slot of an active
+// elder, so the invariant holds; and records an alert for each relay open
+// longer than the county's limit. Every step is idempotent.
+func (s *Service) DailyCheck(ctx context.Context) (CheckResult, error) {
+	var res CheckResult
+	now := s.Now()
+	pairs, err := s.Store.Pairs(ctx, PairFilter{Status: PairActive})
+	if err != nil {
+		return res, fmt.Errorf("pairing.DailyCheck: %w", err)
+	}
+	vols := map[string]registry.Volunteer{}
+	sets := map[string]Settings{}
+	for _, p := range pairs {
+		v, ok := vols[p.Volunteer]
+		if !ok {
+			if v, err = s.Store.Volunteer(ctx, p.Volunteer); err != nil && !isNotFound(err) {
+				return res, fmt.Errorf("pairing.DailyCheck: %w", err)
+			}
+			vols[p.Volunteer] = v
+		}
+		if v.Status == registry.VolPaused || v.Status == registry.VolLeft || v.ID == "" {
+			kind := map[string]string{registry.VolPaused: ReasonVolunteerPaused}[v.Status]
+			if kind == "" {
+				kind = ReasonVolunteerLeft
+			}
+			if _, err := s.openSlot(ctx, system, p, kind, ""); err != nil {
+				return res, err
+			}
+			res.Reopened++
+			continue
+		}
+		st, ok := sets[p.County]
+		if !ok {
+			if st, err = s.settings(ctx, p.County); err != nil {
+				return res, err
+			}
+			sets[p.County] = st
+		}
+		last, _ := clock.ParseDate(p.StartDate)
+		if p.LastVisitAt != nil {
+			last = *p.LastVisitAt
+		}
+		if days(last, now) > st.SilentDays {
+			if _, err := s.openSlot(ctx, system, p, ReasonSilent, fmt.Sprintf("超过 %d 天未完成探访", st.SilentDays)); err != nil {
+				return res, err
+			}
+			res.Silent++
+		}
+	}
+	err = s.Store.ActiveElders(ctx, func(e registry.Elder) error {
+		n, err := s.queueOpenSlots(ctx, e, ReasonUnpaired, ReasonName[ReasonUnpaired])
+		res.Queued += n
+		return err
+	})
+	if err != nil {
+		return res, fmt.Errorf("pairing.DailyCheck: %w", err)
+	}
+	relays, err := s.Store.Relays(ctx, RelayFilter{Status: RelayOpen})
+	if err != nil {
+		return res, fmt.Errorf("pairing.DailyCheck: %w", err)
+	}
+	for _, r := range relays {
+		st, ok := sets[r.County]
+		if !ok {
+			if st, err = s.settings(ctx, r.County); err != nil {
+				return res, err
+			}
+			sets[r.County] = st
+		}
+		d := days(r.OpenedAt, now)
+		if d <= st.RelayLimitDays {
+			continue
+		}
+		a := Alert{ID: r.ID, Relay: r.ID, Elder: r.Elder, ElderName: r.ElderName, Village: r.Village, Areas: r.Areas, County: r.County,
+			Days: d, Limit: st.RelayLimitDays, At: now,
+			Message: fmt.Sprintf("%s(%s)的第 %d 个结对岗位已在接力队列 %d 天, 超过本县时限 %d 天", r.ElderName, s.villageName(ctx, r.Village), r.Slot+1, d, st.RelayLimitDays)}
+		switch err := s.Store.InsertAlert(ctx, a); {
+		case err == nil:
+			res.Alerts++
+		case !isConflict(err):
+			return res, fmt.Errorf("pairing.DailyCheck: %w", err)
+		}
+	}
+	return res, nil
+}
+
+// ListAlerts lists relay alerts in p's subtree, newest first.
+func (s *Service) ListAlerts(ctx context.Context, p auth.Principal, area string, offset, limit int) ([]Alert, int, error) {
+	if err := p.RequireOrganizer(); err != nil {
+		return nil, 0, err
+	}
+	a, err := regionFor(p, area, "area")
+	if err != nil {
+		return nil, 0, err
+	}
+	as, n, err := s.Store.Alerts(ctx, a, offset, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("pairing.ListAlerts: %w", err)
+	}
+	return as, n, nil
+}
+
+// VisitCompleted records a completed visit on the volunteer's active pair
+// with the elder, which resets the silence count (for the visits feature).
+func (s *Service) VisitCompleted(ctx context.Context, elder, volunteer string, at time.Time) error {
+	ps, err := s.Store.Pairs(ctx, PairFilter{Elder: elder, Volunteer: volunteer, Status: PairActive})
+	if err != nil {
+		return fmt.Errorf("pairing.VisitCompleted: %w", err)
+	}
+	if len(ps) == 0 {
+		return apperr.NotFoundf("该志愿者与老人没有进行中的结对")
+	}
+	for _, p := range ps {
+		if p.LastVisitAt == nil || at.After(*p.LastVisitAt) {
+			if err := s.Store.SetLastVisit(ctx, p.ID, at); err != nil {
+				return fmt.Errorf("pairing.VisitCompleted: %w", err)
+			}
+		}
+	}
+	return nil
+}

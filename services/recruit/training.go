@@ -1,0 +1,292 @@
+package recruit
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"jinhui/services/auth"
+	"jinhui/services/registry"
+	"jinhui/shared/apperr"
+	"jinhui/shared/area"
+	"jinhui/shared/clock"
+)
+
+// BatchInput is a training batch (rule V5).
+type BatchInput struct {
+	Date     string `json:"date" validate:"required,datetime=2006-01-02"`
+	Place    string `json:"place" validate:"required,max=100"`
+	Topic    string `json:"topic" validate:"required,max=100"`
+	Trainer  string `json:"trainer" validate:"required,max=32"`
+	Capacity int    `json:"capacity" validate:"min=1,max=1000"`
+}
+
+// VolunteersInput names volunteers for an invitation or an attendance list.
+type VolunteersInput struct {
+	VolunteerIDs []string `json:"volunteerIds" validate:"required,min=1,max=500,unique,dive,required,max=64"`
+	Attended     *bool    `json:"attended,omitempty"`
+}
+
+// CreateBatch plans a training batch for p's region. Writers.
+func (s *Service) CreateBatch(ctx context.Context, p auth.Principal, in BatchInput) (Batch, error) {
+	if err := p.RequireWriter(); err != nil {
+		return Batch{}, err
+	}
+	b := Batch{ID: registry.NewID(), Region: p.Region, Areas: area.AreasOf(p.Region), Date: in.Date, Place: strings.TrimSpace(in.Place),
+		Topic: strings.TrimSpace(in.Topic), Trainer: strings.TrimSpace(in.Trainer), Capacity: in.Capacity,
+		CreatedBy: p.ID, CreatedAt: s.Now(), Version: 1}
+	if b.Place == "" || b.Topic == "" || b.Trainer == "" {
+		return Batch{}, apperr.Field("place", "地点、主题和培训人不能为空")
+	}
+	if err := s.Store.InsertBatch(ctx, b); err != nil {
+		return Batch{}, fmt.Errorf("recruit.CreateBatch: %w", err)
+	}
+	return b, nil
+}
+
+// batchFor returns a batch of p's subtree.
+func (s *Service) batchFor(ctx context.Context, p auth.Principal, id string) (Batch, error) {
+	if err := p.RequireOrganizer(); err != nil {
+		return Batch{}, err
+	}
+	b, err := s.Store.Batch(ctx, id)
+	if err != nil {
+		return Batch{}, err
+	}
+	if !p.Sees(b.Areas) {
+		return Batch{}, apperr.NotFoundf("培训批次不存在")
+	}
+	return b, nil
+}
+
+// BatchDetail is a batch with its invitations.
+type BatchDetail struct {
+	Batch
+	Invites []Invite `json:"invites"`
+}
+
+// Batch returns a batch of p's subtree with its invitations.
+func (s *Service) Batch(ctx context.Context, p auth.Principal, id string) (BatchDetail, error) {
+	b, err := s.batchFor(ctx, p, id)
+	if err != nil {
+		return BatchDetail{}, err
+	}
+	ins, err := s.Store.Invites(ctx, b.ID)
+	if err != nil {
+		return BatchDetail{}, fmt.Errorf("recruit.Batch: %w", err)
+	}
+	countInvites(&b, ins)
+	return BatchDetail{Batch: b, Invites: ins}, nil
+}
+
+func countInvites(b *Batch, ins []Invite) {
+	b.Invited, b.Attended = len(ins), 0
+	for _, in := range ins {
+		if in.Attended {
+			b.Attended++
+		}
+	}
+}
+
+// ListBatches lists the batches of p's subtree, newest first.
+func (s *Service) ListBatches(ctx context.Context, p auth.Principal, offset, limit int) (registry.Page[Batch], error) {
+	if err := p.RequireOrganizer(); err != nil {
+		return registry.Page[Batch]{}, err
+	}
+	bs, n, err := s.Store.Batches(ctx, p.Region, offset, limit)
+	if err != nil {
+		return registry.Page[Batch]{}, fmt.Errorf("recruit.ListBatches: %w", err)
+	}
+	for i := range bs {
+		ins, err := s.Store.Invites(ctx, bs[i].ID)
+		if err != nil {
+			return registry.Page[Batch]{}, fmt.Errorf("recruit.ListBatches: %w", err)
+		}
+		countInvites(&bs[i], ins)
+	}
+	return registry.Page[Batch]{Items: bs, Total: n}, nil
+}
+
+// Invite invites active volunteers of the batch's region to it, up to its
+// capacity (Conflict beyond), marks them "invited" unless already trained,
+// and texts them the date and place. Inviting someone twice is harmless.
+func (s *Service) Invite(ctx context.Context, p auth.Principal, id string, in VolunteersInput) (BatchDetail, error) {
+	if err := p.RequireWriter(); err != nil {
+		return BatchDetail{}, err
+	}
+	b, err := s.batchFor(ctx, p, id)
+	if err != nil {
+		return BatchDetail{}, err
+	}
+	vols := make([]registry.Volunteer, len(in.VolunteerIDs))
+	for i, vid := range in.VolunteerIDs {
+		v, err := s.Store.Volunteer(ctx, vid)
+		if err != nil || !p.Sees(v.Areas) || !area.Within(v.Village, b.Region) {
+			return BatchDetail{}, apperr.Field(fmt.Sprintf("volunteerIds[%d]", i), "志愿者不存在或不在本批次的区域内")
+		}
+		if v.Status != registry.VolActive {
+			return BatchDetail{}, apperr.Field(fmt.Sprintf("volunteerIds[%d]", i), v.Name+"当前不在服务状态")
+		}
+		vols[i] = v
+	}
+	now := s.Now()
+	for _, v := range vols {
+		ok, err := s.Store.ClaimSlot(ctx, "batch|"+b.ID, b.Capacity, v.ID)
+		if err != nil {
+			return BatchDetail{}, fmt.Errorf("recruit.Invite: %w", err)
+		}
+		if !ok {
+			return BatchDetail{}, apperr.Errorf(apperr.Conflict, "本批次已满(%d 人), %s 等未能邀请", b.Capacity, v.Name)
+		}
+		inv := Invite{ID: b.ID + "|" + v.ID, BatchID: b.ID, VolunteerID: v.ID, Name: v.Name, Areas: v.Areas, InvitedBy: p.ID, InvitedAt: now}
+		if err := s.Store.InsertInvite(ctx, inv); err != nil && !apperr.Is(err, apperr.Conflict) {
+			return BatchDetail{}, fmt.Errorf("recruit.Invite: %w", err)
+		}
+		if v.Training == "" {
+			v.Training, v.UpdatedAt = TrainingInvited, now
+			if err := s.Store.ReplaceVolunteer(ctx, &v); err != nil {
+				return BatchDetail{}, fmt.Errorf("recruit.Invite: %w", err)
+			}
+		}
+		body := fmt.Sprintf("【金晖助老】%s您好, 请于 %s 到%s参加志愿者培训(%s, 主讲: %s)。", v.Name, b.Date, b.Place, b.Topic, b.Trainer)
+		_ = s.SMS.Send(ctx, "training:"+inv.ID, v.Phone, "recruit", body)
+	}
+	return s.Batch(ctx, p, id)
+}
+
+// Attendance records who attended a batch (Attended false corrects a
+// mistake). Only invited volunteers can be marked; attending makes the
+// volunteer "attended" (trained). Writers, from the batch's date on.
+func (s *Service) Attendance(ctx context.Context, p auth.Principal, id string, in VolunteersInput) (BatchDetail, error) {
+	if err := p.RequireWriter(); err != nil {
+		return BatchDetail{}, err
+	}
+	b, err := s.batchFor(ctx, p, id)
+	if err != nil {
+		return BatchDetail{}, err
+	}
+	if clock.Today(s.Now()) < b.Date {
+		return BatchDetail{}, apperr.Field("date", "培训尚未开始, 不能登记出勤")
+	}
+	attended := in.Attended == nil || *in.Attended
+	ins, err := s.Store.Invites(ctx, b.ID)
+	if err != nil {
+		return BatchDetail{}, fmt.Errorf("recruit.Attendance: %w", err)
+	}
+	byVol := map[string]Invite{}
+	for _, inv := range ins {
+		byVol[inv.VolunteerID] = inv
+	}
+	for i, vid := range in.VolunteerIDs {
+		if _, ok := byVol[vid]; !ok {
+			return BatchDetail{}, apperr.Field(fmt.Sprintf("volunteerIds[%d]", i), "该志愿者未受邀参加本批次培训")
+		}
+	}
+	now := s.Now()
+	for _, vid := range in.VolunteerIDs {
+		inv := byVol[vid]
+		inv.Attended, inv.MarkedBy, inv.MarkedAt = attended, p.ID, &now
+		if err := s.Store.ReplaceInvite(ctx, inv); err != nil {
+			return BatchDetail{}, fmt.Errorf("recruit.Attendance: %w", err)
+		}
+		v, err := s.Store.Volunteer(ctx, vid)
+		if err != nil {
+			return BatchDetail{}, fmt.Errorf("recruit.Attendance: %w", err)
+		}
+		want := TrainingInvited
+		if attended {
+			want = TrainingAttended
+		} else if other, err := s.trainedElsewhere(ctx, vid, b.ID); err != nil {
+			return BatchDetail{}, err
+		} else if other {
+			want = TrainingAttended
+		}
+		if v.Training != want {
+			v.Training, v.UpdatedAt = want, now
+			if err := s.Store.ReplaceVolunteer(ctx, &v); err != nil {
+				return BatchDetail{}, fmt.Errorf("recruit.Attendance: %w", err)
+			}
+		}
+	}
+	return s.Batch(ctx, p, id)
+}
+
+func (s *Service) trainedElsewhere(ctx context.Context, vid, batchID string) (bool, error) {
+	ins, err := s.Store.InvitesOf(ctx, vid)
+	if err != nil {
+		return false, fmt.Errorf("recruit.Attendance: %w", err)
+	}
+	for _, in := range ins {
+		if in.BatchID != batchID && in.Attended {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// SetRequireTraining sets a county's rule that only trained volunteers may
+// be paired (rule V5). Writers at the county or above.
+func (s *Service) SetRequireTraining(ctx context.Context, p auth.Principal, code string, require bool) (registry.Region, error) {
+	if err := p.RequireWriter(); err != nil {
+		return registry.Region{}, err
+	}
+	c, err := area.NormalizeCode(code)
+	if err != nil || area.LevelOf(c) != area.County {
+		return registry.Region{}, apperr.Field("code", "只能为县级区划设置")
+	}
+	if !area.Within(c, p.Region) {
+		return registry.Region{}, apperr.New(apperr.Forbidden, "只能由本县或上级组织者设置")
+	}
+	if err := s.Store.SetRequireTraining(ctx, c, require); err != nil {
+		return registry.Region{}, fmt.Errorf("recruit.SetRequireTraining: %w", err)
+	}
+	return s.Store.Region(ctx, c)
+}
+
+// EligibleForPairing applies rule V5 to a volunteer and the county they
+// serve in: an active volunteer may be paired, and where the county
+// requires training, only once trained. The reason explains a refusal.
+func EligibleForPairing(v registry.Volunteer, county registry.Region) (bool, string) {
+	if v.Status != registry.VolActive {
+		return false, "志愿者不在服务状态"
+	}
+	if county.RequireTraining && v.Training != TrainingAttended {
+		return false, county.Name + "要求志愿者参加培训后才能结对"
+	}
+	return true, ""
+}
+
+// TrainingState is a volunteer's training record and pairing eligibility.
+type TrainingState struct {
+	VolunteerID     string     `json:"volunteerId"`
+	Training        string     `json:"training"`
+	HandbookAckAt   *time.Time `json:"handbookAckAt"`
+	RequireTraining bool       `json:"requireTraining"`
+	Eligible        bool       `json:"eligible"`
+	Reason          string     `json:"reason,omitempty"`
+	Invites         []Invite   `json:"invites"`
+}
+
+// Training returns a volunteer's training state to organizers over them
+// or to the volunteer themself.
+func (s *Service) Training(ctx context.Context, p auth.Principal, id string) (TrainingState, error) {
+	v, err := s.Store.Volunteer(ctx, id)
+	if err != nil {
+		return TrainingState{}, err
+	}
+	if !p.Sees(v.Areas) && !(p.Kind == auth.KindVolunteer && p.ID == v.ID) {
+		return TrainingState{}, apperr.NotFoundf("志愿者不存在")
+	}
+	county, err := s.Store.Region(ctx, area.AncestorAt(v.Village, area.County))
+	if err != nil {
+		return TrainingState{}, fmt.Errorf("recruit.Training: %w", err)
+	}
+	ins, err := s.Store.InvitesOf(ctx, v.ID)
+	if err != nil {
+		return TrainingState{}, fmt.Errorf("recruit.Training: %w", err)
+	}
+	ok, why := EligibleForPairing(v, county)
+	return TrainingState{VolunteerID: v.ID, Training: v.Training, HandbookAckAt: v.HandbookAckAt, RequireTraining: county.RequireTraining,
+		Eligible: ok, Reason: why, Invites: ins}, nil
+}

@@ -1,0 +1,266 @@
+package visit
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"jinhui/services/auth"
+	"jinhui/services/ledger"
+	"jinhui/shared/apperr"
+	"jinhui/shared/area"
+	"jinhui/shared/clock"
+)
+
+// Filter selects visits.
+type Filter struct {
+	Area      string
+	Month     string
+	Status    []string
+	Volunteer string // assigned to, or partner of, this volunteer
+	Elder     string
+	Offset    int
+	Limit     int
+}
+
+// Store is what visits need from the database. Insert* ignore records
+// whose key exists already and return the ids they inserted.
+type Store interface {
+	VisitSettings(ctx context.Context, county string) (Settings, error)
+	PutVisitSettings(ctx context.Context, s *Settings) error
+	PairedElders(ctx context.Context, area string, fn func(ElderRef) error) error
+	InsertVisits(ctx context.Context, vs []Visit) ([]string, error)
+	Visit(ctx context.Context, id string) (Visit, error)
+	Visits(ctx context.Context, f Filter) ([]Visit, int, error)
+	ReplaceVisit(ctx context.Context, v *Visit) error
+	InsertReminders(ctx context.Context, rs []Reminder) error
+	Reminder(ctx context.Context, id string) (Reminder, error)
+	DueReminders(ctx context.Context, before time.Time, limit int) ([]Reminder, error)
+	SkipReminders(ctx context.Context, visit string) error
+	SetReminderDone(ctx context.Context, id, status string, at time.Time) error
+	InsertVisitAlert(ctx context.Context, a Alert) error
+	VisitAlerts(ctx context.Context, area string, offset, limit int) ([]Alert, int, error)
+	SetLastVisit(ctx context.Context, pairID string, at time.Time) error
+	RecordEntry(ctx context.Context, e ledger.Entry) error
+	VolunteerPhone(ctx context.Context, id string) (string, error)
+}
+
+// Queue schedules the task that handles one reminder at a time.
+type Queue interface {
+	EnqueueReminder(ctx context.Context, id string, at time.Time) error
+}
+
+// SMS renders an admin-editable template and sends it under a business key.
+type SMS interface {
+	SendTemplate(ctx context.Context, key, to, template string, vars map[string]string, validUntil time.Time) error
+}
+
+// Service runs visits.
+type Service struct {
+	Store Store
+	Queue Queue
+	SMS   SMS
+	Now   func() time.Time
+}
+
+func (s *Service) settings(ctx context.Context, county string) (Settings, error) {
+	st, err := s.Store.VisitSettings(ctx, county)
+	if apperr.Is(err, apperr.NotFound) {
+		return DefaultSettings(county), nil
+	}
+	return st, err
+}
+
+// PlanResult reports a planning run.
+type PlanResult struct {
+	Month     string `json:"month"`
+	Elders    int    `json:"elders"`
+	Planned   int    `json:"planned"`
+	Existing  int    `json:"existing"`
+	Reminders int    `json:"reminders"`
+}
+
+// PlanMonth plans a month's visits for every paired active elder in area
+// (rule S1). It is safe to run again: visits and reminders have business
+// keys, so a second run adds only what is missing, and in a month that has
+// begun nothing is planned before today.
+func (s *Service) PlanMonth(ctx context.Context, areaCode string, month time.Time) (PlanResult, error) {
+	now := s.Now()
+	first := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, clock.Shanghai)
+	today := time.Date(now.In(clock.Shanghai).Year(), now.In(clock.Shanghai).Month(), now.In(clock.Shanghai).Day(), 0, 0, 0, 0, clock.Shanghai)
+	res := PlanResult{Month: first.Format("2006-01")}
+	if first.AddDate(0, 1, 0).Before(today) || first.AddDate(0, 1, 0).Equal(today) {
+		return res, apperr.Field("month", "不能为已经过去的月份制定计划")
+	}
+	cache := map[string]Settings{}
+	var batch []Visit
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		ids, err := s.Store.InsertVisits(ctx, batch)
+		if err != nil {
+			return err
+		}
+		res.Planned += len(ids)
+		res.Existing += len(batch) - len(ids)
+		fresh := map[string]bool{}
+		for _, id := range ids {
+			fresh[id] = true
+		}
+		var rs []Reminder
+		for _, v := range batch {
+			if fresh[v.ID] {
+				rs = append(rs, Reminders(v, now)...)
+			}
+		}
+		if err := s.Store.InsertReminders(ctx, rs); err != nil {
+			return err
+		}
+		res.Reminders += len(rs)
+		batch = batch[:0]
+		return nil
+	}
+	err := s.Store.PairedElders(ctx, areaCode, func(e ElderRef) error {
+		st, ok := cache[e.County]
+		if !ok {
+			var err error
+			if st, err = s.settings(ctx, e.County); err != nil {
+				return err
+			}
+			cache[e.County] = st
+		}
+		res.Elders++
+		batch = append(batch, Plan(e, first, st.PerMonth, st.Checklist, today, now)...)
+		if len(batch) >= 2000 {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return res, fmt.Errorf("visit.PlanMonth: %w", err)
+	}
+	return res, nil
+}
+
+// PlanFor is PlanMonth for an organizer, inside their subtree.
+func (s *Service) PlanFor(ctx context.Context, p auth.Principal, areaCode, month string) (PlanResult, error) {
+	if err := p.RequireWriter(); err != nil {
+		return PlanResult{}, err
+	}
+	if areaCode == "" {
+		areaCode = p.Region
+	}
+	c, err := area.NormalizeCode(areaCode)
+	if err != nil || !area.Within(c, p.Region) {
+		return PlanResult{}, apperr.Field("area", "该区划不在您的管辖范围内")
+	}
+	m, err := time.ParseInLocation("2006-01", month, clock.Shanghai)
+	if err != nil {
+		return PlanResult{}, apperr.Field("month", "月份格式应为 YYYY-MM")
+	}
+	return s.PlanMonth(ctx, c, m)
+}
+
+// VisitFor returns a visit the principal may see: an organizer's subtree,
+// or a volunteer serving the elder.
+func (s *Service) VisitFor(ctx context.Context, p auth.Principal, id string) (Visit, error) {
+	v, err := s.Store.Visit(ctx, id)
+	if err != nil {
+		return Visit{}, err
+	}
+	if p.Sees(v.Areas) || (p.Kind == auth.KindVolunteer && contains(v.People, p.ID)) {
+		return v, nil
+	}
+	return Visit{}, apperr.NotFoundf("探访不存在")
+}
+
+// List lists visits in an organizer's subtree.
+func (s *Service) List(ctx context.Context, p auth.Principal, f Filter) ([]Visit, int, error) {
+	if err := p.RequireOrganizer(); err != nil {
+		return nil, 0, err
+	}
+	if f.Area == "" {
+		f.Area = p.Region
+	} else if c, err := area.NormalizeCode(f.Area); err != nil || !area.Within(c, p.Region) {
+		return nil, 0, apperr.Field("area", "该区划不在您的管辖范围内")
+	} else {
+		f.Area = c
+	}
+	return s.Store.Visits(ctx, f)
+}
+
+// Schedule returns a volunteer's upcoming and open visits: their own, and
+// those their partners gave back to them, from today on and any not yet done.
+func (s *Service) Schedule(ctx context.Context, p auth.Principal) ([]Visit, error) {
+	if p.Kind != auth.KindVolunteer {
+		return nil, apperr.New(apperr.Forbidden, "仅限志愿者查看自己的探访安排")
+	}
+	vs, _, err := s.Store.Visits(ctx, Filter{Volunteer: p.ID, Status: []string{StatusPlanned, StatusOffered, StatusCheckedIn, StatusMissed}, Limit: 200})
+	if err != nil {
+		return nil, fmt.Errorf("visit.Schedule: %w", err)
+	}
+	out := vs[:0]
+	for _, v := range vs {
+		if v.Volunteer == p.ID || v.Status == StatusOffered {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// Settings returns a county's visit settings.
+func (s *Service) Settings(ctx context.Context, p auth.Principal, county string) (Settings, error) {
+	if err := p.RequireOrganizer(); err != nil {
+		return Settings{}, err
+	}
+	c, err := area.NormalizeCode(county)
+	if err != nil || area.LevelOf(c) != area.County || !(area.Within(c, p.Region) || area.Within(p.Region, c)) {
+		return Settings{}, apperr.NotFoundf("县级区划不存在")
+	}
+	return s.settings(ctx, c)
+}
+
+// PutSettings saves a county's visit settings; organizers at or above the county.
+func (s *Service) PutSettings(ctx context.Context, p auth.Principal, county string, st Settings) (Settings, error) {
+	if err := p.RequireWriter(); err != nil {
+		return Settings{}, err
+	}
+	c, err := area.NormalizeCode(county)
+	if err != nil || area.LevelOf(c) != area.County || !area.Within(c, p.Region) {
+		return Settings{}, apperr.NotFoundf("县级区划不存在")
+	}
+	seen := map[string]bool{}
+	for i, it := range st.Checklist {
+		if it.Code == "" || it.Name == "" || seen[it.Code] {
+			return Settings{}, apperr.Field(fmt.Sprintf("checklist[%d].code", i), "项目代码和名称不能为空且不能重复")
+		}
+		seen[it.Code] = true
+		st.Checklist[i].Done = false
+	}
+	st.County = c
+	if err := s.Store.PutVisitSettings(ctx, &st); err != nil {
+		return Settings{}, err
+	}
+	return st, nil
+}
+
+// Alerts lists the visit alerts of an organizer's subtree.
+func (s *Service) Alerts(ctx context.Context, p auth.Principal, offset, limit int) ([]Alert, int, error) {
+	if err := p.RequireOrganizer(); err != nil {
+		return nil, 0, err
+	}
+	return s.Store.VisitAlerts(ctx, p.Region, offset, limit)
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,215 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath finds the browser: $JINHUI_CHROMIUM, else Debian's chromium.
+// Without one the calling test is skipped, saying how to install it.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("JINHUI_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("browser tests skipped: Chromium is not installed (apt-get install -y chromium, as .ci/run does; or set JINHUI_CHROMIUM)")
+	return ""
+}
+
+// browser starts headless Chromium with a fresh profile and returns a
+// context for its first tab; it stops with the test.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromiumPath(t)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("user-data-dir", t.TempDir()),
+		chromedp.Flag("window-size", "1366,900"),
+		chromedp.Flag("lang", "zh-CN"),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	if err := chromedp.Do(ctx); err != nil { // starts the browser
+		cancel()
+		cancelA()
+		t.Fatalf("start chromium %s: %v", path, err)
+	}
+	t.Cleanup(func() { cancel(); cancelA() })
+	acceptDialogs(ctx)
+	return ctx
+}
+
+// tab opens another tab of the same browser (same profile and storage).
+func tab(t *testing.T, parent context.Context) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(parent)
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(cancel)
+	acceptDialogs(ctx)
+	return ctx
+}
+
+// acceptDialogs answers yes to confirm() and prompt() (with a reason).
+func acceptDialogs(ctx context.Context) {
+	go func() {
+		for ev, err := range chromedp.Events(ctx, page.JavascriptDialogOpening) {
+			if err != nil {
+				return
+			}
+			p := page.HandleJavaScriptDialogParams{Accept: true}
+			if ev.Type == page.DialogTypePrompt {
+				p.PromptText = "浏览器测试"
+			}
+			_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, p)
+		}
+	}()
+}
+
+// phone makes the tab look like a cheap Android phone.
+func phone(t *testing.T, ctx context.Context) {
+	t.Helper()
+	must(t, ctx, chromedp.EmulateViewport(412, 860, chromedp.EmulateScale(1.5), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	if _, err := chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{
+		UserAgent:      "Mozilla/5.0 (Linux; Android 10; Redmi 9A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",
+		AcceptLanguage: "zh-CN",
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// network sets the tab's connection: offline, or latency (ms) with a
+// throughput in bytes/s; latency 0 and throughput -1 lift the limits.
+func setNetwork(t *testing.T, ctx context.Context, offline bool, latency, throughput float64) {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+		EmulateOfflineServiceWorker: &offline,
+		MatchedNetworkConditions: []*network.Conditions{{Offline: offline, Latency: latency, DownloadThroughput: throughput, UploadThroughput: throughput}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: offline, Latency: latency, DownloadThroughput: throughput, UploadThroughput: throughput}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func must(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(tctx, steps...); err != nil {
+		shot(t, ctx, "FAILED-"+safe(t.Name()))
+		t.Fatal(err)
+	}
+}
+
+// eval runs JavaScript (awaiting a promise) and returns its value.
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(tctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("evaluate %q: %v", js, err)
+	}
+	return v
+}
+
+// text returns the text of the first element matching css.
+func text(t *testing.T, ctx context.Context, css string) string {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(tctx, chromedp.Text(chromedp.CSS(css)))
+	if err != nil {
+		shot(t, ctx, "FAILED-"+safe(t.Name()))
+		t.Fatalf("text of %s: %v", css, err)
+	}
+	return s
+}
+
+// waitReady waits until the page has rendered with its data.
+func waitReady() chromedp.Action[chromedp.Void] {
+	return chromedp.WaitVisible(chromedp.CSS(`body[data-ready="1"]`))
+}
+
+// unready clears the ready mark before an action that re-renders.
+func unready() chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`delete document.body.dataset.ready`)
+}
+
+// artifacts is where screenshots and figures go ($JINHUI_ARTIFACTS, else
+// artifacts/ at the repository root).
+func artifacts(t *testing.T) string {
+	dir := os.Getenv("JINHUI_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "artifacts")
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "screenshots"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// shot saves a full-page PNG screenshot as artifacts/screenshots/NAME.png
+// and, when JINHUI_DOCS_SCREENSHOTS=1, copies the ones the README shows
+// into web/docs.
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	buf, err := chromedp.Run(tctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	p := filepath.Join(artifacts(t), "screenshots", name+".png")
+	if err := os.WriteFile(p, buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if docs[name] && os.Getenv("JINHUI_DOCS_SCREENSHOTS") == "1" {
+		if err := os.WriteFile(filepath.Join("..", "docs", name+".png"), buf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// docs are the screenshots the README shows.
+var docs = map[string]bool{"console-dashboard": true, "phone-elders": true, "phone-schedule": true, "console-import-report": true}
+
+var unsafe = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+func safe(s string) string { return unsafe.ReplaceAllString(s, "_") }
+
+func fmtKB(b float64) string { return fmt.Sprintf("%.1f KB", b/1024) }

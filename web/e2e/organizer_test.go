@@ -1,0 +1,154 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"jinhui/services/demo"
+	"jinhui/shared/pii"
+)
+
+// loginConsole logs an organizer into the console and waits for the dashboard.
+func loginConsole(t *testing.T, s *site, ctx context.Context, user string) {
+	t.Helper()
+	open(t, s, ctx, "/login")
+	must(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#login input[name=username]`), user),
+		chromedp.SendKeys(chromedp.CSS(`#login input[name=password]`), demo.Password),
+		unready(),
+		chromedp.Click(chromedp.CSS(`#login button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#dashboard`)),
+		waitReady())
+}
+
+// open goes to a console route and waits for it to render. A change of
+// the fragment is not a page load, so it is made from the page.
+func open(t *testing.T, s *site, ctx context.Context, route string) {
+	t.Helper()
+	if !strings.HasPrefix(eval[string](t, ctx, `location.href`), s.base+"/console/") {
+		must(t, ctx, chromedp.Navigate(s.base+"/console/"), waitReady())
+	}
+	must(t, ctx, unready(), chromedp.Evaluate[chromedp.Void](`(h => {
+		if (location.hash === h) dispatchEvent(new HashChangeEvent('hashchange')); else location.hash = h;
+	})(`+strconv.Quote("#"+route)+`)`), waitReady())
+}
+
+// TestOrganizerJourney: a county organizer logs in, reads the dashboard,
+// browses the registers, imports elders with a bad row (check → report →
+// import the valid rows) and approves one in the intake queue.
+func TestOrganizerJourney(t *testing.T) {
+	ctx := browser(t)
+	s := startSite(t)
+
+	must(t, ctx, chromedp.Navigate(s.base+"/console/"), waitReady())
+	shot(t, ctx, "console-login")
+	loginConsole(t, s, ctx, "szq")
+	if n := text(t, ctx, "#stat-elders .n"); n == "" || n == "—" || n == "0" {
+		t.Fatalf("dashboard elders figure %q", n)
+	}
+	if soon := eval[int](t, ctx, `document.querySelectorAll('[data-soon]').length`); soon < 3 {
+		t.Fatalf("dashboard should mark the places later issues fill, found %d", soon)
+	}
+	shot(t, ctx, "console-dashboard")
+
+	// Registers: list, search by name, an elder's page with the full view.
+	open(t, s, ctx, "/elders")
+	total := text(t, ctx, ".pager .total")
+	shot(t, ctx, "console-elders")
+	first := text(t, ctx, "table tbody tr td a")
+	open(t, s, ctx, "/elders?name="+first)
+	if got := text(t, ctx, ".pager .total"); got == total || !strings.Contains(text(t, ctx, "table tbody"), first) {
+		t.Fatalf("search %q: %s (all: %s)", first, got, total)
+	}
+	must(t, ctx, unready(), chromedp.Click(chromedp.CSS("table tbody tr td a")), chromedp.WaitVisible(chromedp.CSS("#elder")), waitReady())
+	masked := text(t, ctx, "#facts")
+	if !strings.Contains(masked, "*") {
+		t.Fatalf("elder page should be masked: %s", masked)
+	}
+	must(t, ctx, chromedp.Click(chromedp.CSS("#reveal")), chromedp.WaitVisible(chromedp.CSS("#reveal[disabled]")))
+	if full := text(t, ctx, "#facts"); strings.Contains(full, "****") {
+		t.Fatalf("reveal left the id masked: %s", full)
+	}
+	shot(t, ctx, "console-elder")
+
+	// Import: one bad identity number among three rows.
+	csv := "姓名,身份证号,村代码,建档立卡,留守\n" +
+		"测试钱大娘," + pii.CompleteResidentID("37010119450101006") + ",370101001001,是,是\n" +
+		"测试错号,370101194501010000,370101001001,是,否\n" +
+		"测试冯大爷," + pii.CompleteResidentID("37010119420202017") + ",370101001002,是,否\n"
+	file := filepath.Join(t.TempDir(), "建档立卡名单.csv")
+	if err := os.WriteFile(file, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	open(t, s, ctx, "/import")
+	must(t, ctx,
+		chromedp.SetUploadFiles(chromedp.CSS(`#import-form input[type=file]`), []string{file}),
+		chromedp.Click(chromedp.CSS(`#import-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS("#report")))
+	if sum := text(t, ctx, "#report-summary"); !strings.Contains(sum, "共 3 行") || !strings.Contains(sum, "正确 2 行") || !strings.Contains(sum, "已导入 0 人") {
+		t.Fatalf("check report: %s", sum)
+	}
+	if p := text(t, ctx, "#problems tbody"); !strings.Contains(p, "3") || !strings.Contains(p, "身份证号") {
+		t.Fatalf("row-by-row report: %s", p)
+	}
+	shot(t, ctx, "console-import-report")
+	must(t, ctx, chromedp.Click(chromedp.CSS("#import-valid")), chromedp.WaitVisible(chromedp.CSS(".ok")))
+	if sum := text(t, ctx, "#report-summary"); !strings.Contains(sum, "已导入 2 人") {
+		t.Fatalf("valid-rows import: %s", sum)
+	}
+	shot(t, ctx, "console-import-done")
+
+	// Intake: the imported elders wait for the county; approve one.
+	open(t, s, ctx, "/intake")
+	queue := text(t, ctx, "table tbody")
+	if !strings.Contains(queue, "测试钱大娘") || !strings.Contains(queue, "测试冯大爷") {
+		t.Fatalf("intake queue lacks the imported elders: %s", queue)
+	}
+	shot(t, ctx, "console-intake")
+	must(t, ctx,
+		chromedp.Click(chromedp.CSS(`table tbody tr:has(a) button.approve`)),
+		chromedp.WaitVisible(chromedp.CSS("#intake-msg .ok")))
+	if msg := text(t, ctx, "#intake-msg"); !strings.Contains(msg, "已通过") {
+		t.Fatalf("approve: %s", msg)
+	}
+
+	open(t, s, ctx, "/volunteers")
+	if !strings.Contains(text(t, ctx, ".pager .total"), "共") {
+		t.Fatal("volunteer register did not render")
+	}
+	shot(t, ctx, "console-volunteers")
+	must(t, ctx, unready(), chromedp.Click(chromedp.CSS("table tbody tr td a")), waitReady())
+	shot(t, ctx, "console-volunteer")
+	open(t, s, ctx, "/carers")
+	shot(t, ctx, "console-carers")
+}
+
+// TestAdminPages: the province admin's accounts, audit log, SMS outbox and
+// the asynq dashboard, which reads the session cookie set at login.
+func TestAdminPages(t *testing.T) {
+	ctx := browser(t)
+	s := startSite(t)
+	loginConsole(t, s, ctx, "admin")
+	shot(t, ctx, "console-dashboard-province")
+	open(t, s, ctx, "/admin/accounts")
+	if !strings.Contains(text(t, ctx, "table tbody"), "szq") {
+		t.Fatal("accounts list lacks szq")
+	}
+	shot(t, ctx, "console-accounts")
+	open(t, s, ctx, "/admin/audit")
+	shot(t, ctx, "console-audit")
+	open(t, s, ctx, "/admin/sms")
+	shot(t, ctx, "console-sms")
+	must(t, ctx, chromedp.Navigate(s.base+"/admin/queues"), chromedp.WaitReady(chromedp.CSS("body")))
+	body := text(t, ctx, "body")
+	if strings.Contains(body, `"error"`) || strings.Contains(body, "unauthorized") {
+		t.Fatalf("asynq dashboard refused the admin's cookie: %.200s", body)
+	}
+	shot(t, ctx, "console-queues")
+}

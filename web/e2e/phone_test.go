@@ -1,0 +1,89 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// loginPhone logs a volunteer or carer in with the texted code and waits
+// for their home page.
+func loginPhone(t *testing.T, s *site, ctx context.Context, phoneNo string, carer bool) {
+	t.Helper()
+	must(t, ctx,
+		chromedp.Navigate(s.base+"/m/"),
+		chromedp.Evaluate[chromedp.Void](`localStorage.removeItem('jinhui.phone')`),
+		chromedp.Navigate(s.base+"/m/"),
+		waitReady(),
+		chromedp.SendKeys(chromedp.CSS(`input[name=phone]`), phoneNo),
+		chromedp.Click(chromedp.CSS(`#send-code`)),
+		chromedp.WaitVisible(chromedp.CSS(`.ok`)))
+	code := s.lastCode("+86" + phoneNo)
+	steps := []chromedp.Action[chromedp.Void]{chromedp.SendKeys(chromedp.CSS(`input[name=code]`), code)}
+	if carer {
+		steps = append(steps, chromedp.Click(chromedp.CSS(`input[name=carer]`)))
+	}
+	steps = append(steps, chromedp.Click(chromedp.CSS(`#login button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS("nav.tabs")), waitReady())
+	must(t, ctx, steps...)
+}
+
+// TestVolunteerJourney: a volunteer logs in with an SMS code, sees their
+// elders with needs, opens one and asks for the full phone number, and
+// finds the schedule and hours pages.
+func TestVolunteerJourney(t *testing.T) {
+	ctx := browser(t)
+	s := startSite(t)
+	phone(t, ctx)
+
+	must(t, ctx, chromedp.Navigate(s.base+"/m/"), waitReady())
+	if fs := eval[string](t, ctx, `getComputedStyle(document.body).fontSize`); fs < "18px" && len(fs) <= 4 {
+		t.Fatalf("phone base font %s, want 18px or more", fs)
+	}
+	if unlabeled := eval[int](t, ctx, `[...document.querySelectorAll('input,select,textarea')].filter(i => i.type !== 'hidden' && !(i.labels && i.labels.length) && !i.getAttribute('aria-label')).length`); unlabeled > 0 {
+		t.Fatalf("%d form controls without a label", unlabeled)
+	}
+	if small := eval[int](t, ctx, `[...document.querySelectorAll('button,a.btn,nav a')].filter(b => b.offsetParent && b.getBoundingClientRect().height < 44).length`); small > 0 {
+		t.Fatalf("%d touch targets under 44px", small)
+	}
+	shot(t, ctx, "phone-login")
+
+	loginPhone(t, s, ctx, strings.TrimPrefix(s.volunteer.Phone, "+86"), false)
+	cards := eval[int](t, ctx, `document.querySelectorAll('a.elder').length`)
+	if cards != len(s.paired) {
+		t.Fatalf("my elders shows %d, want %d", cards, len(s.paired))
+	}
+	if needs := eval[int](t, ctx, `document.querySelectorAll('a.elder .chips li').length`); needs == 0 {
+		t.Fatal("my elders shows no needs")
+	}
+	shot(t, ctx, "phone-elders")
+
+	must(t, ctx, unready(), chromedp.Click(chromedp.CSS("a.elder")), chromedp.WaitVisible(chromedp.CSS("#contacts")), waitReady())
+	if c := text(t, ctx, "#contacts"); !strings.Contains(c, "*") {
+		t.Fatalf("contacts should start masked: %s", c)
+	}
+	shot(t, ctx, "phone-elder")
+	must(t, ctx, chromedp.Click(chromedp.CSS("#reveal")), chromedp.WaitNotPresent(chromedp.CSS("#reveal")))
+	if c := text(t, ctx, "#contacts"); strings.Contains(c, "****") {
+		t.Fatalf("reveal kept the phone masked: %s", c)
+	}
+
+	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/schedule.html"), waitReady())
+	shot(t, ctx, "phone-schedule")
+	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/hours.html"), waitReady())
+	shot(t, ctx, "phone-hours")
+	must(t, ctx, chromedp.Click(chromedp.CSS("header button.logout")), chromedp.WaitVisible(chromedp.CSS("#login")))
+}
+
+// TestCarerLogin: a carer logs in by code and lands on their page.
+func TestCarerLogin(t *testing.T) {
+	ctx := browser(t)
+	s := startSite(t)
+	phone(t, ctx)
+	loginPhone(t, s, ctx, strings.TrimPrefix(s.set.Carers[0].Phone, "+86"), true)
+	if h := text(t, ctx, "header h1"); h != "帮扶记录" {
+		t.Fatalf("carer landed on %q", h)
+	}
+	shot(t, ctx, "phone-carer")
+}

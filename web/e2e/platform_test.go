@@ -1,0 +1,177 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"jinhui/services/demo"
+	"jinhui/services/platform"
+	"jinhui/services/platform/platformtest"
+	"jinhui/services/registry"
+	"jinhui/shared/config"
+	"jinhui/shared/testenv"
+)
+
+// redisDB is this package's own Redis database (see testenv.RedisURL).
+const redisDB = 12
+
+// site is a running platform under test.
+type site struct {
+	t    *testing.T
+	base string
+	p    *platform.Platform
+	set  demo.Set
+	// volunteer is the demo volunteer with paired elders, and paired their ids.
+	volunteer registry.Volunteer
+	paired    []string
+	ledger    *fakeLedger
+}
+
+// startSite runs the platform in its one-process role on a free loopback
+// port, with the test demo set. Because the pairing API may not exist yet,
+// the first volunteer is paired with two elders of their county directly in
+// the data set.
+func startSite(t *testing.T) *site {
+	t.Helper()
+	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=" + t.TempDir(), "REDIS_URL=" + testenv.RedisURL(t, redisDB), "JINHUI_SHUTDOWN_TIMEOUT=5s"}, nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p, err := platform.New(ctx, cfg, testenv.Logger(), nil)
+	if err != nil {
+		cancel()
+		t.Fatalf("platform.New: %v", err)
+	}
+	set, err := demo.Generate(platformtest.Scale, 7, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &site{t: t, p: p, set: set, ledger: &fakeLedger{seen: map[string]int{}}}
+	s.volunteer = set.Volunteers[0]
+	county := s.volunteer.Village[:6]
+	for i := range set.Elders {
+		e := &set.Elders[i]
+		if len(s.paired) < 2 && strings.HasPrefix(e.Village, county) && e.Status == registry.StatusActive {
+			e.Volunteers = append(e.Volunteers, s.volunteer.ID)
+			s.paired = append(s.paired, e.ID)
+		}
+	}
+	if err := demo.Load(ctx, p.Store, set); err != nil {
+		t.Fatalf("load test data: %v", err)
+	}
+	// A stand-in for the ledger endpoints the visits and carers issues add:
+	// it counts each business key once, as they will.
+	p.API.App.Post("/test/ledger", s.ledger.handle)
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.base = "http://" + ln.Addr().String()
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Error("platform did not stop")
+		}
+		p.Close()
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r, err := http.Get(s.base + "/readyz")
+		if err == nil {
+			r.Body.Close()
+			if r.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("platform not ready within 30 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return s
+}
+
+// lastCode returns the one-time code most recently texted to phone
+// (+86…), read from the SMS records, waiting for it to arrive.
+func (s *site) lastCode(phone string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		ms, _, err := s.p.Store.Messages(context.Background(), "", 0, 100)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		for _, m := range ms {
+			if m.To == phone && m.Kind == "otp" {
+				for i := 0; i+6 <= len(m.Body); i++ {
+					if digits(m.Body[i : i+6]) {
+						return m.Body[i : i+6]
+					}
+				}
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("no code sent to %s", phone)
+	return ""
+}
+
+func digits(s string) bool {
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// fakeLedger records the writes the outbox sends: every request, and each
+// business key counted once (a duplicate answers 200 instead of 201).
+type fakeLedger struct {
+	mu       sync.Mutex
+	requests int
+	seen     map[string]int
+	mismatch int
+}
+
+func (l *fakeLedger) handle(c *fiber.Ctx) error {
+	var body struct {
+		ClientKey string `json:"clientKey"`
+	}
+	if err := json.Unmarshal(c.Body(), &body); err != nil || body.ClientKey == "" {
+		return c.Status(400).JSON(fiber.Map{"error": fiber.Map{"code": "invalid", "message": "缺少 clientKey", "field": "clientKey"}})
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.requests++
+	if c.Get("Idempotency-Key") != body.ClientKey {
+		l.mismatch++
+	}
+	l.seen[body.ClientKey]++
+	if l.seen[body.ClientKey] > 1 {
+		return c.Status(200).JSON(fiber.Map{"duplicate": true})
+	}
+	return c.Status(201).JSON(fiber.Map{"stored": true})
+}
+
+// counts returns requests received, distinct keys and header/body mismatches.
+func (l *fakeLedger) counts() (requests, keys, mismatch int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.requests, len(l.seen), l.mismatch
+}

@@ -1,0 +1,103 @@
+// Organizer console: login, the frame with its menu, and a hash router
+// (#/elders?name=王 keeps filters in the address, so Back and reload work).
+import { Session } from '../lib/api.js';
+import { h, mount, field, ready } from '../lib/dom.js';
+import { role, level } from '../lib/fmt.js';
+import { routes, menu } from './routes.js';
+
+export const session = new Session('console');
+const app = document.getElementById('app');
+session.onUnauthorized = () => go('/login');
+
+// go navigates to a console path such as "/elders/ID".
+export function go(path) {
+  if (location.hash === '#' + path) render();
+  else location.hash = '#' + path;
+}
+
+function parse() {
+  const raw = location.hash.slice(1) || '/';
+  const [path, q = ''] = raw.split('?');
+  return { path, query: Object.fromEntries(new URLSearchParams(q)) };
+}
+
+function match(path) {
+  for (const r of routes) {
+    const names = [];
+    const re = new RegExp('^' + r.path.replace(/:(\w+)/g, (_, n) => (names.push(n), '([^/]+)')) + '$');
+    const m = path.match(re);
+    if (m) return { route: r, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
+  }
+  return null;
+}
+
+// setCookie lets the asynq dashboard (/admin/queues, a plain page that
+// cannot send a bearer header) see the admin's session.
+function setCookie(token) {
+  document.cookie = token
+    ? `jinhui_session=${token}; path=/admin; SameSite=Strict`
+    : 'jinhui_session=; path=/admin; max-age=0; SameSite=Strict';
+}
+
+async function logout() {
+  try { await session.post('/api/auth/logout'); } catch { /* dropped either way */ }
+  session.clear();
+  setCookie('');
+  go('/login');
+}
+
+function loginView() {
+  const msg = h('div', { 'aria-live': 'polite' });
+  const user = h('input', { name: 'username', autocomplete: 'username', required: true });
+  const pass = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const form = h('form', { class: 'login', id: 'login', onsubmit: async (ev) => {
+    ev.preventDefault();
+    try {
+      const r = await session.post('/api/auth/login', { username: user.value.trim(), password: pass.value });
+      if (r.principal.kind !== 'organizer') throw new Error('志愿者和护理员请使用手机页面登录');
+      session.save(r.token, r.principal);
+      setCookie(r.principal.role === 'admin' ? r.token : '');
+      go('/');
+    } catch (e) {
+      mount(msg, h('div', { class: 'error', role: 'alert' }, e.message));
+      pass.focus();
+    }
+  } },
+  h('h1', {}, '金晖助老 · 组织者工作台'), msg, field('用户名', user), field('密码', pass),
+  h('button', { class: 'primary', type: 'submit', style: 'width:100%' }, '登录'),
+  h('p', { class: 'muted' }, '志愿者和护理员请用手机打开 ', h('a', { href: '/m/' }, '手机页面'), '。'));
+  mount(app, form);
+  user.focus();
+  ready();
+}
+
+async function render() {
+  delete document.body.dataset.ready;
+  const { path, query } = parse();
+  const who = session.principal;
+  if (path === '/login' || !session.token || !who) return loginView();
+  const m = match(path);
+  const main = h('main', { id: 'main', tabindex: '-1' });
+  const nav = h('nav', { 'aria-label': '主菜单' }, menu(who).map((it) => it.group
+    ? h('div', { class: 'group' }, it.group)
+    : h('a', { href: it.href, target: it.external ? '_blank' : null, rel: it.external ? 'noopener' : null,
+      'aria-current': !it.external && (it.href === '#' + path || (it.href !== '#/' && ('#' + path).startsWith(it.href + '/'))) ? 'page' : null }, it.text)));
+  mount(app, h('div', { class: 'layout' },
+    h('aside', {}, h('div', { class: 'brand' }, '金晖助老'), nav),
+    h('div', {},
+      h('div', { class: 'topbar' }, h('span', { class: 'who' }, `${who.name} · ${level[who.level] || ''}${role[who.role] || ''} · 辖区 ${who.region}`),
+        h('button', { type: 'button', onclick: logout }, '退出登录')),
+      main)));
+  if (!m) { mount(main, h('h1', {}, '页面不存在'), h('a', { href: '#/' }, '返回首页')); return ready(); }
+  document.title = m.route.title + ' · 金晖助老';
+  try {
+    const node = await m.route.page({ session, who, params: m.params, query, go });
+    mount(main, node);
+  } catch (e) {
+    mount(main, h('h1', {}, m.route.title), h('div', { class: 'error', role: 'alert' }, e.message || String(e)));
+  }
+  ready();
+}
+
+addEventListener('hashchange', render);
+render();
