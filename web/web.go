@@ -83,6 +83,12 @@ func gzipBytes(b []byte) []byte {
 	return buf.Bytes()
 }
 
+// csp keeps the console and phone pages to their own scripts: no inline
+// or foreign code can run even if a stored value slipped through escaping
+// (the pages build the DOM with textContent, never innerHTML).
+const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
 // lookup finds the file for a request path: directories serve index.html.
 func (as Assets) lookup(p string) *asset {
 	if strings.HasSuffix(p, "/") {
@@ -126,6 +132,9 @@ func (as Assets) Handler() fiber.Handler {
 		c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
 		c.Set("X-Content-Type-Options", "nosniff")
 		if a.html {
+			if strings.HasPrefix(p, "/m/") || strings.HasPrefix(p, "/console/") {
+				c.Set(fiber.HeaderContentSecurityPolicy, csp)
+			}
 			c.Set(fiber.HeaderCacheControl, "no-cache")
 			c.Set("Referrer-Policy", "same-origin")
 			c.Set("X-Frame-Options", "DENY")

@@ -18,7 +18,8 @@ type SendRate struct {
 
 // NewSendRate allows perSecond messages a second from the sender `from`.
 func NewSendRate(r redis.UniversalClient, from string, perSecond int) *SendRate {
-	return &SendRate{limiter: redis_rate.NewLimiter(r), key: "sms-rate:" + from, limit: redis_rate.PerSecond(perSecond)}
+	// Burst 1: messages are spaced evenly, never sent in a clump.
+	return &SendRate{limiter: redis_rate.NewLimiter(r), key: "sms-rate:" + from, limit: redis_rate.Limit{Rate: perSecond, Burst: 1, Period: time.Second}}
 }
 
 // Wait blocks until one more message may go, or ctx ends.

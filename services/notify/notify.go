@@ -58,6 +58,7 @@ type Store interface {
 	Message(ctx context.Context, id string) (Message, error)
 	Claim(ctx context.Context, id string) error
 	Unclaim(ctx context.Context, id string) error
+	Claimed(ctx context.Context, id string) (bool, error)
 	OptedOut(ctx context.Context, phone string) (bool, error)
 	SetMessageStatus(ctx context.Context, id, status, sid, errText string, at time.Time) error
 	Messages(ctx context.Context, status string, offset, limit int) ([]Message, int, error)
@@ -158,6 +159,12 @@ func (s *Service) Deliver(ctx context.Context, id string) error {
 	}
 	if err := s.Store.Claim(ctx, id); err != nil {
 		if apperr.Is(err, apperr.Conflict) {
+			// Claimed before: by a worker sending it now, or by one that died
+			// after handing it over. Never send again; show it as sending
+			// (forward only, so a finished send's outcome is not overwritten).
+			if _, err := s.Store.AdvanceStatus(ctx, id, StatusSending, "", []string{StatusQueued}, now); err != nil {
+				return fmt.Errorf("notify.Deliver: %w", err)
+			}
 			return nil
 		}
 		return fmt.Errorf("notify.Deliver: %w", err)
@@ -166,6 +173,7 @@ func (s *Service) Deliver(ctx context.Context, id string) error {
 	if !m.ValidUntil.IsZero() {
 		validity = m.ValidUntil.Sub(now)
 	}
+	// Claimed but no outcome yet: shown as sending until the outcome is written.
 	sid, status, err := s.Gateway.Send(ctx, m.To, m.Body, validity)
 	now = s.Now()
 	var perm *PermanentError

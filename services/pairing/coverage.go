@@ -24,7 +24,6 @@ func (s *Service) queueOpenSlots(ctx context.Context, e registry.Elder, kind, te
 	if err != nil {
 		return 0, err
 	}
-	slots := st.Policy.Expand()
 	pairs, err := s.Store.Pairs(ctx, PairFilter{Elder: e.ID})
 	if err != nil {
 		return 0, fmt.Errorf("pairing.queueOpenSlots: %w", err)
@@ -33,6 +32,13 @@ func (s *Service) queueOpenSlots(ctx context.Context, e registry.Elder, kind, te
 	if err != nil {
 		return 0, fmt.Errorf("pairing.queueOpenSlots: %w", err)
 	}
+	return s.queueSlots(ctx, e, st, pairs, relays, kind, text)
+}
+
+// queueSlots is queueOpenSlots given the elder's pairs (all of them) and
+// open relays.
+func (s *Service) queueSlots(ctx context.Context, e registry.Elder, st Settings, pairs []Pair, relays []Relay, kind, text string) (int, error) {
+	slots := st.Policy.Expand()
 	filled, seq := map[int]Pair{}, map[int]int{}
 	for _, p := range pairs {
 		seq[p.Slot] = max(seq[p.Slot], p.Seq)
@@ -284,14 +290,44 @@ func (s *Service) DailyCheck(ctx context.Context) (CheckResult, error) {
 			last = *p.LastVisitAt
 		}
 		if days(last, now) > st.SilentDays {
+			// A hospitalised elder cannot be visited: silence does not count.
+			if e, err := s.Store.Elder(ctx, p.Elder); err != nil || e.Status != registry.StatusActive {
+				continue
+			}
 			if _, err := s.openSlot(ctx, system, p, ReasonSilent, fmt.Sprintf("超过 %d 天未完成探访", st.SilentDays)); err != nil {
 				return res, err
 			}
 			res.Silent++
 		}
 	}
+	// One read of pairs and open relays for all elders: filters are not
+	// pushed down on the embedded store, so per-elder queries would each scan.
+	all, err := s.Store.Pairs(ctx, PairFilter{})
+	if err != nil {
+		return res, fmt.Errorf("pairing.DailyCheck: %w", err)
+	}
+	open, err := s.Store.Relays(ctx, RelayFilter{Status: RelayOpen})
+	if err != nil {
+		return res, fmt.Errorf("pairing.DailyCheck: %w", err)
+	}
+	pairsOf, relaysOf := map[string][]Pair{}, map[string][]Relay{}
+	for _, p := range all {
+		pairsOf[p.Elder] = append(pairsOf[p.Elder], p)
+	}
+	for _, r := range open {
+		relaysOf[r.Elder] = append(relaysOf[r.Elder], r)
+	}
 	err = s.Store.ActiveElders(ctx, func(e registry.Elder) error {
-		n, err := s.queueOpenSlots(ctx, e, ReasonUnpaired, ReasonName[ReasonUnpaired])
+		county := countyOf(e.Village)
+		st, ok := sets[county]
+		if !ok {
+			var err error
+			if st, err = s.settings(ctx, county); err != nil {
+				return err
+			}
+			sets[county] = st
+		}
+		n, err := s.queueSlots(ctx, e, st, pairsOf[e.ID], relaysOf[e.ID], ReasonUnpaired, ReasonName[ReasonUnpaired])
 		res.Queued += n
 		return err
 	})

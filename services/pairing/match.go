@@ -60,12 +60,13 @@ func fits(s SlotRule, e *registry.Elder, v *registry.Volunteer) bool {
 	return registry.AncestorAt(v.Village, registry.County) == registry.AncestorAt(e.Village, registry.County)
 }
 
+// minutes reads HH:MM (validated on input) as minutes of the day.
 func minutes(hhmm string) int {
-	var h, m int
-	if _, err := fmt.Sscanf(hhmm, "%d:%d", &h, &m); err != nil {
+	if len(hhmm) != 5 || hhmm[2] != ':' {
 		return 0
 	}
-	return h*60 + m
+	d := func(c byte) int { return int(c - '0') }
+	return (d(hhmm[0])*10+d(hhmm[1]))*60 + d(hhmm[3])*10 + d(hhmm[4])
 }
 
 // overlapHours is the weekly time v can give within visiting hours (rule P4).
@@ -82,13 +83,28 @@ func overlapHours(v *registry.Volunteer) float64 {
 
 // explain scores v for e with the county's weights (rule P4) and says why.
 func explain(e *registry.Elder, v *registry.Volunteer, w Weights) (int64, Explanation) {
+	x := Explanation{NeedsMet: []string{}, NeedsUnmet: []string{}}
+	c := score(e, v, w, &x)
+	x.Text = x.summary()
+	return c, x
+}
+
+// costOf is explain's cost alone, without allocating (candidate arcs).
+func costOf(e *registry.Elder, v *registry.Volunteer, w Weights) int64 { return score(e, v, w, nil) }
+
+// score computes the cost of v serving e: distance, kinds of need no skill
+// of v meets, no weekly time in visiting hours, unmet stated preferences.
+// With x set, it records the reasons there.
+func score(e *registry.Elder, v *registry.Volunteer, w Weights, x *Explanation) int64 {
 	w = w.withDefaults()
-	x := Explanation{DistanceKm: math.Round(distanceKm(e.Lat, e.Lon, v.Lat, v.Lon)*10) / 10, SameVillage: e.Village == v.Village,
-		NeedsMet: []string{}, NeedsUnmet: []string{}, OverlapHours: overlapHours(v)}
-	cost := int64(math.Round(x.DistanceKm * float64(w.PerKm)))
-	kinds := map[string][]string{"health": e.Needs.Health, "dependency": e.Needs.Dependency, "home": e.Needs.Home, "psychological": e.Needs.Psychological}
+	km := math.Round(distanceKm(e.Lat, e.Lon, v.Lat, v.Lon)*10) / 10
+	hours := overlapHours(v)
+	cost := int64(math.Round(km * float64(w.PerKm)))
+	if x != nil {
+		x.DistanceKm, x.SameVillage, x.OverlapHours = km, e.Village == v.Village, hours
+	}
 	for _, k := range registry.NeedKinds {
-		if len(kinds[k]) == 0 {
+		if !hasNeed(&e.Needs, k) {
 			continue
 		}
 		met := ""
@@ -98,28 +114,47 @@ func explain(e *registry.Elder, v *registry.Volunteer, w Weights) (int64, Explan
 				break
 			}
 		}
-		if met != "" {
-			x.NeedsMet = append(x.NeedsMet, needName[k]+"需求: "+met)
-		} else {
-			x.NeedsUnmet = append(x.NeedsUnmet, needName[k]+"需求")
+		if met == "" {
 			cost += w.Need
 		}
+		if x != nil && met != "" {
+			x.NeedsMet = append(x.NeedsMet, needName[k]+"需求: "+met)
+		} else if x != nil {
+			x.NeedsUnmet = append(x.NeedsUnmet, needName[k]+"需求")
+		}
 	}
-	if x.OverlapHours == 0 {
+	if hours == 0 {
 		cost += w.Time
 	}
 	if pref := strings.TrimSpace(e.Preferences); pref != "" {
+		ok := false
 		for _, sk := range v.Skills {
 			if l := []rune(registry.Skills[sk]); len(l) >= 2 && strings.Contains(pref, string(l[:2])) {
-				x.PreferenceMet = true
+				ok = true
 			}
 		}
-		if !x.PreferenceMet {
+		if !ok {
 			cost += w.Preference
 		}
+		if x != nil {
+			x.PreferenceMet = ok
+		}
 	}
-	x.Text = x.summary()
-	return cost, x
+	return cost
+}
+
+func hasNeed(n *registry.Needs, kind string) bool {
+	switch kind {
+	case "health":
+		return len(n.Health) > 0
+	case "dependency":
+		return len(n.Dependency) > 0
+	case "home":
+		return len(n.Home) > 0
+	case "psychological":
+		return len(n.Psychological) > 0
+	}
+	return false
 }
 
 func (x Explanation) summary() string {

@@ -1,8 +1,3 @@
-// Package pairing runs "结对 + 接力" (rules P1–P4) on top of the pure
-// solver: pairing policies per county, proposals with explanations,
-// confirmation, the relay queue, handovers, coverage and alerts. It is free
-// of HTTP and database code: the Service calls a Store that the mongostore
-// package implements.
 package pairing
 
 import "time"
@@ -236,7 +231,8 @@ type Proposal struct {
 }
 
 // Alert records an elder left in the relay queue longer than the county
-// allows; its ID is the relay's plus the day it was raised.
+// allows; its ID is the relay's, so each overdue relay is alerted once.
+// Organizer accounts carry no phone, so alerts are records to list, not texts.
 type Alert struct {
 	ID        string    `bson:"_id" json:"id"`
 	Relay     string    `bson:"relay" json:"relay"`

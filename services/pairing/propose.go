@@ -311,6 +311,14 @@ func (s *Service) Confirm(ctx context.Context, p auth.Principal, id string, in C
 			}
 			it.State, it.Error = ItemFailed, apperr.As(err).Message
 			res.Failed++
+			if pr.Repair && it.Current != "" && it.Current != it.Volunteer {
+				// The replaced pair has ended: its slot goes to the relay queue.
+				if e, err := s.Store.Elder(ctx, it.Elder); err == nil {
+					if _, err := s.queueOpenSlots(ctx, e, ReasonRepair, "重新结对未成功"); err != nil {
+						return res, err
+					}
+				}
+			}
 			continue
 		}
 		it.State, it.Pair, it.Error = ItemConfirmed, pair.ID, ""

@@ -131,8 +131,7 @@ func (sc *scope) successor(e *registry.Elder, r Relay) (Candidate, error) {
 			prob.Capacity[vi] = max(int32(sc.vols[vi].Capacity)-outside[vi], 0)
 		}
 		if prob.Capacity[vi] > 0 && fits(sc.slots[r.Slot], e, &sc.vols[vi]) {
-			c, _ := explain(e, &sc.vols[vi], sc.set.Weights)
-			prob.Arcs = append(prob.Arcs, solver.Arc{Slot: int32(r.Slot), Volunteer: int32(vi), Cost: c})
+			prob.Arcs = append(prob.Arcs, solver.Arc{Slot: int32(r.Slot), Volunteer: int32(vi), Cost: costOf(e, &sc.vols[vi], sc.set.Weights)})
 		}
 	}
 	for _, vi := range sc.forbid[e.ID] {

@@ -106,6 +106,7 @@ func (sc *scope) solve(elders []registry.Elder, repair bool) (plan, error) {
 	cost := func(ei int, vi int32) (int64, Explanation) {
 		return explain(&elders[ei], &sc.vols[vi], sc.set.Weights)
 	}
+	costOnly := func(ei int, vi int32) int64 { return costOf(&elders[ei], &sc.vols[vi], sc.set.Weights) }
 	for _, pr := range sc.active {
 		vi, ok := sc.vidx[pr.Volunteer]
 		if !ok {
@@ -122,8 +123,7 @@ func (sc *scope) solve(elders []registry.Elder, repair bool) (plan, error) {
 			sid := ei*N + pr.Slot
 			current[sid] = pr
 			if !repair {
-				c, _ := cost(ei, vi)
-				prob.Fixed = append(prob.Fixed, solver.Arc{Slot: int32(sid), Volunteer: vi, Cost: c})
+				prob.Fixed = append(prob.Fixed, solver.Arc{Slot: int32(sid), Volunteer: vi, Cost: costOnly(ei, vi)})
 				fixedSlot[sid], onSlot[sid] = true, vi
 				fixed[vi]++
 			}
@@ -167,8 +167,7 @@ func (sc *scope) solve(elders []registry.Elder, repair bool) (plan, error) {
 				continue
 			}
 			sid := ei*N + slot
-			c, _ := cost(ei, vi)
-			prob.Fixed = append(prob.Fixed, solver.Arc{Slot: int32(sid), Volunteer: vi, Cost: c})
+			prob.Fixed = append(prob.Fixed, solver.Arc{Slot: int32(sid), Volunteer: vi, Cost: costOnly(ei, vi)})
 			fixedSlot[sid], onSlot[sid], pinned[sid] = true, vi, r.Reason
 			fixed[vi]++
 		}
@@ -193,7 +192,7 @@ func (sc *scope) solve(elders []registry.Elder, repair bool) (plan, error) {
 				}
 				c, seen := costs[v32]
 				if !seen {
-					c, _ = cost(ei, v32)
+					c = costOnly(ei, v32)
 					costs[v32] = c
 				}
 				cs = append(cs, cand{v32, c})

@@ -293,3 +293,29 @@ func BenchmarkSuccessorInMemory(b *testing.B) {
 		}
 	}
 }
+
+// TestUsable: paused and departed volunteers are never proposed, nor
+// untrained ones where the county requires training (rule V5).
+func TestUsable(t *testing.T) {
+	v := "370101001001"
+	elders := []registry.Elder{elder("e1", v, 36.0)}
+	vols := []registry.Volunteer{
+		vol("paused", registry.TypeUrban, v, 36.0, 1), vol("left", registry.TypeUrban, v, 36.0, 1),
+		vol("untrained", registry.TypeUrban, v, 36.0, 1), vol("trained", registry.TypeUrban, v, 36.2, 1), vol("far", registry.TypeUrban, v, 36.3, 1),
+	}
+	vols[0].Status, vols[1].Status, vols[3].Training = registry.VolPaused, registry.VolLeft, "attended"
+	st := DefaultSettings(county)
+	st.RequireTraining = true
+	pl, err := newScope(county, st, vols, nil, nil).solve(elders, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.items[0].Volunteer != "trained" || pl.items[1].Volunteer != "" || pl.unfilled != 1 {
+		t.Fatalf("with training required: %+v", pl.items)
+	}
+	pl, _ = newScope(county, DefaultSettings(county), vols, nil, nil).solve(elders, false)
+	got := map[string]bool{pl.items[0].Volunteer: true, pl.items[1].Volunteer: true}
+	if !got["untrained"] || !got["trained"] {
+		t.Fatalf("without training required: %+v", pl.items)
+	}
+}

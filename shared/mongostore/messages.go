@@ -25,11 +25,10 @@ func (s *Store) Message(ctx context.Context, id string) (notify.Message, error) 
 // Claim marks a message as being sent by inserting its claim; only one
 // insert of a key can win, on FerretDB as on MongoDB (PLATFORM.md).
 func (s *Store) Claim(ctx context.Context, id string) error {
+	// The message itself is not updated here: the claim's existence is what
+	// stops a second send, and the outcome is written once, after the send
+	// (on the embedded FerretDB every in-place update scans the collection).
 	_, err := s.DB.Collection(colSMSClaims).InsertOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "at", Value: time.Now()}})
-	if err != nil {
-		return wrap("mongostore.Claim", err)
-	}
-	_, err = s.DB.Collection(colMessages).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: notify.StatusSending}}}})
 	return wrap("mongostore.Claim", err)
 }
 
@@ -71,13 +70,19 @@ func (s *Store) QueuedBefore(ctx context.Context, t time.Time, limit int) ([]not
 }
 
 // Unclaim releases a claim whose send the carrier refused as rate limited
-// (so it was not sent) and puts the message back in the queue.
+// (so it was not sent): the message is queued again.
 func (s *Store) Unclaim(ctx context.Context, id string) error {
-	if _, err := s.DB.Collection(colSMSClaims).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
-		return wrap("mongostore.Unclaim", err)
-	}
-	_, err := s.DB.Collection(colMessages).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: notify.StatusQueued}}}})
+	_, err := s.DB.Collection(colSMSClaims).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
 	return wrap("mongostore.Unclaim", err)
+}
+
+// Claimed reports whether a message was claimed for sending.
+func (s *Store) Claimed(ctx context.Context, id string) (bool, error) {
+	err := s.DB.Collection(colSMSClaims).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Err()
+	if err == mongo.ErrNoDocuments {
+		return false, nil
+	}
+	return err == nil, wrap("mongostore.Claimed", err)
 }
 
 // OptedOut reports whether a phone replied STOP.

@@ -87,8 +87,7 @@ func TestClaimHasOneWinner(t *testing.T) {
 	if wins.Load() != 1 {
 		t.Fatalf("%d winners", wins.Load())
 	}
-	m, _ := s.Message(ctx, "m1")
-	if m.Status != notify.StatusSending {
-		t.Fatalf("status %s", m.Status)
+	if ok, err := s.Claimed(ctx, "m1"); !ok || err != nil {
+		t.Fatalf("claimed: %v %v", ok, err)
 	}
 }

@@ -77,7 +77,7 @@ func (s *Store) PairedElders(ctx context.Context, area string, fn func(visit.Eld
 		byElder[p.Elder] = append(byElder[p.Elder], p)
 		vols[p.Volunteer] = true
 	}
-	days, err := s.volunteerDays(ctx, vols)
+	days, err := s.volunteerDays(ctx, area, vols)
 	if err != nil {
 		return err
 	}
@@ -112,8 +112,44 @@ func (s *Store) PairedElders(ctx context.Context, area string, fn func(visit.Eld
 	return wrap("mongostore.PairedElders", ecur.Err())
 }
 
-func (s *Store) volunteerDays(ctx context.Context, ids map[string]bool) (map[string][]int, error) {
+// volunteerDays returns the available weekdays of the volunteers in ids.
+// Many ids are read in one pass over the volunteers (the embedded FerretDB
+// scans a collection for every query, so one pass beats many $in queries).
+func (s *Store) volunteerDays(ctx context.Context, area string, ids map[string]bool) (map[string][]int, error) {
 	out := map[string][]int{}
+	if len(ids) > 500 {
+		f := bson.D{}
+		if area != "" {
+			f = bson.D{{Key: "areas", Value: registry.AncestorAt(area, registry.County)}}
+			if registry.LevelOf(area) < registry.County {
+				f = bson.D{{Key: "areas", Value: area}}
+			}
+		}
+		cur, err := s.DB.Collection(colVolunteers).Find(ctx, f, options.Find().SetProjection(bson.D{{Key: "availability", Value: 1}}))
+		if err != nil {
+			return nil, wrap("mongostore.volunteerDays", err)
+		}
+		defer cur.Close(ctx)
+		for cur.Next(ctx) {
+			var v registry.Volunteer
+			if err := cur.Decode(&v); err != nil {
+				return nil, wrap("mongostore.volunteerDays", err)
+			}
+			if ids[v.ID] {
+				for _, a := range v.Availability {
+					out[v.ID] = append(out[v.ID], a.Day)
+				}
+				delete(ids, v.ID)
+			}
+		}
+		if err := cur.Err(); err != nil {
+			return nil, wrap("mongostore.volunteerDays", err)
+		}
+		if len(ids) == 0 {
+			return out, nil
+		}
+		// Volunteers living outside the area: look them up by id below.
+	}
 	list := make([]string, 0, len(ids))
 	for id := range ids {
 		list = append(list, id)

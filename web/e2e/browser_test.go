@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -62,6 +64,7 @@ func browser(t *testing.T) context.Context {
 	}
 	t.Cleanup(func() { cancel(); cancelA() })
 	acceptDialogs(ctx)
+	watchConsole(t, ctx)
 	return ctx
 }
 
@@ -75,7 +78,34 @@ func tab(t *testing.T, parent context.Context) context.Context {
 	}
 	t.Cleanup(cancel)
 	acceptDialogs(ctx)
+	watchConsole(t, ctx)
 	return ctx
+}
+
+// watchConsole fails the test on an uncaught exception or a refused load
+// (Content-Security-Policy) in the tab.
+func watchConsole(t *testing.T, ctx context.Context) {
+	var mu sync.Mutex
+	var bad []string
+	go func() {
+		for m, err := range chromedp.Console(ctx) {
+			if err != nil {
+				return
+			}
+			if m.IsException() || (m.Type == "error" && (strings.Contains(m.Text, "Refused") || strings.Contains(m.Text, "Content Security Policy"))) {
+				mu.Lock()
+				bad = append(bad, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, b := range bad {
+			t.Errorf("browser console: %s", b)
+		}
+	})
 }
 
 // acceptDialogs answers yes to confirm() and prompt() (with a reason).
@@ -115,7 +145,7 @@ func setNetwork(t *testing.T, ctx context.Context, offline bool, latency, throug
 	}
 	if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
 		EmulateOfflineServiceWorker: &offline,
-		MatchedNetworkConditions: []*network.Conditions{{Offline: offline, Latency: latency, DownloadThroughput: throughput, UploadThroughput: throughput}},
+		MatchedNetworkConditions:    []*network.Conditions{{Offline: offline, Latency: latency, DownloadThroughput: throughput, UploadThroughput: throughput}},
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -118,6 +118,29 @@ func TestOrganizerJourney(t *testing.T) {
 		t.Fatalf("approve: %s", msg)
 	}
 
+	// A single elder proposed by hand starts the same intake.
+	open(t, s, ctx, "/elders/new")
+	must(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#elder-form input[name=name]`), "测试褚奶奶"),
+		chromedp.SendKeys(chromedp.CSS(`#elder-form input[name=idNumber]`), pii.CompleteResidentID("37010119400404009")),
+		chromedp.SetValue(chromedp.CSS(`#elder-form select[name=village]`), "370101001002"),
+		chromedp.Click(chromedp.CSS(`#elder-form input[name=poor]`)),
+		chromedp.SendKeys(chromedp.CSS(`#elder-form input[name=nDependency]`), "助餐、助浴"),
+		unready(),
+		chromedp.Click(chromedp.CSS(`#elder-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#elder`)),
+		waitReady())
+	if steps := text(t, ctx, "#intake-steps"); !strings.Contains(steps, "乡镇已上报") {
+		t.Fatalf("proposed elder's intake: %s", steps)
+	}
+	shot(t, ctx, "console-elder-proposed")
+
+	open(t, s, ctx, "/regions")
+	if r := text(t, ctx, "#regions tbody"); !strings.Contains(r, "370101001000") {
+		t.Fatalf("regions page: %s", r)
+	}
+	shot(t, ctx, "console-regions")
+
 	open(t, s, ctx, "/volunteers")
 	if !strings.Contains(text(t, ctx, ".pager .total"), "共") {
 		t.Fatal("volunteer register did not render")

@@ -58,27 +58,32 @@ func TestOutboxOffline(t *testing.T) {
 		t.Fatalf("after reconnect: %d pending, %d requests, %d keys, %d key mismatches; want 0, 3, 2, 0", left, req, keys, mismatch)
 	}
 
-	// The started outbox sends on its own when the 'online' event fires.
+	// The started outbox sends on its own once the connection is back (on
+	// the 'online' event, or at the latest on its retry after a failure).
 	eval[bool](t, ctx, `import('/lib/queue.js').then(() => true)`)
 	setNetwork(t, ctx, true, 0, -1)
 	eval[int](t, ctx, `(async () => {
 		const { Outbox } = await import('/lib/queue.js');
+		window.onlineEvents = 0;
+		addEventListener('online', () => window.onlineEvents++);
 		window.box = new Outbox({ name: 'e2e-outbox' }).start(60000);
 		await box.add('checkout', '/test/ledger', { visit: 'v1' });
 		return (await box.pending()).length;
 	})()`)
 	setNetwork(t, ctx, false, 0, -1)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		n := eval[int](t, ctx, `box.pending().then(l => l.length)`)
 		if n == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
+			t.Logf("debug: %s", eval[string](t, ctx, `(async () => JSON.stringify({events: window.onlineEvents, online: navigator.onLine, flushing: !!box.flushing, p: await box.pending(), ctl: !!navigator.serviceWorker.controller}))()`))
 			t.Fatalf("outbox did not send on reconnect: %d pending", n)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	t.Logf("sent after reconnect; 'online' events seen: %d", eval[int](t, ctx, `window.onlineEvents`))
 	if _, keys, _ := s.ledger.counts(); keys != 3 {
 		t.Fatalf("ledger holds %d keys, want 3", keys)
 	}

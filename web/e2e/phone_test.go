@@ -38,8 +38,8 @@ func TestVolunteerJourney(t *testing.T) {
 	phone(t, ctx)
 
 	must(t, ctx, chromedp.Navigate(s.base+"/m/"), waitReady())
-	if fs := eval[string](t, ctx, `getComputedStyle(document.body).fontSize`); fs < "18px" && len(fs) <= 4 {
-		t.Fatalf("phone base font %s, want 18px or more", fs)
+	if fs := eval[float64](t, ctx, `parseFloat(getComputedStyle(document.body).fontSize)`); fs < 18 {
+		t.Fatalf("phone base font %.0fpx, want 18px or more", fs)
 	}
 	if unlabeled := eval[int](t, ctx, `[...document.querySelectorAll('input,select,textarea')].filter(i => i.type !== 'hidden' && !(i.labels && i.labels.length) && !i.getAttribute('aria-label')).length`); unlabeled > 0 {
 		t.Fatalf("%d form controls without a label", unlabeled)

@@ -37,10 +37,21 @@ type site struct {
 }
 
 // startSite runs the platform in its one-process role on a free loopback
-// port, with the test demo set. Because the pairing API may not exist yet,
-// the first volunteer is paired with two elders of their county directly in
-// the data set.
+// port, with the test demo set, the first volunteer already serving two
+// elders of their county (set in the data, for the pages that only read).
 func startSite(t *testing.T) *site {
+	t.Helper()
+	return newSite(t, true)
+}
+
+// startFreshSite is startSite with nobody paired: journeys that pair
+// through the console start here.
+func startFreshSite(t *testing.T) *site {
+	t.Helper()
+	return newSite(t, false)
+}
+
+func newSite(t *testing.T, prepair bool) *site {
 	t.Helper()
 	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=" + t.TempDir(), "REDIS_URL=" + testenv.RedisURL(t, redisDB), "JINHUI_SHUTDOWN_TIMEOUT=5s"}, nil, io.Discard)
 	if err != nil {
@@ -61,7 +72,7 @@ func startSite(t *testing.T) *site {
 	county := s.volunteer.Village[:6]
 	for i := range set.Elders {
 		e := &set.Elders[i]
-		if len(s.paired) < 2 && strings.HasPrefix(e.Village, county) && e.Status == registry.StatusActive {
+		if prepair && len(s.paired) < 2 && strings.HasPrefix(e.Village, county) && e.Status == registry.StatusActive {
 			e.Volunteers = append(e.Volunteers, s.volunteer.ID)
 			s.paired = append(s.paired, e.ID)
 		}
@@ -104,6 +115,33 @@ func startSite(t *testing.T) *site {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return s
+}
+
+// api calls the platform's HTTP API as a client would and decodes the answer.
+func (s *site) api(method, path, token string, body any, out any) int {
+	s.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = strings.NewReader(string(b))
+	}
+	req, _ := http.NewRequest(method, s.base+path, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if out != nil && len(b) > 0 {
+		if err := json.Unmarshal(b, out); err != nil {
+			s.t.Fatalf("%s %s: %v: %s", method, path, err, b)
+		}
+	}
+	return res.StatusCode
 }
 
 // lastCode returns the one-time code most recently texted to phone
@@ -151,10 +189,10 @@ type fakeLedger struct {
 
 func (l *fakeLedger) handle(c *fiber.Ctx) error {
 	var body struct {
-		ClientKey string `json:"clientKey"`
+		ClientKey string `json:"key"`
 	}
 	if err := json.Unmarshal(c.Body(), &body); err != nil || body.ClientKey == "" {
-		return c.Status(400).JSON(fiber.Map{"error": fiber.Map{"code": "invalid", "message": "缺少 clientKey", "field": "clientKey"}})
+		return c.Status(400).JSON(fiber.Map{"error": fiber.Map{"code": "invalid", "message": "缺少 key", "field": "key"}})
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()

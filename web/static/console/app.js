@@ -71,6 +71,17 @@ function loginView() {
   ready();
 }
 
+// regionLabel shows a region's name (fetched once per session) for its code.
+function regionLabel(code) {
+  const el = h('span', { class: 'region' }, sessionStorage.getItem('jinhui.region.' + code) || code);
+  if (!sessionStorage.getItem('jinhui.region.' + code)) {
+    session.get('/api/regions/' + encodeURIComponent(code)).then((r) => {
+      if (r && r.name) { sessionStorage.setItem('jinhui.region.' + code, r.name); el.textContent = r.name; }
+    }, () => {});
+  }
+  return el;
+}
+
 async function render() {
   delete document.body.dataset.ready;
   const { path, query } = parse();
@@ -82,10 +93,10 @@ async function render() {
     ? h('div', { class: 'group' }, it.group)
     : h('a', { href: it.href, target: it.external ? '_blank' : null, rel: it.external ? 'noopener' : null,
       'aria-current': !it.external && (it.href === '#' + path || (it.href !== '#/' && ('#' + path).startsWith(it.href + '/'))) ? 'page' : null }, it.text)));
-  mount(app, h('div', { class: 'layout' },
+  mount(app, h('a', { href: '#main', class: 'skip', onclick: (ev) => { ev.preventDefault(); main.focus(); } }, '跳到主要内容'), h('div', { class: 'layout' },
     h('aside', {}, h('div', { class: 'brand' }, '金晖助老'), nav),
     h('div', {},
-      h('div', { class: 'topbar' }, h('span', { class: 'who' }, `${who.name} · ${level[who.level] || ''}${role[who.role] || ''} · 辖区 ${who.region}`),
+      h('div', { class: 'topbar' }, h('span', { class: 'who' }, `${who.name} · ${level[who.level] || ''}${role[who.role] || ''} · 辖区 `, regionLabel(who.region)),
         h('button', { type: 'button', onclick: logout }, '退出登录')),
       main)));
   if (!m) { mount(main, h('h1', {}, '页面不存在'), h('a', { href: '#/' }, '返回首页')); return ready(); }
@@ -93,6 +104,9 @@ async function render() {
   try {
     const node = await m.route.page({ session, who, params: m.params, query, go });
     mount(main, node);
+    // Move focus to the new content, so keyboard and screen-reader users
+    // start at the page's heading rather than at the end of the menu.
+    if (document.activeElement === document.body || !main.contains(document.activeElement)) main.focus({ preventScroll: true });
   } catch (e) {
     mount(main, h('h1', {}, m.route.title), h('div', { class: 'error', role: 'alert' }, e.message || String(e)));
   }

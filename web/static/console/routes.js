@@ -7,17 +7,28 @@ import intake from './pages/intake.js';
 import { volunteerList, volunteerPage } from './pages/volunteers.js';
 import carers from './pages/carers.js';
 import { accounts, audit, sms } from './pages/admin.js';
+import { elderNew, volunteerNew, regions } from './pages/forms.js';
+import { proposals, proposal, coverage, relays } from './pages/pairing.js';
+import { visits } from './pages/visits.js';
 import { calls, applications, application, funnel, batches, partners } from './pages/recruit.js';
 
 export const routes = [
   { path: '/', title: '工作台', page: dashboard },
   { path: '/elders', title: '老人名册', page: elderList },
+  { path: '/elders/new', title: '上报老人', page: elderNew },
   { path: '/elders/:id', title: '老人详情', page: elderPage },
   { path: '/import', title: '导入老人', page: importPage },
   { path: '/intake', title: '入册审核', page: intake },
   { path: '/volunteers', title: '志愿者名册', page: volunteerList },
+  { path: '/volunteers/new', title: '登记志愿者', page: volunteerNew },
   { path: '/volunteers/:id', title: '志愿者详情', page: volunteerPage },
   { path: '/carers', title: '邻里护理员', page: carers },
+  { path: '/regions', title: '区划与名额', page: regions },
+  { path: '/pairing', title: '结对方案', page: proposals },
+  { path: '/pairing/:id', title: '结对方案', page: proposal },
+  { path: '/coverage', title: '结对覆盖', page: coverage },
+  { path: '/relays', title: '接力队列', page: relays },
+  { path: '/visits', title: '探访', page: visits },
   { path: '/recruit/calls', title: '招募倡议', page: calls },
   { path: '/recruit/applications', title: '报名审核', page: applications },
   { path: '/recruit/applications/:id', title: '报名详情', page: application },
@@ -39,13 +50,19 @@ export function menu(who) {
     { href: '#/import', text: '导入与比对' },
     { href: '#/volunteers', text: '志愿者名册' },
     { href: '#/carers', text: '邻里护理员' },
+    { href: '#/regions', text: '区划与名额' },
     { group: '志愿者招募' },
     { href: '#/recruit/calls', text: '招募倡议' },
     { href: '#/recruit/applications', text: '报名审核' },
     { href: '#/recruit/batches', text: '培训' },
     { href: '#/recruit/partners', text: '合作单位' },
     { href: '#/recruit/funnel', text: '招募漏斗' },
-    // Later issues add their groups here: 结对与接力, 探访, 服务时长, 护理补贴, 督导.
+    { group: '结对与探访' },
+    { href: '#/pairing', text: '结对方案' },
+    { href: '#/coverage', text: '结对覆盖' },
+    { href: '#/relays', text: '接力队列' },
+    { href: '#/visits', text: '探访' },
+    // Later issues add their groups here: 服务时长, 护理补贴, 督导.
   ];
   if (who.role === 'admin') {
     items.push({ group: '系统管理' },

@@ -47,6 +47,7 @@ async function logout() {
   try { await session.post('/api/auth/logout'); } catch { /* the token is dropped either way */ }
   session.clear();
   localStorage.removeItem('jinhui.phone.elders');
+  localStorage.removeItem('jinhui.phone.visits');
   location.replace('./');
 }
 

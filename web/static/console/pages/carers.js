@@ -3,6 +3,7 @@
 import { h } from '../../lib/dom.js';
 import { date } from '../../lib/fmt.js';
 import { listPage, regionNames, place, soon } from './common.js';
+import { carerForm } from './forms.js';
 
 const status = { active: '在岗', left: '已退出', paused: '暂停' };
 
@@ -19,6 +20,7 @@ export default async function carers(ctx) {
       ['状态', (c) => status[c.status] || c.status],
     ],
   });
+  if (ctx.who.role !== 'supervisor') page.append(await carerForm(ctx));
   page.append(soon('帮扶记录与补贴', '护理员的帮扶记录、月度补贴核算与发放名单, 护理员功能上线后显示。'));
   return page;
 }

@@ -10,7 +10,7 @@ export async function elderList(ctx) {
   const exportBtn = h('button', { type: 'button', id: 'export', onclick: () => download(ctx, '/api/elders/export.xlsx' + (ctx.query.area ? '?area=' + encodeURIComponent(ctx.query.area) : ''), '老人名册.xlsx') }, '导出 xlsx');
   return listPage(ctx, {
     title: '老人名册', path: '/api/elders', base: '/elders',
-    before: h('div', { class: 'actions', style: 'margin-bottom:1rem' }, h('a', { class: 'btn', href: '#/import' }, '导入老人'), exportBtn),
+    before: h('div', { class: 'actions', style: 'margin-bottom:1rem' }, h('a', { class: 'btn', href: '#/elders/new' }, '上报老人'), h('a', { class: 'btn', href: '#/import' }, '导入老人'), exportBtn),
     filters: [
       { name: 'name', label: '姓名', control: h('input', { type: 'search', placeholder: '姓名' }) },
       { name: 'area', label: '辖区', control: await areaSelect(ctx, ctx.query.area) },
@@ -93,6 +93,15 @@ export async function elderPage(ctx) {
     field('原因', h('input', { name: 'reason', required: true, placeholder: '例如: 随子女迁往济南' })),
     h('button', { type: 'submit', class: 'primary' }, '登记变更')));
 
+  const eligForm = h('form', { id: 'eligibility-form', onsubmit: (ev) => {
+    ev.preventDefault();
+    const v = formValues(eligForm);
+    act(() => ctx.session.post(`/api/elders/${encodeURIComponent(id)}/eligibility`, { eligible: v.eligible === 'yes', reason: v.reason, version: e.version }), '帮扶资格已人工认定');
+  } }, h('div', { class: 'filters' },
+    field('认定结果', select({ name: 'eligible' }, [['yes', '符合帮扶条件'], ['no', '不符合']], e.eligibility?.eligible ? 'no' : 'yes')),
+    field('认定理由', h('input', { name: 'reason', required: true, size: 30 })),
+    h('button', { type: 'submit' }, '人工认定 (E1 例外)')));
+
   return h('div', { id: 'elder' },
     h('h1', {}, e.name, ' ', h('span', { class: 'tag' }, label(elderStatus, e.status)), h('span', { class: 'tag' }, label(stage, e.stage))),
     msg,
@@ -107,7 +116,8 @@ export async function elderPage(ctx) {
       (e.history || []).length ? h('table', { id: 'history' }, h('thead', {}, h('tr', {}, ['日期', '变更', '原因', '登记人', '登记时间'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, e.history.map((c) => h('tr', {}, h('td', {}, c.date), h('td', {}, `${label(elderStatus, c.from)} → ${label(elderStatus, c.to)}`), h('td', {}, c.reason), h('td', {}, c.byName || c.by), h('td', {}, dateTime(c.at))))))
         : h('p', { class: 'muted' }, '暂无状态变更'),
-      h('h2', {}, '登记状态变更'), statusForm),
+      h('h2', {}, '登记状态变更'), statusForm,
+      h('h2', {}, '帮扶资格人工认定'), eligForm),
     h('div', { class: 'grid2' },
       soon('结对志愿者', '结对的志愿者、接力记录和交接说明, 结对功能上线后显示。'),
       soon('探访与服务时长', '探访记录和服务时长, 探访与时长功能上线后显示。')),

@@ -10,6 +10,7 @@ export async function volunteerList(ctx) {
   const map = await regionNames(ctx);
   return listPage(ctx, {
     title: '志愿者名册', path: '/api/volunteers', base: '/volunteers',
+    before: h('div', { class: 'actions', style: 'margin-bottom:1rem' }, h('a', { class: 'btn', href: '#/volunteers/new' }, '登记志愿者')),
     filters: [
       { name: 'name', label: '姓名', control: h('input', { type: 'search', placeholder: '姓名' }) },
       { name: 'area', label: '辖区', control: await areaSelect(ctx, ctx.query.area) },
