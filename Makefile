@@ -25,7 +25,7 @@ browser:
 
 ## docs-screenshots: refresh the README's screenshots in web/docs
 docs-screenshots:
-	JINHUI_DOCS_SCREENSHOTS=1 $(GO) test -count=1 -run 'TestOrganizerJourney|TestVolunteerJourney' ./web/e2e/
+	JINHUI_DOCS_SCREENSHOTS=1 $(GO) test -count=1 -run 'TestOrganizerJourney|TestVolunteerJourney|TestPairAndVisitJourney' ./web/e2e/
 
 build:
 	$(GO) build -o bin/jinhui ./services/cmd/jinhui

@@ -20,6 +20,9 @@ type walkFixtures struct {
 	recruit   recruitFixtures
 	pairing   pairingFixtures
 	visits    visitFixtures
+	ledger    ledgerFixtures
+	supervise superviseFixtures
+	wishes    wishFixtures
 }
 
 func fixtures(t *testing.T, h *platformtest.Harness) walkFixtures {
@@ -55,6 +58,9 @@ func fixtures(t *testing.T, h *platformtest.Harness) walkFixtures {
 	fx.recruit = newRecruitFixtures(t, h, fx.village)
 	fx.pairing = newPairingFixtures(t, h)
 	fx.visits = newVisitFixtures(t, h, fx)
+	fx.ledger = newLedgerFixtures(t, h, fx)
+	fx.supervise = newSuperviseFixtures(t, h, fx)
+	fx.wishes = newWishFixtures(t, h, fx)
 	return fx
 }
 
@@ -84,6 +90,12 @@ func (fx walkFixtures) url(t *testing.T, path string) string {
 		id = fx.pairing.id(path)
 	case fx.visits.id(path) != "":
 		id = fx.visits.id(path)
+	case fx.ledger.id(path) != "":
+		id = fx.ledger.id(path)
+	case fx.supervise.id(path) != "":
+		id = fx.supervise.id(path)
+	case fx.wishes.id(path) != "":
+		id = fx.wishes.id(path)
 	default:
 		t.Fatalf("access walk: no county-A fixture for %s — add one in fixtures_test.go", path)
 	}
@@ -137,6 +149,15 @@ func (fx walkFixtures) body(method, path string) any {
 		return b
 	}
 	if b := fx.visits.body(method, path); b != nil {
+		return b
+	}
+	if b := fx.ledger.body(method, path); b != nil {
+		return b
+	}
+	if b := fx.supervise.body(method, path); b != nil {
+		return b
+	}
+	if b := fx.wishes.body(method, path); b != nil {
 		return b
 	}
 	return map[string]any{}

@@ -124,5 +124,6 @@ func (s *Server) table() []route {
 		{method: "POST", path: "/api/carers", tag: "carers", summary: "登记护理员(C1)", who: whoWriter, body: registry.CarerInput{}, resp: registry.Carer{}, h: s.createCarer},
 		{method: "GET", path: "/api/carers/:id", tag: "carers", summary: "护理员详情(脱敏)", who: whoOrgOrSelf, resp: registry.Carer{}, h: s.getCarer},
 	}
-	return append(append(append(base, s.pairingRoutes()...), s.recruitRoutes()...), s.visitRoutes()...)
+	out := append(append(append(base, s.pairingRoutes()...), s.recruitRoutes()...), s.visitRoutes()...)
+	return append(append(append(out, s.ledgerRoutes()...), s.superviseRoutes()...), s.wishRoutes()...)
 }

@@ -17,11 +17,16 @@ import (
 
 	"jinhui/services/audit"
 	"jinhui/services/auth"
+	"jinhui/services/carer"
+	"jinhui/services/ledger"
 	"jinhui/services/notify"
 	"jinhui/services/pairing"
 	"jinhui/services/recruit"
 	"jinhui/services/registry"
+	"jinhui/services/stats"
+	"jinhui/services/supervise"
 	"jinhui/services/visit"
+	"jinhui/services/wish"
 	"jinhui/shared/pii"
 )
 
@@ -45,12 +50,17 @@ type RegionLister interface {
 
 // Deps are the services the API calls.
 type Deps struct {
-	Registry *registry.Service
-	Pairing  *pairing.Service
-	Recruit  *recruit.Service
-	Visits   *visit.Service
-	SMS      *notify.Service
-	Inbound  InboundLog
+	Registry  *registry.Service
+	Pairing   *pairing.Service
+	Recruit   *recruit.Service
+	Visits    *visit.Service
+	Ledger    *ledger.Service
+	Carers    *carer.Service
+	Stats     *stats.Service
+	Supervise *supervise.Service
+	Wishes    *wish.Service
+	SMS       *notify.Service
+	Inbound   InboundLog
 	// TwilioToken validates webhook signatures; PublicURL is the address
 	// Twilio posts to.
 	TwilioToken string

@@ -18,13 +18,18 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"jinhui/services/auth"
+	"jinhui/services/carer"
 	"jinhui/services/demo"
 	"jinhui/services/httpapi"
+	"jinhui/services/ledger"
 	"jinhui/services/notify"
 	"jinhui/services/pairing"
 	"jinhui/services/recruit"
 	"jinhui/services/registry"
+	"jinhui/services/stats"
+	"jinhui/services/supervise"
 	"jinhui/services/visit"
+	"jinhui/services/wish"
 	"jinhui/shared/config"
 	"jinhui/shared/embedded"
 	"jinhui/shared/mongostore"
@@ -35,19 +40,24 @@ import (
 
 // Platform is one running process's services.
 type Platform struct {
-	Cfg      config.Config
-	Log      *slog.Logger
-	Store    *mongostore.Store
-	Redis    redis.UniversalClient
-	RedisOpt asynq.RedisConnOpt
-	Queue    *asynq.Client
-	Registry *registry.Service
-	Auth     *auth.Service
-	SMS      *notify.Service
-	Pairing  *pairing.Service
-	Recruit  *recruit.Service
-	Visits   *visit.Service
-	API      *httpapi.Server
+	Cfg       config.Config
+	Log       *slog.Logger
+	Store     *mongostore.Store
+	Redis     redis.UniversalClient
+	RedisOpt  asynq.RedisConnOpt
+	Queue     *asynq.Client
+	Registry  *registry.Service
+	Auth      *auth.Service
+	SMS       *notify.Service
+	Pairing   *pairing.Service
+	Recruit   *recruit.Service
+	Visits    *visit.Service
+	Ledger    *ledger.Service
+	Carers    *carer.Service
+	Stats     *stats.Service
+	Supervise *supervise.Service
+	Wishes    *wish.Service
+	API       *httpapi.Server
 
 	mongo *embedded.Mongo
 	mini  *embedded.Redis
@@ -101,12 +111,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 	p.Pairing = pairing.New(store, p.SMS) // PAIRING-WIRING
 	p.Registry.OnVolunteerStatus, p.Registry.OnElderStatus = p.Pairing.VolunteerStatusChanged, p.Pairing.ElderStatusChanged
 	p.Recruit = recruit.NewService(store, p.Auth.Codes, p.SMS, store, cfg.PublicURL)
+	p.Ledger, p.Carers, p.Stats = &ledger.Service{}, &carer.Service{}, &stats.Service{} // LEDGER-WIRING
+	p.Supervise = &supervise.Service{}                                                  // SUPERVISE-WIRING
+	p.Wishes = &wish.Service{}                                                          // WISH-WIRING
 	deps := httpapi.Deps{
 		Registry: p.Registry, Pairing: p.Pairing, Recruit: p.Recruit, Auth: p.Auth, Audit: store, Messages: store, Regions: store, Log: log,
 		Ready: map[string]httpapi.Checker{
 			"mongodb": store.Ping,
 			"redis":   func(ctx context.Context) error { return p.Redis.Ping(ctx).Err() },
 		},
+		Ledger: p.Ledger, Carers: p.Carers, Stats: p.Stats, Supervise: p.Supervise, Wishes: p.Wishes,
 		Visits: p.Visits, SMS: p.SMS, Inbound: store, TwilioToken: cfg.TwilioToken, PublicURL: strings.TrimRight(cfg.PublicURL, "/"),
 		Web:            web.Handler(),
 		TrustedProxies: cfg.TrustedProxies,

@@ -236,7 +236,7 @@ func shot(t *testing.T, ctx context.Context, name string) {
 }
 
 // docs are the screenshots the README shows.
-var docs = map[string]bool{"console-dashboard": true, "phone-elders": true, "phone-schedule": true, "console-import-report": true}
+var docs = map[string]bool{"console-dashboard-paired": true, "phone-elders": true, "phone-schedule": true, "phone-visit-checklist": true, "console-import-report": true}
 
 var unsafe = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
 

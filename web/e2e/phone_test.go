@@ -70,7 +70,7 @@ func TestVolunteerJourney(t *testing.T) {
 	}
 
 	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/schedule.html"), waitReady())
-	shot(t, ctx, "phone-schedule")
+	shot(t, ctx, "phone-schedule-empty")
 	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/hours.html"), waitReady())
 	shot(t, ctx, "phone-hours")
 	must(t, ctx, chromedp.Click(chromedp.CSS("header button.logout")), chromedp.WaitVisible(chromedp.CSS("#login")))

@@ -35,11 +35,15 @@ func TestPairAndVisitJourney(t *testing.T) {
 	shot(t, ctx, "console-coverage")
 
 	open(t, s, ctx, "/visits")
-	must(t, ctx, chromedp.Click(chromedp.CSS("#plan")), chromedp.WaitVisible(chromedp.CSS("#plan-msg .ok")))
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table tbody tr:nth-child(2)`)))
+	must(t, ctx, chromedp.Click(chromedp.CSS("#plan")), chromedp.WaitVisible(chromedp.CSS("#plan-msg .ok")),
+		unready(), waitReady(), // the page reloads with the plan
+		chromedp.WaitVisible(chromedp.CSS(`table tbody tr:nth-child(2)`)))
 	shot(t, ctx, "console-visits")
 	open(t, s, ctx, "/")
-	shot(t, ctx, "console-dashboard")
+	if c := text(t, ctx, "#stat-coverage .n"); c == "" || c == "—" {
+		t.Fatalf("dashboard coverage %q", c)
+	}
+	shot(t, ctx, "console-dashboard-paired")
 
 	// Whose is the first visit? Ask the API as the organizer.
 	var login struct{ Token string }
@@ -76,7 +80,6 @@ func TestPairAndVisitJourney(t *testing.T) {
 	must(t, m,
 		chromedp.Click(chromedp.CSS(card+" button.checkin")),
 		chromedp.WaitVisible(chromedp.CSS(card+`[data-status="checked_in"] button.checkout`)))
-	t.Logf("outbox: %s", eval[string](t, m, `(async () => { const { Outbox } = await import('/lib/queue.js'); await new Promise(r => setTimeout(r, 1500)); return JSON.stringify(await new Outbox().pending()) })()`))
 	waitStatus(t, s, login.Token, visitID, "checked_in")
 	must(t, m, chromedp.WaitVisible(chromedp.CSS(card+` button.checkout`)))
 	n := eval[int](t, m, `(() => { const b = [...document.querySelectorAll('`+card+` input[name=item]')]; b.forEach(i => { if (!i.checked) i.click(); }); return b.length })()`)

@@ -82,7 +82,10 @@ function regionLabel(code) {
   return el;
 }
 
+let renders = 0;
+
 async function render() {
+  const mine = ++renders;
   delete document.body.dataset.ready;
   const { path, query } = parse();
   const who = session.principal;
@@ -103,11 +106,13 @@ async function render() {
   document.title = m.route.title + ' · 金晖助老';
   try {
     const node = await m.route.page({ session, who, params: m.params, query, go });
+    if (mine !== renders) return; // a later navigation owns the page now
     mount(main, node);
     // Move focus to the new content, so keyboard and screen-reader users
     // start at the page's heading rather than at the end of the menu.
     if (document.activeElement === document.body || !main.contains(document.activeElement)) main.focus({ preventScroll: true });
   } catch (e) {
+    if (mine !== renders) return;
     mount(main, h('h1', {}, m.route.title), h('div', { class: 'error', role: 'alert' }, e.message || String(e)));
   }
   ready();

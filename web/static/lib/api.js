@@ -62,3 +62,10 @@ export function qs(o) {
   const s = p.toString();
   return s ? '?' + s : '';
 }
+
+// seg makes an id safe as one path segment. Ids such as a visit's
+// "ELDER:2026-11:1" keep their colons: the API reads path parameters
+// without percent-decoding them.
+export function seg(id) {
+  return String(id).replace(/[/?#%\s]/g, encodeURIComponent);
+}

@@ -3,6 +3,7 @@
 // through the outbox: they are stored on the phone first, with the time of
 // the tap, and sent when there is a connection, never twice.
 import { frame, errorBox, session } from './phone.js';
+import { seg } from '../lib/api.js';
 import { h, mount, ready } from '../lib/dom.js';
 import { Outbox } from '../lib/queue.js';
 import { dateTime } from '../lib/fmt.js';
@@ -63,7 +64,7 @@ function start(main) {
     const checkin = async (btn) => {
       btn.disabled = true;
       const at = new Date().toISOString();
-      await box.add('checkin', `/api/visits/${encodeURIComponent(v.id)}/checkin`, { at, ...(await where()) }, undefined, { visit: v.id });
+      await box.add('checkin', `/api/visits/${seg(v.id)}/checkin`, { at, ...(await where()) }, undefined, { visit: v.id });
     };
     const checkout = async (btn, form) => {
       const ticked = [...form.querySelectorAll('input[name=item]:checked')].map((i) => i.value);
@@ -78,7 +79,7 @@ function start(main) {
       if (condition.value) body.condition = condition.value;
       if (notes.value.trim()) body.notes = notes.value.trim();
       if (reason.value.trim()) body.undoneReason = reason.value.trim();
-      await box.add('checkout', `/api/visits/${encodeURIComponent(v.id)}/checkout`, body, undefined, { visit: v.id });
+      await box.add('checkout', `/api/visits/${seg(v.id)}/checkout`, body, undefined, { visit: v.id });
     };
     const form = h('form', { onsubmit: (ev) => ev.preventDefault() });
     if (checkedIn && !done) {

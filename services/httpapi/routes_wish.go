@@ -1,0 +1,4 @@
+package httpapi
+
+// wishRoutes are the wish routes.
+func (s *Server) wishRoutes() []route { return nil }

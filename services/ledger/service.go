@@ -1,0 +1,4 @@
+package ledger
+
+// Service is the service-hour ledger service (being built).
+type Service struct{}

@@ -1,0 +1,4 @@
+package mongostore
+
+// ledgerIndexes are the ledger collections' indexes.
+var ledgerIndexes = []index{}

@@ -1,0 +1,4 @@
+package mongostore
+
+// superviseIndexes are the supervise collections' indexes.
+var superviseIndexes = []index{}

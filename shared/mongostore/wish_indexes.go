@@ -1,0 +1,4 @@
+package mongostore
+
+// wishIndexes are the wish collections' indexes.
+var wishIndexes = []index{}
