@@ -79,6 +79,8 @@ const (
 	colMessages     = "messages"
 	colSMSClaims    = "sms_claims"
 	colSMSOptOuts   = "sms_optouts"
+	colSMSPending   = "sms_pending"
+	colSMSOutcomes  = "sms_outcomes"
 	colSMSInbound   = "sms_inbound"
 	colSMSTemplates = "sms_templates"
 )
@@ -101,7 +103,10 @@ var indexes = []index{
 	{colAccounts, bson.D{{Key: "username", Value: 1}}, true},
 	{colAudit, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
 	{colMessages, bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: 1}}, false},
-	{colMessages, bson.D{{Key: "sid", Value: 1}}, false},
+	{colMessages, bson.D{{Key: "createdAt", Value: -1}}, false},
+	{colSMSOutcomes, bson.D{{Key: "sid", Value: 1}}, false},
+	{colSMSOutcomes, bson.D{{Key: "status", Value: 1}, {Key: "at", Value: -1}}, false},
+	{colSMSPending, bson.D{{Key: "createdAt", Value: 1}}, false},
 }
 
 func (s *Store) ensureIndexes(ctx context.Context) error {

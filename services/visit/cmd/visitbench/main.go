@@ -170,7 +170,7 @@ func send(n, rate, concurrency int) error {
 		Gateway: notify.NewTwilio("AC00000000000000000000000000000000", "token0000", from, "", fake.Client()),
 		Limiter: workers.NewSendRate(rdb, from, rate)}
 	srv := asynq.NewServer(asynq.RedisClientOpt{Addr: opt.Addr, DB: opt.DB, Password: opt.Password},
-		asynq.Config{Concurrency: concurrency, Queues: map[string]int{"critical": 1}, LogLevel: asynq.FatalLevel})
+		asynq.Config{Concurrency: concurrency, Queues: map[string]int{"critical": 6, "default": 3}, LogLevel: asynq.FatalLevel})
 	h := &workers.Handlers{SMS: svc, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := srv.Start(h.Mux()); err != nil {
 		return err
@@ -183,13 +183,15 @@ func send(n, rate, concurrency int) error {
 		}
 	}
 	queued := time.Since(start)
+	deadline := start.Add(time.Duration(3*n/rate+600) * time.Second)
 	for {
 		got, dup, _ := fake.Received()
 		if got+dup >= n {
 			break
 		}
-		if time.Since(start) > time.Duration(n/rate+120)*time.Second {
-			return fmt.Errorf("only %d of %d arrived", got, n)
+		if time.Now().After(deadline) {
+			queuedLeft, _, _ := s.Messages(ctx, notify.StatusQueued, 0, 1)
+			return fmt.Errorf("only %d of %d arrived (%d still queued)", got, n, len(queuedLeft))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
