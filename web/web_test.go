@@ -192,5 +192,10 @@ func TestPhonePagesWeight(t *testing.T) {
 		if total > 200*1024 {
 			t.Errorf("%s needs %d bytes of JS+CSS, bar is 200 KB", p, total)
 		}
+		// A browser opens six HTTP/1.1 connections to a host: a seventh file
+		// waits for a free one, one more 400 ms round trip on slow 3G.
+		if len(files) > 6 {
+			t.Errorf("%s loads %d JS/CSS files; keep phone pages to 6", p, len(files))
+		}
 	}
 }

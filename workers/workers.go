@@ -13,9 +13,12 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"jinhui/services/ledger"
 	"jinhui/services/notify"
 	"jinhui/services/pairing"
+	"jinhui/services/supervise"
 	"jinhui/services/visit"
+	"jinhui/services/wish"
 	"jinhui/shared/clock"
 	"jinhui/workers/tasks"
 )
@@ -27,8 +30,8 @@ type Queue struct {
 
 // EnqueueSend queues the delivery of a message; an existing task with the
 // same id means it is queued already.
-func (q Queue) EnqueueSend(ctx context.Context, id string) error {
-	t, err := tasks.NewSMSSendTask(id)
+func (q Queue) EnqueueSend(ctx context.Context, id string, urgent bool) error {
+	t, err := tasks.NewSMSSendTask(id, urgent)
 	if err != nil {
 		return err
 	}
@@ -44,7 +47,11 @@ type Handlers struct {
 	SMS     *notify.Service
 	Visits  *visit.Service
 	Pairing *pairing.Service
+	Wishes  *wish.Service
+	Ledger  *ledger.Service
 	Log     *slog.Logger
+	// Supervise flags overdue problems (rule Q3).
+	Supervise *supervise.Service
 }
 
 // Mux routes task types to handlers.
@@ -53,7 +60,10 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	mux.HandleFunc(tasks.TypeSMSSend, h.smsSend)
 	mux.HandleFunc(tasks.TypeSMSReconcile, h.smsReconcile)
 	h.registerVisits(mux)
+	h.registerWishes(mux)
 	mux.HandleFunc(tasks.TypePairingCheck, h.pairingCheck)
+	mux.HandleFunc(tasks.TypeLedgerRebuild, h.ledgerRebuild)
+	mux.HandleFunc(tasks.TypeSuperviseOverdue, h.superviseOverdue)
 	return mux
 }
 
@@ -94,7 +104,16 @@ func NewScheduler(r asynq.RedisConnOpt, log *slog.Logger) (*asynq.Scheduler, err
 	if err := scheduleVisits(s); err != nil {
 		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
 	}
+	if err := scheduleWishes(s); err != nil {
+		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
+	}
 	if _, err := s.Register(tasks.PairingCheckCron, tasks.NewPairingCheckTask()); err != nil {
+		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
+	}
+	if _, err := s.Register(tasks.LedgerRebuildCron, tasks.NewLedgerRebuildTask()); err != nil {
+		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
+	}
+	if _, err := s.Register(tasks.SuperviseOverdueCron, tasks.NewSuperviseOverdueTask()); err != nil {
 		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
 	}
 	return s, nil

@@ -86,6 +86,9 @@ func (s *Server) twilioInbound(c *fiber.Ctx) error {
 	if _, err := s.SMS.Receive(c.UserContext(), params["MessageSid"], params["From"], params["Body"]); err != nil {
 		return err
 	}
+	if _, err := s.Supervise.Reply(c.UserContext(), params["MessageSid"], params["From"], params["Body"]); err != nil {
+		return err // the elder's side confirming a visit (rule Q1); nil-safe
+	}
 	c.Set(fiber.HeaderContentType, "text/xml")
 	return c.SendString("<Response></Response>")
 }

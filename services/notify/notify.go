@@ -72,8 +72,13 @@ type Store interface {
 
 // Queue puts a send task on the job queue, deduplicated by message id.
 type Queue interface {
-	EnqueueSend(ctx context.Context, id string) error
+	// urgent texts (login codes) go ahead of bulk ones (reminders, notices).
+	EnqueueSend(ctx context.Context, id string, urgent bool) error
 }
+
+// Urgent reports whether texts of a kind must not wait behind bulk ones:
+// one-time codes, which a person is waiting for.
+func Urgent(kind string) bool { return kind == "otp" }
 
 // Gateway hands a text to a carrier. A *PermanentError must not be
 // retried; a *RetryableError (rate limited) was not taken and may be.
@@ -125,7 +130,7 @@ func (s *Service) send(ctx context.Context, m Message) error {
 	if err := s.Store.InsertMessage(ctx, m); err != nil && !apperr.Is(err, apperr.Conflict) {
 		return fmt.Errorf("notify.Send: %w", err)
 	}
-	if err := s.Queue.EnqueueSend(ctx, key); err != nil {
+	if err := s.Queue.EnqueueSend(ctx, key, Urgent(m.Kind)); err != nil {
 		// MongoDB holds the message; the reconcile task queues it again.
 		return nil
 	}
@@ -203,7 +208,7 @@ func (s *Service) Reconcile(ctx context.Context, grace time.Duration) (int, erro
 		return 0, fmt.Errorf("notify.Reconcile: %w", err)
 	}
 	for _, m := range ms {
-		if err := s.Queue.EnqueueSend(ctx, m.ID); err != nil {
+		if err := s.Queue.EnqueueSend(ctx, m.ID, Urgent(m.Kind)); err != nil {
 			return 0, fmt.Errorf("notify.Reconcile: %w", err)
 		}
 	}

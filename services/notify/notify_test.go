@@ -14,7 +14,7 @@ import (
 
 type noQueue struct{ n atomic.Int32 }
 
-func (q *noQueue) EnqueueSend(context.Context, string) error { q.n.Add(1); return nil }
+func (q *noQueue) EnqueueSend(context.Context, string, bool) error { q.n.Add(1); return nil }
 
 // TestDeliverSendsOnce drives the real twilio-go client against a local
 // fake: a message delivered by two workers reaches Twilio once, its SID is

@@ -59,8 +59,9 @@ type Platform struct {
 	Wishes    *wish.Service
 	API       *httpapi.Server
 
-	mongo *embedded.Mongo
-	mini  *embedded.Redis
+	demoSet *demo.Set
+	mongo   *embedded.Mongo
+	mini    *embedded.Redis
 }
 
 // New connects to MongoDB and Redis (starting the embedded ones when none
@@ -103,17 +104,24 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 			gateway = notify.NewTwilio(cfg.TwilioSID, cfg.TwilioToken, cfg.TwilioFrom, strings.TrimRight(cfg.PublicURL, "/")+"/api/sms/twilio/status", nil)
 		}
 	}
-	p.SMS = &notify.Service{Store: store, Queue: workers.Queue{Client: p.Queue}, Gateway: gateway, Templates: store, Now: time.Now,
-		Limiter: workers.NewSendRate(p.Redis, cfg.TwilioFrom, cfg.SMSRate)}
+	p.SMS = &notify.Service{Store: store, Queue: workers.Queue{Client: p.Queue}, Gateway: gateway, Templates: store, Now: time.Now}
+	if cfg.Twilio() {
+		// The carrier's rate, shared by every worker; the outbox needs none.
+		p.SMS.Limiter = workers.NewSendRate(p.Redis, cfg.TwilioFrom, cfg.SMSRate)
+	}
 	p.Visits = &visit.Service{Store: store, Queue: workers.Queue{Client: p.Queue}, SMS: p.SMS, Now: time.Now}
 	p.Registry = registry.NewService(store, store)
 	p.Auth = auth.NewService(store, store, p.Redis, p.SMS, cfg.SessionTTL)
 	p.Pairing = pairing.New(store, p.SMS) // PAIRING-WIRING
 	p.Registry.OnVolunteerStatus, p.Registry.OnElderStatus = p.Pairing.VolunteerStatusChanged, p.Pairing.ElderStatusChanged
 	p.Recruit = recruit.NewService(store, p.Auth.Codes, p.SMS, store, cfg.PublicURL)
-	p.Ledger, p.Carers, p.Stats = &ledger.Service{}, &carer.Service{}, &stats.Service{} // LEDGER-WIRING
-	p.Supervise = &supervise.Service{}                                                  // SUPERVISE-WIRING
-	p.Wishes = &wish.Service{}                                                          // WISH-WIRING
+	p.Ledger, p.Stats = ledger.New(store, log), stats.New(store)                                                          // LEDGER-WIRING
+	p.Carers = carer.New(store, p.Ledger)                                                                                 // LEDGER-WIRING
+	p.Visits.OnDone = append(p.Visits.OnDone, func(ctx context.Context, v visit.Visit) { p.Ledger.VisitDone(ctx, v.ID) }) // LEDGER-WIRING
+	p.Supervise = supervise.New(store, p.SMS, p.Visits, time.Now)                                                         // SUPERVISE-WIRING
+	p.Wishes = wish.New(store, p.Auth.Codes, p.SMS)                                                                       // WISH-WIRING
+	p.Wishes.Cache = workers.WishCache{Redis: p.Redis}                                                                    // WISH-WIRING
+	p.Visits.OnDone = append(p.Visits.OnDone, p.Wishes.VisitDone)                                                         // WISH-WIRING
 	deps := httpapi.Deps{
 		Registry: p.Registry, Pairing: p.Pairing, Recruit: p.Recruit, Auth: p.Auth, Audit: store, Messages: store, Regions: store, Log: log,
 		Ready: map[string]httpapi.Checker{
@@ -140,7 +148,50 @@ func (p *Platform) LoadDemo(ctx context.Context, sc demo.Scale) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return true, demo.Load(ctx, p.Store, set)
+	if err := demo.Load(ctx, p.Store, set); err != nil {
+		return true, err
+	}
+	p.demoSet = &set
+	return true, nil
+}
+
+// PairDemo pairs the demo just loaded (see pairDemo); it does nothing
+// when no demo was loaded by this process.
+func (p *Platform) PairDemo(ctx context.Context) error {
+	if p.demoSet == nil {
+		return nil
+	}
+	return p.pairDemo(ctx, *p.demoSet)
+}
+
+// pairDemo runs the optimiser for every county of the demo that has
+// people (up to ten: the full scale is left for organizers to pair),
+// confirms the proposals and plans this month's visits, so that a demo
+// volunteer finds elders and a schedule.
+func (p *Platform) pairDemo(ctx context.Context, set demo.Set) error {
+	counties := map[string]bool{}
+	for _, e := range set.Elders {
+		counties[registry.AncestorAt(e.Village, registry.County)] = true
+	}
+	if len(counties) > 10 {
+		return nil
+	}
+	for c := range counties {
+		sys := auth.Principal{Kind: auth.KindOrganizer, ID: "demo", Name: "演示数据", Role: auth.RoleAdmin, Region: c, Level: int(registry.County)}
+		prop, err := p.Pairing.Propose(ctx, sys, pairing.ProposeInput{Region: c})
+		if err != nil {
+			return fmt.Errorf("platform.pairDemo: %w", err)
+		}
+		if _, err := p.Pairing.Confirm(ctx, sys, prop.ID, pairing.ConfirmInput{Version: prop.Version}); err != nil {
+			return fmt.Errorf("platform.pairDemo: %w", err)
+		}
+	}
+	for _, m := range []time.Time{time.Now(), time.Now().AddDate(0, 1, 0)} {
+		if _, err := p.Visits.PlanMonth(ctx, "", m); err != nil {
+			return fmt.Errorf("platform.pairDemo: %w", err)
+		}
+	}
+	return nil
 }
 
 // Run serves the process's roles until ctx ends, then shuts down
@@ -153,7 +204,7 @@ func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 	var sched *asynq.Scheduler
 	if role == config.RoleAll || role == config.RoleWorker {
 		srv = workers.NewServer(p.RedisOpt, p.Log, p.Cfg.ShutdownTimeout)
-		h := &workers.Handlers{SMS: p.SMS, Pairing: p.Pairing, Visits: p.Visits, Log: p.Log}
+		h := &workers.Handlers{SMS: p.SMS, Wishes: p.Wishes, Pairing: p.Pairing, Visits: p.Visits, Log: p.Log, Ledger: p.Ledger, Supervise: p.Supervise}
 		if err := srv.Start(h.Mux()); err != nil {
 			return fmt.Errorf("platform.Run worker: %w", err)
 		}

@@ -115,7 +115,11 @@ func (s *Service) CheckOut(ctx context.Context, p auth.Principal, id string, in 
 	}
 	if v.CheckOut != nil {
 		if v.CheckOut.Key == in.Key {
-			return v, s.record(ctx, p, v) // the ledger write may be what failed last time
+			if err := s.record(ctx, p, v); err != nil { // the ledger write may be what failed last time
+				return v, err
+			}
+			s.done(ctx, v)
+			return v, nil
 		}
 		return Visit{}, apperr.New(apperr.Conflict, "该探访已签退")
 	}
@@ -171,6 +175,7 @@ func (s *Service) CheckOut(ctx context.Context, p auth.Principal, id string, in 
 		return v, err
 	}
 	_ = s.Store.SkipReminders(ctx, v.ID)
+	s.done(ctx, v)
 	if strings.TrimSpace(v.Concern) != "" {
 		_ = s.Store.InsertVisitAlert(ctx, Alert{ID: v.ID + ":concern", Visit: v.ID, Elder: v.Elder, ElderName: v.ElderName, Village: v.Village,
 			Areas: v.Areas, Message: "志愿者" + v.VolunteerName + "反映: " + v.Concern, At: s.Now()})

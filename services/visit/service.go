@@ -61,6 +61,18 @@ type Service struct {
 	Queue Queue
 	SMS   SMS
 	Now   func() time.Time
+	// OnDone are called after a successful check-out (and again when a
+	// retried check-out succeeds), so they must be idempotent; nil-safe.
+	OnDone []func(ctx context.Context, v Visit)
+}
+
+// done runs the OnDone hooks.
+func (s *Service) done(ctx context.Context, v Visit) {
+	for _, f := range s.OnDone {
+		if f != nil {
+			f(ctx, v)
+		}
+	}
 }
 
 func (s *Service) settings(ctx context.Context, county string) (Settings, error) {

@@ -1,4 +1,26 @@
 package mongostore
 
+import "go.mongodb.org/mongo-driver/v2/bson"
+
+// Supervision collections (rules Q1–Q4).
+const (
+	colSupDraws    = "supervise_draws"
+	colSupTasks    = "supervise_tasks"
+	colSupConfirms = "supervise_confirms"
+	colSupPhones   = "supervise_phones"
+	colSupAnswers  = "supervise_answers"
+	colSupReplies  = "supervise_replies"
+	colSupProblems = "supervise_problems"
+	colSupAlerts   = "supervise_alerts"
+	colSupReports  = "supervise_reports"
+)
+
 // superviseIndexes are the supervise collections' indexes.
-var superviseIndexes = []index{}
+var superviseIndexes = []index{
+	{colSupDraws, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}}, false},
+	{colSupTasks, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}}, false},
+	{colSupTasks, bson.D{{Key: "volunteer", Value: 1}}, false},
+	{colSupProblems, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}}, false},
+	{colSupAlerts, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
+	{colSupReports, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}}, false},
+}

@@ -52,8 +52,10 @@ func TestOrganizerJourney(t *testing.T) {
 	if n := text(t, ctx, "#stat-elders .n"); n == "" || n == "—" || n == "0" {
 		t.Fatalf("dashboard elders figure %q", n)
 	}
-	if soon := eval[int](t, ctx, `document.querySelectorAll('[data-soon]').length`); soon < 3 {
-		t.Fatalf("dashboard should mark the places later issues fill, found %d", soon)
+	// Service hours and carers come from the ledger's figures.
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#dash-hours`)), chromedp.WaitVisible(chromedp.CSS(`#dash-carers #stat-carer-count`)))
+	if n := text(t, ctx, "#stat-carer-count .n"); n == "" || n == "—" {
+		t.Fatalf("dashboard carers figure %q", n)
 	}
 	shot(t, ctx, "console-dashboard")
 
@@ -148,6 +150,16 @@ func TestOrganizerJourney(t *testing.T) {
 	shot(t, ctx, "console-volunteers")
 	must(t, ctx, unready(), chromedp.Click(chromedp.CSS("table tbody tr td a")), waitReady())
 	shot(t, ctx, "console-volunteer")
+	// Honour hours (V6): added with reason and approver, shown apart from visit hours.
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS("#volunteer-hours")),
+		chromedp.SendKeys(chromedp.CSS(`#honour-form input[name=minutes]`), "90"),
+		chromedp.SendKeys(chromedp.CSS(`#honour-form input[name=reason]`), "平台上线前在村里的探访"),
+		chromedp.SendKeys(chromedp.CSS(`#honour-form input[name=approver]`), "张主任"),
+		unready(), chromedp.Click(chromedp.CSS(`#honour-form button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS("#flash")), waitReady())
+	if hrs := text(t, ctx, "#volunteer-hours p"); !strings.Contains(hrs, "荣誉时长 1 小时 30 分钟") || !strings.Contains(hrs, "探访时长 0 小时 0 分钟") {
+		t.Fatalf("volunteer hours after honour: %s", hrs)
+	}
+	shot(t, ctx, "console-volunteer-hours")
 	open(t, s, ctx, "/carers")
 	shot(t, ctx, "console-carers")
 }

@@ -31,13 +31,18 @@ type SMSSend struct {
 	MessageID string `json:"messageId"`
 }
 
-// NewSMSSendTask returns the task that delivers one message.
-func NewSMSSendTask(messageID string) (*asynq.Task, error) {
+// NewSMSSendTask returns the task that delivers one message: on the
+// critical queue when someone waits for it (a login code), else default.
+func NewSMSSendTask(messageID string, urgent bool) (*asynq.Task, error) {
 	b, err := json.Marshal(SMSSend{MessageID: messageID})
 	if err != nil {
 		return nil, fmt.Errorf("tasks.NewSMSSendTask: %w", err)
 	}
-	return asynq.NewTask(TypeSMSSend, b, asynq.TaskID("sms:"+messageID), asynq.Queue(QueueCritical), asynq.MaxRetry(10)), nil
+	q := QueueDefault
+	if urgent {
+		q = QueueCritical
+	}
+	return asynq.NewTask(TypeSMSSend, b, asynq.TaskID("sms:"+messageID), asynq.Queue(q), asynq.MaxRetry(10)), nil
 }
 
 // NewSMSReconcileTask returns the periodic task that re-queues lost sends.

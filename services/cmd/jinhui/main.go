@@ -62,6 +62,16 @@ func run() error {
 		}
 		log.Info("listening", "addr", ln.Addr().String(), "role", cfg.Role)
 	}
+	go func() {
+		// Pairing the demo takes a while on the embedded store: the API
+		// serves meanwhile, and the demo's pairs and visits appear when done.
+		start := time.Now()
+		if err := p.PairDemo(ctx); err != nil {
+			log.Error("demo pairing failed", "err", err.Error())
+		} else if cfg.Demo {
+			log.Info("demo paired and visits planned", "seconds", time.Since(start).Seconds())
+		}
+	}()
 	err = p.Run(ctx, ln)
 	log.Info("stopped")
 	return err

@@ -9,6 +9,11 @@ export const session = new Session('console');
 const app = document.getElementById('app');
 session.onUnauthorized = () => go('/login');
 
+// flash keeps a success message for the next page drawn (after an action
+// that reloads the page, the message is shown on the fresh page).
+let flashText = '';
+function flash(text) { flashText = text; }
+
 // go navigates to a console path such as "/elders/ID".
 export function go(path) {
   if (location.hash === '#' + path) render();
@@ -92,10 +97,15 @@ async function render() {
   if (path === '/login' || !session.token || !who) return loginView();
   const m = match(path);
   const main = h('main', { id: 'main', tabindex: '-1' });
-  const nav = h('nav', { 'aria-label': '主菜单' }, menu(who).map((it) => it.group
+  // The current entry is the longest menu link the path starts with
+  // (#/carers/statements is 护理补贴, not 邻里护理员).
+  const items = menu(who);
+  const here = items.filter((it) => it.href && !it.external && (it.href === '#' + path || (it.href !== '#/' && ('#' + path).startsWith(it.href + '/'))))
+    .reduce((a, it) => (!a || it.href.length > a.href.length ? it : a), null);
+  const nav = h('nav', { 'aria-label': '主菜单' }, items.map((it) => it.group
     ? h('div', { class: 'group' }, it.group)
     : h('a', { href: it.href, target: it.external ? '_blank' : null, rel: it.external ? 'noopener' : null,
-      'aria-current': !it.external && (it.href === '#' + path || (it.href !== '#/' && ('#' + path).startsWith(it.href + '/'))) ? 'page' : null }, it.text)));
+      'aria-current': it === here ? 'page' : null }, it.text)));
   mount(app, h('a', { href: '#main', class: 'skip', onclick: (ev) => { ev.preventDefault(); main.focus(); } }, '跳到主要内容'), h('div', { class: 'layout' },
     h('aside', {}, h('div', { class: 'brand' }, '金晖助老'), nav),
     h('div', {},
@@ -105,9 +115,11 @@ async function render() {
   if (!m) { mount(main, h('h1', {}, '页面不存在'), h('a', { href: '#/' }, '返回首页')); return ready(); }
   document.title = m.route.title + ' · 金晖助老';
   try {
-    const node = await m.route.page({ session, who, params: m.params, query, go });
+    const note = flashText;
+    flashText = '';
+    const node = await m.route.page({ session, who, params: m.params, query, go, flash });
     if (mine !== renders) return; // a later navigation owns the page now
-    mount(main, node);
+    mount(main, note && h('div', { class: 'ok', role: 'status', id: 'flash' }, note), node);
     // Move focus to the new content, so keyboard and screen-reader users
     // start at the page's heading rather than at the end of the menu.
     if (document.activeElement === document.body || !main.contains(document.activeElement)) main.focus({ preventScroll: true });

@@ -5,7 +5,7 @@ import { elderList, elderPage } from './pages/elders.js';
 import importPage from './pages/import.js';
 import intake from './pages/intake.js';
 import { volunteerList, volunteerPage } from './pages/volunteers.js';
-import carers from './pages/carers.js';
+import carers, { statements } from './pages/carers.js';
 import { accounts, audit, sms } from './pages/admin.js';
 import { elderNew, volunteerNew, regions } from './pages/forms.js';
 import { proposals, proposal, coverage, relays } from './pages/pairing.js';
@@ -23,6 +23,7 @@ export const routes = [
   { path: '/volunteers/new', title: '登记志愿者', page: volunteerNew },
   { path: '/volunteers/:id', title: '志愿者详情', page: volunteerPage },
   { path: '/carers', title: '邻里护理员', page: carers },
+  { path: '/carers/statements', title: '护理补贴', page: statements },
   { path: '/regions', title: '区划与名额', page: regions },
   { path: '/pairing', title: '结对方案', page: proposals },
   { path: '/pairing/:id', title: '结对方案', page: proposal },
@@ -62,7 +63,9 @@ export function menu(who) {
     { href: '#/coverage', text: '结对覆盖' },
     { href: '#/relays', text: '接力队列' },
     { href: '#/visits', text: '探访' },
-    // Later issues add their groups here: 服务时长, 护理补贴, 督导.
+    { group: '邻里护理' },
+    { href: '#/carers/statements', text: '护理补贴' },
+    // Later issues add their groups here: 服务时长, 督导.
   ];
   if (who.role === 'admin') {
     items.push({ group: '系统管理' },

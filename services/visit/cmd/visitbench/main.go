@@ -176,6 +176,11 @@ func send(n, rate, concurrency int) error {
 		return err
 	}
 	defer srv.Shutdown()
+	if path := os.Getenv("VISITBENCH_PROFILE"); path != "" {
+		f, _ := os.Create(path)
+		_ = pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	for i := 0; i < n; i++ {
 		if err := svc.Send(ctx, fmt.Sprintf("bench:%06d", i), fmt.Sprintf("+86138%08d", i), "bench", fmt.Sprintf("【金晖助老】测试短信 %d", i)); err != nil {

@@ -16,9 +16,8 @@ export async function accounts(ctx) {
     ev.preventDefault();
     try {
       await ctx.session.post('/api/accounts', formValues(form));
-      mount(msg, okBox('账号已创建'));
-      form.reset();
-      setTimeout(() => ctx.go('/admin/accounts?t=' + Date.now()), 600);
+      ctx.flash('账号已创建');
+      ctx.go('/admin/accounts?t=' + Date.now());
     } catch (e) { mount(msg, errorBox(e)); }
   } }, h('h2', {}, '新建组织者账号'), h('div', { class: 'filters' },
     field('用户名', h('input', { name: 'username', required: true, autocomplete: 'off' })),

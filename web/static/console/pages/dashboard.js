@@ -1,6 +1,6 @@
 // Dashboard: the headline figures of the organizer's region, computed from
-// the registers' totals. Coverage, visits and hours arrive with the
-// pairing, visits and ledger issues (their places are marked).
+// the registers' totals; coverage from pairing; visits, service hours and
+// carers from the ledger's figures (/api/figures/dashboard, /api/figures).
 import { h } from '../../lib/dom.js';
 import { qs } from '../../lib/api.js';
 import { elderStatus, volStatus } from '../../lib/fmt.js';
@@ -22,6 +22,8 @@ export default async function dashboard(ctx) {
     s.get('/api/pairing/coverage').catch(() => null),
     total('/api/visits/alerts'),
   ]);
+  // Service hours and carers from the ledger's totals (never the ledger).
+  const [dash, fig] = await Promise.all([s.get('/api/figures/dashboard').catch(() => null), s.get('/api/figures').catch(() => null)]);
   const ct = (cov && cov.total) || null;
   const pct = ct && ct.elders ? Math.round((ct.fullyPaired / ct.elders) * 1000) / 10 + '%' : '—';
   const e = Object.fromEntries(statuses.map((st, i) => [st, eld[i]]));
@@ -49,6 +51,37 @@ export default async function dashboard(ctx) {
       overdue != null && h('li', {}, h('a', { href: '#/visits' }, `逾期探访与志愿者反映的问题 ${overdue} 条`)))),
     h('div', { class: 'grid2' },
       ct && ct.elders ? bars('结对覆盖 (下级辖区, 全部结对/在册)', (cov.rows || []).map((r) => [r.name, r.fullyPaired])) : soon('结对覆盖率', '生成并确认结对方案后显示各辖区的覆盖情况。'),
-      soon('探访与服务时长(按月)', '每月探访次数、服务时长(探访时长与荣誉时长)和超过 4 小时的探访, 服务时长台账上线后显示。'),
-      soon('护理补贴', '护理员帮扶天数和补贴发放, 护理员功能上线后显示。')));
+      fig ? carersPanel(fig.area || {}, carers) : soon('护理补贴', '暂时无法读取护理员统计。')),
+    dash ? hoursPanel(dash) : soon('探访与服务时长(按月)', '暂时无法读取服务时长统计。'),
+    dash && dash.ranking && dash.ranking.length > 0 && h('div', { class: 'grid2' },
+      bars('下级辖区探访时长排名 (小时)', dash.ranking.map((r) => [r.name, r.creditHours])),
+      bars('下级辖区结对覆盖率 (%)', dash.ranking.map((r) => [r.name, r.coverageRate]))));
+}
+
+// hoursPanel: visits and service hours by month, visit (credit) and
+// honour hours apart, visits over 4 hours flagged (rules V6, S5, R2).
+function hoursPanel(d) {
+  const months = (d.months || []).filter((m) => m.visits || m.creditHours || m.honourHours || m.carerHours || m.over4h);
+  return h('section', { class: 'panel', id: 'dash-hours' }, h('h2', {}, `探访与服务时长 (${d.from} 至 ${d.to})`),
+    months.length ? [
+      bars('探访时长 (小时, 按月)', months.map((m) => [m.month, m.creditHours])),
+      h('table', { 'aria-label': '按月探访与服务时长' },
+        h('thead', {}, h('tr', {}, ['月份', '探访次数', '探访时长(小时)', '荣誉时长(小时)', '超过4小时'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, months.map((m) => h('tr', {}, h('td', { style: 'white-space:nowrap' }, m.month), h('td', {}, m.visits), h('td', {}, m.creditHours),
+          h('td', {}, m.honourHours), h('td', {}, m.over4h)))))]
+      : h('p', { class: 'muted' }, '本时段还没有记入的探访时长。探访签退后, 时长自动记入。'));
+}
+
+// carersPanel: neighbour carers (the live register count), the people
+// they care for (census of the last rebuild), logged help and approved
+// subsidy for the organizer's region.
+function carersPanel(a, live) {
+  return h('section', { class: 'panel', id: 'dash-carers' }, h('h2', {}, '邻里护理员与补贴'),
+    h('div', { class: 'cards' },
+      stat('邻里护理员', live ?? a.carers, 'stat-carer-count'),
+      stat('照护对象', a.caredFor, 'stat-cared-for'),
+      stat('帮扶记录', a.carerLogs, 'stat-carer-logs'),
+      stat('帮扶时长(小时)', a.carerHours, 'stat-carer-hours'),
+      stat('已审批补贴(元)', a.subsidyYuan, 'stat-subsidy')),
+    h('p', {}, h('a', { href: '#/carers/statements' }, '查看与审批月度补贴 →')));
 }

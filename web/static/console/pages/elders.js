@@ -64,10 +64,10 @@ export async function elderPage(ctx) {
   const [e, map] = await Promise.all([ctx.session.get('/api/elders/' + encodeURIComponent(id)), regionNames(ctx)]);
   const msg = h('div', { 'aria-live': 'polite' });
   const factsBox = h('div', {}, facts(e, map));
-  const reload = () => ctx.go('/elders/' + encodeURIComponent(id));
+  const reload = () => ctx.go('/elders/' + encodeURIComponent(id) + '?t=' + Date.now());
   const act = async (fn, done) => {
     mount(msg);
-    try { await fn(); mount(msg, okBox(done)); setTimeout(reload, 600); } catch (err) { mount(msg, errorBox(err)); }
+    try { await fn(); ctx.flash(done); reload(); } catch (err) { mount(msg, errorBox(err)); }
   };
 
   const reveal = h('button', { type: 'button', id: 'reveal', onclick: async () => {

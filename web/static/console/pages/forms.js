@@ -40,8 +40,8 @@ export async function elderNew(ctx) {
     };
     try {
       const e = await ctx.session.post('/api/elders', body);
-      mount(msg, okBox(`已上报 ${e.name}, 等待县级审核`));
-      setTimeout(() => ctx.go('/elders/' + encodeURIComponent(e.id)), 800);
+      ctx.flash(`已上报 ${e.name}, 等待县级审核`);
+      ctx.go('/elders/' + encodeURIComponent(e.id));
     } catch (e) {
       mount(msg, errorBox(e));
       const el = e.field && form.querySelector(`[name="${e.field.split('.').pop()}"]`);
@@ -82,8 +82,8 @@ export async function volunteerNew(ctx) {
       availability: v.day ? [{ day: Number(v.day), from: v.from, to: v.to }] : [] };
     try {
       const r = await ctx.session.post('/api/volunteers', body);
-      mount(msg, okBox(`已登记 ${r.name}`));
-      setTimeout(() => ctx.go('/volunteers/' + encodeURIComponent(r.id)), 800);
+      ctx.flash(`已登记 ${r.name}`);
+      ctx.go('/volunteers/' + encodeURIComponent(r.id));
     } catch (e) { mount(msg, errorBox(e)); }
   } },
   h('div', { class: 'filters' },
@@ -107,8 +107,8 @@ export async function carerForm(ctx) {
     ev.preventDefault();
     try {
       await ctx.session.post('/api/carers', formValues(form));
-      mount(msg, okBox('护理员已登记'));
-      setTimeout(() => ctx.go('/carers?t=' + Date.now()), 600);
+      ctx.flash('护理员已登记');
+      ctx.go('/carers?t=' + Date.now());
     } catch (e) { mount(msg, errorBox(e)); }
   } }, h('h2', {}, '登记护理员'), msg, h('div', { class: 'filters' },
     field('姓名', h('input', { name: 'name', required: true })), field('身份证号', h('input', { name: 'idNumber', required: true, maxlength: 18 })),

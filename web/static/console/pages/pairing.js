@@ -3,7 +3,7 @@
 import { h, mount, select } from '../../lib/dom.js';
 import { qs } from '../../lib/api.js';
 import { dateTime, volType, label } from '../../lib/fmt.js';
-import { listPage, children, errorBox, okBox, stat } from './common.js';
+import { listPage, children, errorBox, stat, regionNames, place } from './common.js';
 
 const itemState = { proposed: '待确认', confirmed: '已确认', open: '无合适人选', kept: '保留现有结对', failed: '确认失败' };
 
@@ -32,15 +32,15 @@ export async function proposals(ctx) {
 }
 
 export async function proposal(ctx) {
-  const p = await ctx.session.get('/api/pairing/proposals/' + encodeURIComponent(ctx.params.id));
+  const [p, map] = await Promise.all([ctx.session.get('/api/pairing/proposals/' + encodeURIComponent(ctx.params.id)), regionNames(ctx)]);
   const msg = h('div', { 'aria-live': 'polite', id: 'proposal-msg' });
   const open = (p.items || []).filter((it) => it.state === 'proposed');
   const confirm = h('button', { type: 'button', class: 'primary', id: 'confirm-all', disabled: !open.length, onclick: async () => {
     confirm.disabled = true;
     try {
       const r = await ctx.session.post(`/api/pairing/proposals/${encodeURIComponent(p.id)}/confirm`, { version: p.version });
-      mount(msg, okBox(`已确认 ${r.confirmed} 对结对${r.failed ? `, ${r.failed} 对失败` : ''}, 已短信通知志愿者`));
-      setTimeout(() => ctx.go('/pairing/' + encodeURIComponent(p.id) + '?t=' + Date.now()), 800);
+      ctx.flash(`已确认 ${r.confirmed} 对结对${r.failed ? `, ${r.failed} 对失败` : ''}, 已短信通知志愿者`);
+      ctx.go('/pairing/' + encodeURIComponent(p.id) + '?t=' + Date.now());
     } catch (e) { confirm.disabled = false; mount(msg, errorBox(e)); }
   } }, `确认全部 ${open.length} 对`);
   return h('div', { id: 'proposal' },
@@ -50,7 +50,7 @@ export async function proposal(ctx) {
     msg, h('div', { class: 'actions', style: 'margin-bottom:1rem' }, confirm),
     h('table', { id: 'proposal-items' }, h('thead', {}, h('tr', {}, ['老人', '村', '岗位', '志愿者', '说明', '状态'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, (p.items || []).map((it) => h('tr', {},
-        h('td', {}, it.elderName), h('td', {}, it.village), h('td', {}, `${it.slot + 1} ${it.role || ''}`),
+        h('td', {}, it.elderName), h('td', {}, place(map, it.village)), h('td', {}, `${it.slot + 1} ${it.role === 'any' ? '任意类型' : label(volType, it.role)}`),
         h('td', {}, it.volunteerName ? `${it.volunteerName} (${label(volType, it.volunteerType)})` : '—'),
         h('td', {}, it.explanation?.text || '', it.error && h('div', { class: 'muted' }, it.error)),
         h('td', {}, label(itemState, it.state)))))),

@@ -11,7 +11,7 @@ import { download } from './elders.js';
 export const appStatus = { pending: '待审核', waitlisted: '候补', accepted: '已录用', rejected: '未录用' };
 const partnerKind = { university: '高校', social_org: '社会组织' };
 const kinds = ['neighbour', 'urban', 'group', 'doctor', 'psychologist'];
-const reload = (ctx, path) => setTimeout(() => ctx.go(path + (path.includes('?') ? '&' : '?') + 't=' + Date.now()), 600);
+const reload = (ctx, path) => ctx.go(path + (path.includes('?') ? '&' : '?') + 't=' + Date.now());
 
 export async function calls(ctx) {
   const msg = h('div', { 'aria-live': 'polite' });
@@ -19,7 +19,7 @@ export async function calls(ctx) {
     ev.preventDefault();
     const v = formValues(form);
     const body = { title: v.title, text: v.text, opens: v.opens, closes: v.closes, total: Number(v.total || 0), kinds: kinds.filter((k) => form.elements['k-' + k].checked) };
-    try { await ctx.session.post('/api/recruit/calls', body); mount(msg, okBox('招募倡议已发布')); reload(ctx, '/recruit/calls'); } catch (e) { mount(msg, errorBox(e)); }
+    try { await ctx.session.post('/api/recruit/calls', body); ctx.flash('招募倡议已发布'); reload(ctx, '/recruit/calls'); } catch (e) { mount(msg, errorBox(e)); }
   } }, h('h2', {}, '发布招募倡议'),
   field('标题', h('input', { name: 'title', required: true, placeholder: '例如: 2026 年金晖助老志愿者招募' })),
   field('倡议书正文', h('textarea', { name: 'text', required: true, rows: 4 })),
@@ -87,7 +87,7 @@ export async function application(ctx) {
     ev.preventDefault();
     const v = formValues(form);
     const body = { note: v.note, version: a.version, decision: v.decision || '', scores: { time: +v.time, care: +v.care, experience: +v.experience, standing: +v.standing } };
-    try { await ctx.session.post(`/api/recruit/applications/${encodeURIComponent(id)}/review`, body); mount(msg, okBox('审核结果已保存')); reload(ctx, '/recruit/applications/' + encodeURIComponent(id)); } catch (e) { mount(msg, errorBox(e)); }
+    try { await ctx.session.post(`/api/recruit/applications/${encodeURIComponent(id)}/review`, body); ctx.flash('审核结果已保存'); reload(ctx, '/recruit/applications/' + encodeURIComponent(id)); } catch (e) { mount(msg, errorBox(e)); }
   } },
   h('div', { class: 'filters' },
     field('服务时间', score('time')), field('关爱老人', score('care')), field('志愿经历', score('experience')), field('品行口碑', score('standing'))),
@@ -127,7 +127,7 @@ export async function batches(ctx) {
   const form = h('form', { id: 'batch-form', class: 'panel', onsubmit: async (ev) => {
     ev.preventDefault();
     const v = formValues(form);
-    try { await ctx.session.post('/api/recruit/batches', { ...v, capacity: Number(v.capacity) }); mount(msg, okBox('培训批次已安排')); reload(ctx, '/recruit/batches'); } catch (e) { mount(msg, errorBox(e)); }
+    try { await ctx.session.post('/api/recruit/batches', { ...v, capacity: Number(v.capacity) }); ctx.flash('培训批次已安排'); reload(ctx, '/recruit/batches'); } catch (e) { mount(msg, errorBox(e)); }
   } }, h('h2', {}, '安排培训批次'), h('div', { class: 'filters' },
     field('日期', h('input', { name: 'date', type: 'date', required: true })), field('地点', h('input', { name: 'place', required: true })),
     field('主题', h('input', { name: 'topic', required: true })), field('培训师', h('input', { name: 'trainer' })),
@@ -148,7 +148,7 @@ export async function partners(ctx) {
   const form = h('form', { id: 'partner-form', class: 'panel', onsubmit: async (ev) => {
     ev.preventDefault();
     const v = formValues(form);
-    try { await ctx.session.post('/api/recruit/partners', { ...v, promised: Number(v.promised) }); mount(msg, okBox('合作单位已登记')); reload(ctx, '/recruit/partners'); } catch (e) { mount(msg, errorBox(e)); }
+    try { await ctx.session.post('/api/recruit/partners', { ...v, promised: Number(v.promised) }); ctx.flash('合作单位已登记'); reload(ctx, '/recruit/partners'); } catch (e) { mount(msg, errorBox(e)); }
   } }, h('h2', {}, '登记合作单位'), h('div', { class: 'filters' },
     field('名称', h('input', { name: 'name', required: true })),
     field('类别', select({ name: 'kind' }, Object.entries(partnerKind))),

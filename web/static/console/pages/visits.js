@@ -16,8 +16,8 @@ export async function visits(ctx) {
     plan.disabled = true;
     try {
       const r = await ctx.session.post('/api/visits/plan', { month: planMonth.value, area: planArea.value });
-      mount(msg, okBox(`${r.month}: ${r.elders} 位老人, 新安排 ${r.planned} 次探访 (已有 ${r.existing} 次), 提醒 ${r.reminders} 条`));
-      setTimeout(() => ctx.go('/visits?month=' + r.month + '&t=' + Date.now()), 800);
+      ctx.flash(`${r.month}: ${r.elders} 位老人, 新安排 ${r.planned} 次探访 (已有 ${r.existing} 次), 提醒 ${r.reminders} 条`);
+      ctx.go('/visits?month=' + r.month + '&t=' + Date.now());
     } catch (e) { plan.disabled = false; mount(msg, errorBox(e)); }
   } }, '制定 / 补齐探访计划');
   const statusSel = select({}, [['', '全部'], ...Object.entries(visitStatus)]);

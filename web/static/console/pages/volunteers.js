@@ -44,7 +44,8 @@ function facts(v, map) {
 
 export async function volunteerPage(ctx) {
   const id = ctx.params.id;
-  const [v, map] = await Promise.all([ctx.session.get('/api/volunteers/' + encodeURIComponent(id)), regionNames(ctx)]);
+  const [v, map, hours] = await Promise.all([ctx.session.get('/api/volunteers/' + encodeURIComponent(id)), regionNames(ctx),
+    ctx.session.get(`/api/volunteers/${encodeURIComponent(id)}/hours`).catch(() => null)]);
   const msg = h('div', { 'aria-live': 'polite' });
   const box = h('div', {}, facts(v, map));
   const reveal = h('button', { type: 'button', id: 'reveal', onclick: async () => {
@@ -55,8 +56,8 @@ export async function volunteerPage(ctx) {
     ev.preventDefault();
     try {
       await ctx.session.post(`/api/volunteers/${encodeURIComponent(id)}/status`, { ...formValues(form), version: v.version });
-      mount(msg, okBox('状态已更新'));
-      setTimeout(() => ctx.go('/volunteers/' + encodeURIComponent(id)), 600);
+      ctx.flash('状态已更新');
+      ctx.go('/volunteers/' + encodeURIComponent(id) + '?t=' + Date.now());
     } catch (e) { mount(msg, errorBox(e)); }
   } }, h('div', { class: 'filters' },
     field('新状态', select({ name: 'status', required: true }, [['', '请选择'], ...Object.entries(volStatus)])),
@@ -72,6 +73,40 @@ export async function volunteerPage(ctx) {
         form)),
     h('div', { class: 'grid2' },
       soon('结对老人', '结对的老人和接力记录, 结对功能上线后显示。'),
-      soon('培训与服务时长', '培训状态、服务时长和时长证明, 招募与时长功能上线后显示。')),
+      hours ? hoursPanel(ctx, v, hours) : soon('服务时长', '暂时无法读取服务时长。')),
     h('p', {}, h('a', { href: '#/volunteers' }, '← 返回志愿者名册')));
+}
+
+const hm = (min) => `${Math.floor((min || 0) / 60)} 小时 ${(min || 0) % 60} 分钟`;
+
+// hoursPanel: the volunteer's hours by month from the ledger, visit
+// (credit) and honour hours apart (V6), and honour hours added with the
+// reason and who approved them (a forgotten check-out, service before the
+// platform). Each form carries a key made once, so a double submit counts once.
+function hoursPanel(ctx, v, hrs) {
+  const t = hrs.total || {};
+  const msg = h('div', { 'aria-live': 'polite' });
+  const key = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
+  const form = ctx.who.role === 'supervisor' ? null : h('form', { id: 'honour-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    const f = formValues(form);
+    try {
+      await ctx.session.post('/api/ledger/honour', { key, volunteer: v.id, date: f.date, minutes: Number(f.minutes), reason: f.reason, approver: f.approver });
+      ctx.flash(`已为 ${v.name} 补记荣誉时长 ${f.minutes} 分钟`);
+      ctx.go('/volunteers/' + encodeURIComponent(v.id) + '?t=' + Date.now());
+    } catch (e) { mount(msg, errorBox(e)); }
+  } }, h('h3', {}, '补记荣誉时长'), h('div', { class: 'filters' },
+    field('日期', h('input', { name: 'date', type: 'date', value: today(), max: today(), required: true })),
+    field('分钟', h('input', { name: 'minutes', type: 'number', min: 1, max: 1440, required: true })),
+    field('原因', h('input', { name: 'reason', required: true, maxlength: 200 })),
+    field('批准人', h('input', { name: 'approver', required: true, maxlength: 32 })),
+    h('button', { type: 'submit', class: 'primary' }, '补记')), msg);
+  const months = [...(hrs.months || [])].reverse();
+  return h('section', { class: 'panel', id: 'volunteer-hours' }, h('h2', {}, '服务时长'),
+    h('p', {}, `累计探访时长 ${hm(t.creditMinutes)} (${t.visits || 0} 次), 荣誉时长 ${hm(t.honourMinutes)}`),
+    months.length ? h('table', { 'aria-label': '按月服务时长' },
+      h('thead', {}, h('tr', {}, ['月份', '探访次数', '探访时长', '荣誉时长', '超过4小时'].map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, months.map((m) => h('tr', {}, h('td', { style: 'white-space:nowrap' }, m.month), h('td', {}, m.visits), h('td', {}, hm(m.creditMinutes)),
+        h('td', {}, hm(m.honourMinutes)), h('td', {}, m.over4h))))) : h('p', { class: 'muted' }, '还没有记入的服务时长。'),
+    form);
 }

@@ -1,0 +1,432 @@
+package carer
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"jinhui/services/auth"
+	"jinhui/services/ledger"
+	"jinhui/services/registry"
+	"jinhui/shared/apperr"
+	"jinhui/shared/clock"
+	"jinhui/shared/pii"
+)
+
+// Service carries out carer operations for a principal.
+type Service struct {
+	Store  Store
+	Ledger Ledger
+	Now    func() time.Time
+}
+
+// New returns a carer service on the wall clock.
+func New(s Store, l Ledger) *Service { return &Service{Store: s, Ledger: l, Now: time.Now} }
+
+var errNotFound = apperr.New(apperr.NotFound, "记录不存在")
+
+// RosterInput pairs a carer with a person of their village (rule C1):
+// an elder of the register, or another villager named here.
+type RosterInput struct {
+	Carer      string `json:"carer" validate:"required,max=64"`
+	Elder      string `json:"elder,omitempty" validate:"max=64"`
+	PersonName string `json:"personName,omitempty" validate:"max=32"`
+	Condition  string `json:"condition,omitempty" validate:"max=100"`
+	StartDate  string `json:"startDate" validate:"required,datetime=2006-01-02"`
+	Agreement  string `json:"agreement" validate:"required,max=200"`
+}
+
+// AddToRoster records a carer–person pair in p's subtree.
+func (s *Service) AddToRoster(ctx context.Context, p auth.Principal, in RosterInput) (Assignment, error) {
+	if err := p.RequireWriter(); err != nil {
+		return Assignment{}, err
+	}
+	c, err := s.Store.Carer(ctx, in.Carer)
+	if err != nil || !p.Sees(c.Areas) {
+		return Assignment{}, apperr.New(apperr.NotFound, "护理员不存在")
+	}
+	a := Assignment{ID: uuid.Must(uuid.NewV7()).String(), Carer: c.ID, CarerName: c.Name, Village: c.Village, Areas: c.Areas,
+		StartDate: in.StartDate, Agreement: strings.TrimSpace(in.Agreement), Condition: strings.TrimSpace(in.Condition),
+		Status: Active, By: p.ID, Version: 1, CreatedAt: s.Now()}
+	switch {
+	case in.Elder != "":
+		e, err := s.Store.Elder(ctx, in.Elder)
+		if err != nil || !p.Sees(e.Areas) {
+			return Assignment{}, apperr.Field("elder", "老人不存在")
+		}
+		if e.Village != c.Village {
+			return Assignment{}, apperr.Field("elder", "只能照护本村的人(C1)")
+		}
+		a.Person, a.Elder, a.PersonName = "e:"+e.ID, e.ID, e.Name
+	case strings.TrimSpace(in.PersonName) != "":
+		a.Person, a.PersonName = "p:"+a.ID, strings.TrimSpace(in.PersonName)
+	default:
+		return Assignment{}, apperr.Field("personName", "请选择老人或填写被照护人姓名")
+	}
+	if err := s.Store.InsertAssignment(ctx, a); err != nil {
+		return Assignment{}, fmt.Errorf("carer.AddToRoster: %w", err)
+	}
+	return a, nil
+}
+
+// LeaveInput takes a person off the roster (rule C4: moved to
+// centralised care, or another reason).
+type LeaveInput struct {
+	Date        string `json:"date" validate:"required,datetime=2006-01-02"`
+	Reason      string `json:"reason" validate:"required,max=200"`
+	Centralised bool   `json:"centralised"`
+	Version     int    `json:"version" validate:"required"`
+}
+
+// Leave ends an assignment with its reason.
+func (s *Service) Leave(ctx context.Context, p auth.Principal, id string, in LeaveInput) (Assignment, error) {
+	if err := p.RequireWriter(); err != nil {
+		return Assignment{}, err
+	}
+	a, err := s.Store.Assignment(ctx, id)
+	if err != nil || !p.Sees(a.Areas) {
+		return Assignment{}, errNotFound
+	}
+	if a.Status != Active {
+		return Assignment{}, apperr.New(apperr.Conflict, "已离开照护名册")
+	}
+	if a.Version != in.Version {
+		return Assignment{}, apperr.New(apperr.Conflict, "记录已被他人修改, 请刷新后重试")
+	}
+	a.Status, a.LeftDate, a.LeftReason, a.Centralised = Left, in.Date, strings.TrimSpace(in.Reason), in.Centralised
+	if err := s.Store.ReplaceAssignment(ctx, &a); err != nil {
+		return Assignment{}, err
+	}
+	return a, nil
+}
+
+// Roster lists the roster of an area (organizers) or the carer's own.
+func (s *Service) Roster(ctx context.Context, p auth.Principal, area string) ([]Assignment, error) {
+	if p.Kind == auth.KindCarer { // the people they care for now
+		all, err := s.Store.Assignments(ctx, "", p.ID)
+		out := []Assignment{}
+		for _, a := range all {
+			if a.Status == Active {
+				out = append(out, a)
+			}
+		}
+		return out, err
+	}
+	area, err := s.area(p, area)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Assignments(ctx, area, "")
+}
+
+func (s *Service) area(p auth.Principal, area string) (string, error) {
+	if err := p.RequireOrganizer(); err != nil {
+		return "", err
+	}
+	if area == "" {
+		area = p.Region
+	}
+	if !registry.Within(area, p.Region) {
+		return "", apperr.New(apperr.NotFound, "区划不存在")
+	}
+	return area, nil
+}
+
+// LogInput is a carer's log from a phone (rule C2); Key is chosen by the
+// phone, so a resend after going offline logs once.
+type LogInput struct {
+	Key        string   `json:"key" validate:"required,min=8,max=64"`
+	Assignment string   `json:"assignment" validate:"required,max=64"`
+	Date       string   `json:"date" validate:"required,datetime=2006-01-02"`
+	Kinds      []string `json:"kinds" validate:"required,min=1,max=5,dive,oneof=助餐 助洁 助行 助医 其他"`
+	Minutes    int      `json:"minutes" validate:"required,min=5,max=720"`
+	Note       string   `json:"note,omitempty" validate:"max=200"`
+}
+
+// AddLog records a carer's help and its ledger entry.
+func (s *Service) AddLog(ctx context.Context, p auth.Principal, in LogInput) (Log, error) {
+	if p.Kind != auth.KindCarer {
+		return Log{}, apperr.New(apperr.Forbidden, "仅限护理员使用")
+	}
+	id := p.ID + ":" + in.Key
+	if l, err := s.Store.CarerLog(ctx, id); err == nil {
+		return l, s.appendEntry(ctx, l) // a resend: logged already
+	}
+	a, err := s.Store.Assignment(ctx, in.Assignment)
+	if err != nil || a.Carer != p.ID {
+		return Log{}, apperr.Field("assignment", "照护对象不存在")
+	}
+	if a.Status != Active {
+		return Log{}, apperr.Field("assignment", "该对象已离开照护名册")
+	}
+	d, err := clock.ParseDate(in.Date)
+	if err != nil {
+		return Log{}, apperr.Field("date", "日期无效")
+	}
+	todayS := clock.Today(s.Now())
+	today, _ := clock.ParseDate(todayS)
+	back := int(math.Round(today.Sub(d).Hours() / 24))
+	if in.Date > todayS {
+		return Log{}, apperr.Field("date", "不能记录未来的日期")
+	}
+	if back > MaxBackdays {
+		return Log{}, apperr.Field("date", fmt.Sprintf("最多补记 %d 天内的服务", MaxBackdays))
+	}
+	if in.Date < a.StartDate {
+		return Log{}, apperr.Field("date", "早于照护开始日期")
+	}
+	month := in.Date[:7]
+	if st, err := s.Store.Statement(ctx, p.ID+":"+month); err == nil && st.Status == Approved {
+		return Log{}, apperr.Field("date", "该月补贴已审批, 不能再补记")
+	}
+	kinds := slices.Compact(slices.Sorted(slices.Values(in.Kinds)))
+	l := Log{ID: id, Carer: p.ID, Assignment: a.ID, Person: a.Person, PersonName: a.PersonName, Village: a.Village, Areas: a.Areas,
+		County: registry.AncestorAt(a.Village, registry.County), Date: in.Date, Month: month, Kinds: kinds, Minutes: in.Minutes,
+		Note: strings.TrimSpace(in.Note), Backdated: back, At: s.Now()}
+	if err := s.Store.InsertCarerLog(ctx, l); err != nil {
+		if !apperr.Is(err, apperr.Conflict) {
+			return Log{}, err
+		}
+		if l, err = s.Store.CarerLog(ctx, id); err != nil {
+			return Log{}, err
+		}
+	}
+	return l, s.appendEntry(ctx, l)
+}
+
+func (s *Service) appendEntry(ctx context.Context, l Log) error {
+	if s.Ledger == nil {
+		return nil
+	}
+	e := ledger.Entry{ID: "carer:" + l.ID, Kind: ledger.KindCarer, Carer: l.Carer, Areas: l.Areas, Village: l.Village, Date: l.Date,
+		Month: l.Month, Minutes: l.Minutes, Items: l.Kinds, Source: "carer", SourceID: l.ID, By: l.Carer, At: l.At}
+	if strings.HasPrefix(l.Person, "e:") {
+		e.Elder = strings.TrimPrefix(l.Person, "e:")
+	}
+	return s.Ledger.Append(ctx, e)
+}
+
+// Logs lists logs: a carer's own, or an area's for organizers.
+func (s *Service) Logs(ctx context.Context, p auth.Principal, area, month string) ([]Log, error) {
+	if p.Kind == auth.KindCarer {
+		return s.Store.CarerLogs(ctx, "", p.ID, month)
+	}
+	area, err := s.area(p, area)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.CarerLogs(ctx, area, "", month)
+}
+
+// Rule returns a county's subsidy rule (the default if none is set).
+func (s *Service) Rule(ctx context.Context, p auth.Principal, county string) (Rule, error) {
+	if err := p.RequireOrganizer(); err != nil {
+		return Rule{}, err
+	}
+	if registry.LevelOf(county) != registry.County || !registry.Within(county, p.Region) && !registry.Within(p.Region, county) {
+		return Rule{}, apperr.New(apperr.NotFound, "县不存在")
+	}
+	r, err := s.Store.CarerRule(ctx, county)
+	if apperr.Is(err, apperr.NotFound) {
+		return DefaultRule(county), nil
+	}
+	return r, err
+}
+
+// PutRule sets a county's rule (county level or above).
+func (s *Service) PutRule(ctx context.Context, p auth.Principal, county string, in Rule) (Rule, error) {
+	if err := p.RequireWriter(); err != nil {
+		return Rule{}, err
+	}
+	if registry.LevelOf(county) != registry.County || !registry.Within(county, p.Region) {
+		return Rule{}, apperr.New(apperr.NotFound, "县不存在")
+	}
+	old, err := s.Store.CarerRule(ctx, county)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return Rule{}, err
+	}
+	in.County, in.Version, in.UpdatedBy, in.UpdatedAt = county, old.Version, p.Name, s.Now()
+	if err := s.Store.PutCarerRule(ctx, &in); err != nil {
+		return Rule{}, err
+	}
+	return in, nil
+}
+
+// ComputeInput names the county and month to compute statements for.
+type ComputeInput struct {
+	County string `json:"county" validate:"required,len=12,numeric"`
+	Month  string `json:"month" validate:"required,datetime=2006-01"`
+}
+
+// Compute computes (or recomputes) the month's statements of a county's
+// carers from their logs. Approved statements are frozen and kept.
+func (s *Service) Compute(ctx context.Context, p auth.Principal, in ComputeInput) ([]Statement, error) {
+	if err := p.RequireWriter(); err != nil {
+		return nil, err
+	}
+	if registry.LevelOf(in.County) != registry.County || !registry.Within(in.County, p.Region) {
+		return nil, apperr.New(apperr.NotFound, "县不存在")
+	}
+	rule, err := s.Rule(ctx, p, in.County)
+	if err != nil {
+		return nil, err
+	}
+	carers, err := s.Store.CarersIn(ctx, in.County)
+	if err != nil {
+		return nil, err
+	}
+	logs, err := s.Store.CarerLogs(ctx, in.County, "", in.Month)
+	if err != nil {
+		return nil, err
+	}
+	existing, err := s.Store.Statements(ctx, in.County, "", in.Month)
+	if err != nil {
+		return nil, err
+	}
+	have := map[string]Statement{}
+	for _, st := range existing {
+		have[st.ID] = st
+	}
+	type agg struct {
+		days          map[string]bool
+		logs, minutes int
+	}
+	by := map[string]*agg{}
+	for _, l := range logs {
+		a := by[l.Carer]
+		if a == nil {
+			a = &agg{days: map[string]bool{}}
+			by[l.Carer] = a
+		}
+		a.days[l.Date] = true
+		a.logs++
+		a.minutes += l.Minutes
+	}
+	out := []Statement{}
+	for _, c := range carers {
+		a := by[c.ID]
+		if a == nil && c.Status != registry.VolActive {
+			continue
+		}
+		st := Statement{ID: c.ID + ":" + in.Month, Carer: c.ID, CarerName: c.Name, IDNumber: pii.MaskID(c.IDNumber), Village: c.Village,
+			Areas: c.Areas, County: in.County, Month: in.Month, Rule: rule, Status: Draft, UpdatedAt: s.Now()}
+		if a != nil {
+			st.Days, st.Logs, st.Minutes = len(a.days), a.logs, a.minutes
+		}
+		st.Computed = rule.Pay(st.Days)
+		st.Amount = st.Computed
+		old, ok := have[st.ID]
+		if ok && old.Status == Approved {
+			out = append(out, old)
+			continue
+		}
+		if ok && old.Days == st.Days && old.Logs == st.Logs && old.Minutes == st.Minutes && old.Computed == st.Computed {
+			out = append(out, old)
+			continue
+		}
+		st.Version = old.Version + 1
+		if err := s.Store.PutStatement(ctx, &st, old.Version); err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Village+out[i].CarerName < out[j].Village+out[j].CarerName })
+	return out, nil
+}
+
+// Statements lists statements: a carer's own, or an area's for organizers.
+func (s *Service) Statements(ctx context.Context, p auth.Principal, area, month string) ([]Statement, error) {
+	if p.Kind == auth.KindCarer {
+		return s.Store.Statements(ctx, "", p.ID, month)
+	}
+	area, err := s.area(p, area)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Statements(ctx, area, "", month)
+}
+
+// ApproveInput approves a statement; an Amount other than the computed
+// one is an adjustment and needs a reason.
+type ApproveInput struct {
+	Amount  *int   `json:"amount,omitempty" validate:"omitempty,min=0,max=100000"`
+	Reason  string `json:"reason,omitempty" validate:"max=200"`
+	Version int    `json:"version" validate:"required"`
+}
+
+// Approve approves (and freezes) a statement and counts its subsidy.
+func (s *Service) Approve(ctx context.Context, p auth.Principal, id string, in ApproveInput) (Statement, error) {
+	if err := p.RequireWriter(); err != nil {
+		return Statement{}, err
+	}
+	st, err := s.Store.Statement(ctx, id)
+	if err != nil || !p.Sees(st.Areas) {
+		return Statement{}, errNotFound
+	}
+	if st.Status == Approved {
+		return Statement{}, apperr.New(apperr.Conflict, "已审批的补贴不可修改")
+	}
+	if st.Version != in.Version {
+		return Statement{}, apperr.New(apperr.Conflict, "记录已被他人修改, 请刷新后重试")
+	}
+	if in.Amount != nil && *in.Amount != st.Computed {
+		if strings.TrimSpace(in.Reason) == "" {
+			return Statement{}, apperr.Field("reason", "调整金额须说明原因")
+		}
+		st.Amount = *in.Amount
+	}
+	now := s.Now()
+	st.Reason, st.Status, st.ApprovedBy, st.ApprovedByName, st.ApprovedAt, st.UpdatedAt = strings.TrimSpace(in.Reason), Approved, p.ID, p.Name, &now, now
+	st.Version++
+	if err := s.Store.PutStatement(ctx, &st, st.Version-1); err != nil {
+		return Statement{}, err
+	}
+	if s.Ledger != nil {
+		if err := s.Ledger.ApplySubsidy(ctx, ledger.Subsidy{ID: st.ID, Carer: st.Carer, Areas: st.Areas, Month: st.Month, Amount: st.Amount}); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// Payment is one line of the payment list.
+type Payment struct {
+	Statement
+	VillageName string
+}
+
+// Payments returns the approved statements of an area's month, for the
+// finance office's payment list.
+func (s *Service) Payments(ctx context.Context, p auth.Principal, area, month string) ([]Payment, error) {
+	area, err := s.area(p, area)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := time.Parse("2006-01", month); err != nil {
+		return nil, apperr.Field("month", "月份格式应为 2006-01")
+	}
+	sts, err := s.Store.Statements(ctx, area, "", month)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	out := []Payment{}
+	for _, st := range sts {
+		if st.Status != Approved {
+			continue
+		}
+		if _, ok := names[st.Village]; !ok {
+			r, _ := s.Store.Region(ctx, st.Village)
+			names[st.Village] = r.Name
+		}
+		out = append(out, Payment{Statement: st, VillageName: names[st.Village]})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Village+out[i].CarerName < out[j].Village+out[j].CarerName })
+	return out, nil
+}

@@ -1,0 +1,294 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+	qrcode "github.com/skip2/go-qrcode"
+	"github.com/xuri/excelize/v2"
+
+	"jinhui/services/auth"
+	"jinhui/services/carer"
+	"jinhui/services/ledger"
+	"jinhui/services/stats"
+	"jinhui/shared/apperr"
+)
+
+func (s *Server) ledgerEntries(c *fiber.Ctx) error {
+	off, lim := paging(c)
+	items, total, err := s.Ledger.Entries(c.UserContext(), principal(c), ledger.Filter{Area: c.Query("area"), Volunteer: c.Query("volunteer"),
+		Month: c.Query("month"), Offset: off, Limit: lim})
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items, "total": total})
+}
+
+func (s *Server) ledgerHonour(c *fiber.Ctx) error {
+	var in ledger.HonourInput
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	e, err := s.Ledger.AddHonour(c.UserContext(), principal(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(e)
+}
+
+func (s *Server) ledgerCorrect(c *fiber.Ctx) error {
+	var in ledger.CorrectInput
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	out, err := s.Ledger.Correct(c.UserContext(), principal(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) ledgerRebuild(c *fiber.Ctx) error {
+	if err := s.rootAdmin(c); err != nil {
+		return err
+	}
+	res, err := s.Ledger.Rebuild(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (s *Server) volunteerHours(c *fiber.Ctx) error {
+	h, err := s.Ledger.VolunteerHours(c.UserContext(), principal(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(h)
+}
+
+func (s *Server) myHours(c *fiber.Ctx) error {
+	p := principal(c)
+	if p.Kind != auth.KindVolunteer {
+		return apperr.New(apperr.Forbidden, "仅限志愿者使用")
+	}
+	h, err := s.Ledger.VolunteerHours(c.UserContext(), p, p.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(h)
+}
+
+func (s *Server) verifyURL(code string) string {
+	return s.PublicURL + "/verify.html?code=" + url.QueryEscape(code)
+}
+
+func (s *Server) issueCertificate(c *fiber.Ctx) error {
+	p := principal(c)
+	if p.Kind != auth.KindVolunteer {
+		return apperr.New(apperr.Forbidden, "仅限志愿者使用")
+	}
+	var in ledger.CertificateInput
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	cert, err := s.Ledger.Issue(c.UserContext(), p, p.ID, in)
+	if err != nil {
+		return err
+	}
+	u := s.verifyURL(cert.Code)
+	png, err := qrcode.Encode(u, qrcode.Medium, 256)
+	if err != nil {
+		return fmt.Errorf("httpapi.issueCertificate: %w", err)
+	}
+	return c.JSON(certResp{Certificate: cert, URL: u, QR: "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)})
+}
+
+func (s *Server) verifyCertificate(c *fiber.Ctx) error {
+	cert, err := s.Ledger.Verify(c.UserContext(), c.Params("code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(cert)
+}
+
+func (s *Server) certificateQR(c *fiber.Ctx) error {
+	cert, err := s.Ledger.Verify(c.UserContext(), c.Params("code"))
+	if err != nil {
+		return err
+	}
+	png, err := qrcode.Encode(s.verifyURL(cert.Code), qrcode.Medium, 256)
+	if err != nil {
+		return fmt.Errorf("httpapi.certificateQR: %w", err)
+	}
+	c.Set(fiber.HeaderContentType, "image/png")
+	return c.Send(png)
+}
+
+func (s *Server) carerRoster(c *fiber.Ctx) error {
+	items, err := s.Carers.Roster(c.UserContext(), principal(c), c.Query("area"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+func (s *Server) addRoster(c *fiber.Ctx) error {
+	var in carer.RosterInput
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	a, err := s.Carers.AddToRoster(c.UserContext(), principal(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(a)
+}
+
+func (s *Server) leaveRoster(c *fiber.Ctx) error {
+	var in carer.LeaveInput
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	a, err := s.Carers.Leave(c.UserContext(), principal(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(a)
+}
+
+func (s *Server) carerLogs(c *fiber.Ctx) error {
+	items, err := s.Carers.Logs(c.UserContext(), principal(c), c.Query("area"), c.Query("month"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+func (s *Server) addCarerLog(c *fiber.Ctx) error {
+	var in carer.LogInput
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	l, err := s.Carers.AddLog(c.UserContext(), principal(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(l)
+}
+
+func (s *Server) carerRule(c *fiber.Ctx) error {
+	r, err := s.Carers.Rule(c.UserContext(), principal(c), c.Params("county"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+func (s *Server) putCarerRule(c *fiber.Ctx) error {
+	var in carer.Rule
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	r, err := s.Carers.PutRule(c.UserContext(), principal(c), c.Params("county"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+func (s *Server) computeStatements(c *fiber.Ctx) error {
+	var in carer.ComputeInput
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	items, err := s.Carers.Compute(c.UserContext(), principal(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+func (s *Server) listStatements(c *fiber.Ctx) error {
+	items, err := s.Carers.Statements(c.UserContext(), principal(c), c.Query("area"), c.Query("month"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+func (s *Server) approveStatement(c *fiber.Ctx) error {
+	var in carer.ApproveInput
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	st, err := s.Carers.Approve(c.UserContext(), principal(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
+}
+
+// paymentList writes the finance office's payment list (rule C3): one
+// row per approved statement and a total row.
+func (s *Server) paymentList(c *fiber.Ctx) error {
+	ps, err := s.Carers.Payments(c.UserContext(), principal(c), c.Query("area"), c.Query("month"))
+	if err != nil {
+		return err
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sh := "补贴发放表"
+	_ = f.SetSheetName("Sheet1", sh)
+	_ = f.SetCellValue(sh, "A1", "邻里护理员补贴发放表 "+c.Query("month"))
+	head := []any{"序号", "姓名", "身份证号", "村", "月份", "服务天数", "服务次数", "补贴金额(元)", "调整说明", "审批人"}
+	_ = f.SetSheetRow(sh, "A2", &head)
+	total := 0
+	for i, p := range ps {
+		row := []any{i + 1, p.CarerName, p.IDNumber, p.VillageName, p.Month, p.Days, p.Logs, p.Amount, p.Reason, p.ApprovedByName}
+		_ = f.SetSheetRow(sh, fmt.Sprintf("A%d", i+3), &row)
+		total += p.Amount
+	}
+	last := []any{"合计", fmt.Sprintf("%d 人", len(ps)), "", "", "", "", "", total}
+	_ = f.SetSheetRow(sh, fmt.Sprintf("A%d", len(ps)+3), &last)
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return fmt.Errorf("httpapi.paymentList: %w", err)
+	}
+	c.Set(fiber.HeaderContentType, xlsxType)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="carer-payments.xlsx"`)
+	return c.Send(buf.Bytes())
+}
+
+func figuresQuery(c *fiber.Ctx) stats.Query {
+	return stats.Query{Area: c.Query("area"), From: c.Query("from"), To: c.Query("to")}
+}
+
+func (s *Server) figures(c *fiber.Ctx) error {
+	r, err := s.Stats.Report(c.UserContext(), principal(c), figuresQuery(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+func (s *Server) dashboard(c *fiber.Ctx) error {
+	d, err := s.Stats.Dashboard(c.UserContext(), principal(c), figuresQuery(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
+func (s *Server) exportFigures(c *fiber.Ctx) error {
+	b, _, err := s.Stats.Export(c.UserContext(), principal(c), figuresQuery(c))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, xlsxType)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="figures.xlsx"`)
+	return c.Send(b)
+}

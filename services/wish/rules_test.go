@@ -1,0 +1,111 @@
+package wish
+
+import (
+	"bytes"
+	"image"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"testing"
+	"time"
+
+	"jinhui/shared/apperr"
+	"jinhui/shared/clock"
+)
+
+func TestAgeBand(t *testing.T) {
+	on := time.Date(2026, 11, 23, 12, 0, 0, 0, clock.Shanghai)
+	for name, tc := range map[string]struct{ birth, want string }{
+		"OK70s":          {"1950-01-01", "70–79岁"},
+		"OKBirthdayNext": {"1946-11-24", "70–79岁"},
+		"OK80":           {"1946-11-23", "80–89岁"},
+		"OK90Plus":       {"1930-05-05", "90岁以上"},
+		"ErrBadDate":     {"x", "65岁以上"},
+	} {
+		if got := AgeBand(tc.birth, on); got != tc.want {
+			t.Errorf("%s: AgeBand(%s) = %s, want %s", name, tc.birth, got, tc.want)
+		}
+	}
+}
+
+func TestPersonalData(t *testing.T) {
+	names := []string{"王秀英"}
+	for name, tc := range map[string]struct {
+		text string
+		bad  bool
+	}{
+		"OK":          {"一件厚棉衣, 身高一米六", false},
+		"OKNumbers":   {"两副老花镜, 300度", false},
+		"ErrName":     {"给王秀英买棉衣", true},
+		"ErrNameGap":  {"给王 秀英买棉衣", true},
+		"ErrPhone":    {"联系 139 1234 5678", true},
+		"ErrMobile":   {"13912345678", true},
+		"ErrIDNumber": {"37010119500101001X", true},
+	} {
+		if got := personalData(tc.text, names) != ""; got != tc.bad {
+			t.Errorf("%s: personalData(%q) flagged=%v, want %v", name, tc.text, got, tc.bad)
+		}
+	}
+}
+
+func TestResize(t *testing.T) {
+	enc := func(w, h int, f func(*bytes.Buffer, image.Image) error) []byte {
+		var b bytes.Buffer
+		if err := f(&b, image.NewRGBA(image.Rect(0, 0, w, h))); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	pngOf := func(w, h int) []byte {
+		return enc(w, h, func(b *bytes.Buffer, i image.Image) error { return png.Encode(b, i) })
+	}
+	for name, tc := range map[string]struct {
+		data         []byte
+		w, h         int
+		errorOnField bool
+	}{
+		"OKSmallKept":  {pngOf(300, 200), 300, 200, false},
+		"OKWideScaled": {pngOf(3200, 800), 1600, 400, false},
+		"OKTallScaled": {pngOf(500, 2000), 400, 1600, false},
+		"ErrGIF":       {enc(10, 10, func(b *bytes.Buffer, i image.Image) error { return gif.Encode(b, i, nil) }), 0, 0, true},
+		"ErrText":      {[]byte("hello, not an image"), 0, 0, true},
+		"ErrEmpty":     {nil, 0, 0, true},
+		"ErrTruncated": {pngOf(300, 200)[:60], 0, 0, true},
+		"ErrTooLarge":  {make([]byte, MaxUpload+1), 0, 0, true},
+	} {
+		out, w, h, err := Resize(tc.data)
+		if tc.errorOnField {
+			if !apperr.Is(err, apperr.Invalid) {
+				t.Errorf("%s: err = %v, want invalid", name, err)
+			}
+			continue
+		}
+		if err != nil || w != tc.w || h != tc.h || len(out) > MaxStoredSize {
+			t.Errorf("%s: %dx%d %d bytes, %v", name, w, h, len(out), err)
+			continue
+		}
+		if c, _, err := image.DecodeConfig(bytes.NewReader(out)); err != nil || c.Width != tc.w {
+			t.Errorf("%s: stored image does not decode: %v", name, err)
+		}
+	}
+}
+
+// TestResizeTurnsPhoneJPEG: a phone's JPEG stored sideways with EXIF
+// orientation 6 comes out upright (its width and height swapped).
+func TestResizeTurnsPhoneJPEG(t *testing.T) {
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, image.NewRGBA(image.Rect(0, 0, 400, 300)), nil); err != nil {
+		t.Fatal(err)
+	}
+	ifd := []byte("MM\x00\x2a\x00\x00\x00\x08" + "\x00\x01" + "\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00" + "\x00\x00\x00\x00")
+	app1 := append([]byte("Exif\x00\x00"), ifd...)
+	seg := append([]byte{0xFF, 0xE1, byte((len(app1) + 2) >> 8), byte(len(app1) + 2)}, app1...)
+	data := append(append([]byte{0xFF, 0xD8}, seg...), b.Bytes()[2:]...)
+	if o := jpegOrientation(data); o != 6 {
+		t.Fatalf("orientation %d", o)
+	}
+	_, w, h, err := Resize(data)
+	if err != nil || w != 300 || h != 400 {
+		t.Fatalf("%dx%d %v", w, h, err)
+	}
+}

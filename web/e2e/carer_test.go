@@ -1,0 +1,144 @@
+package e2e
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"jinhui/services/demo"
+	"jinhui/shared/clock"
+)
+
+// TestCarerOfflineJourney: an organizer puts a villager on a carer's
+// roster; the carer logs in, loses the connection, logs help in a few taps
+// (person, kinds, minutes, note; the date is today); the log waits on the
+// phone; when the connection returns it is sent and arrives once, and
+// sending it again with the same key still leaves one log.
+func TestCarerOfflineJourney(t *testing.T) {
+	ctx := browser(t)
+	s := startSite(t)
+	carer := s.set.Carers[0]
+	today := time.Now().In(clock.Shanghai)
+	month := today.Format("2006-01")
+
+	var login struct{ Token string }
+	s.api("POST", "/api/auth/login", "", map[string]string{"username": "admin", "password": demo.Password}, &login)
+	var a struct{ ID string }
+	if st := s.api("POST", "/api/carer-roster", login.Token, map[string]any{"carer": carer.ID, "personName": "王秀兰",
+		"startDate": today.AddDate(0, 0, -30).Format(time.DateOnly), "agreement": "每日送午饭, 每周陪同就医"}, &a); st != 200 || a.ID == "" {
+		t.Fatalf("add to roster: %d", st)
+	}
+	logs := func() []struct{ ID, Carer, Date string } {
+		var out struct {
+			Items []struct{ ID, Carer, Date string }
+		}
+		if st := s.api("GET", "/api/carer-logs?month="+month+"&area="+carer.Village, login.Token, nil, &out); st != 200 {
+			t.Fatalf("list carer logs: %d", st)
+		}
+		return out.Items
+	}
+
+	phone(t, ctx)
+	loginPhone(t, s, ctx, strings.TrimPrefix(carer.Phone, "+86"), true)
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#log-form button.person[aria-pressed="true"]`)))
+	if d := eval[string](t, ctx, `document.querySelector('#log-date').value`); d != today.Format(time.DateOnly) {
+		t.Fatalf("log date defaults to %q, want today %s", d, today.Format(time.DateOnly))
+	}
+	shot(t, ctx, "phone-carer")
+
+	// Offline: the log is kept on the phone.
+	setNetwork(t, ctx, true, 0, -1)
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.offline`)),
+		chromedp.Click(chromedp.CSS(`#kinds button[data-kind="助餐"]`)),
+		chromedp.Click(chromedp.CSS(`#kinds button[data-kind="助医"]`)),
+		chromedp.Click(chromedp.CSS(`#quick-minutes button[data-minutes="90"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#log-note`), "送午饭, 量血压"),
+		chromedp.Click(chromedp.CSS(`#save-log`)),
+		chromedp.WaitVisible(chromedp.CSS(`#saved`)))
+	waitText(t, ctx, "#outbox-status", "有 1 条")
+	if n := len(logs()); n != 0 {
+		t.Fatalf("offline: the server holds %d logs", n)
+	}
+	entry := eval[string](t, ctx, `import('/lib/queue.js').then(async ({ Outbox }) => JSON.stringify((await new Outbox().pending())[0]))`)
+	if !strings.Contains(entry, `"kinds":["助餐","助医"]`) || !strings.Contains(entry, `"minutes":90`) {
+		t.Fatalf("queued entry: %s", entry)
+	}
+	shot(t, ctx, "phone-carer-offline")
+
+	// Back online: the outbox sends it on its own, and it arrives once.
+	setNetwork(t, ctx, false, 0, -1)
+	waitText(t, ctx, "#outbox-status", "都已上传")
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#logs .log`)))
+	got := logs()
+	if len(got) != 1 || got[0].Carer != carer.ID || got[0].Date != today.Format(time.DateOnly) {
+		t.Fatalf("after reconnect the server holds %+v, want one log of the carer today", got)
+	}
+	// The answer may be lost and the phone send it again: same key, one log.
+	st := eval[int](t, ctx, `import('/lib/queue.js').then(async ({ postEntry }) => (await postEntry(`+entry+`, localStorage.getItem('jinhui.phone'))).status)`)
+	if st < 200 || st > 299 {
+		t.Fatalf("resend answered %d", st)
+	}
+	if n := len(logs()); n != 1 {
+		t.Fatalf("after a resend the server holds %d logs, want 1", n)
+	}
+	waitText(t, ctx, "#month-logs", "1 次")
+	shot(t, ctx, "phone-carer-synced")
+
+	// The organizer computes the month's subsidy from the logs, approves
+	// it and exports the payment list; the carer sees the status.
+	org, user := tab(t, ctx), "admin"
+	if strings.HasPrefix(carer.Village, "370101") {
+		user = "szq"
+	}
+	loginConsole(t, s, org, user)
+	open(t, s, org, "/carers/statements")
+	if user == "admin" {
+		must(t, org, chromedp.SetValue(chromedp.CSS(`#st-county`), carer.Village[:6]+"000000"))
+	}
+	must(t, org, unready(), chromedp.Click(chromedp.CSS(`#compute`)), chromedp.WaitVisible(chromedp.CSS(`#flash`)), waitReady())
+	approve := `span.approve[data-statement="` + carer.ID + `:` + month + `"] button`
+	must(t, org, chromedp.WaitVisible(chromedp.CSS(approve)))
+	shot(t, org, "console-carer-statements")
+	must(t, org, unready(), chromedp.Click(chromedp.CSS(approve)), chromedp.WaitVisible(chromedp.CSS(`#flash`)), waitReady())
+	if m := text(t, org, "#flash"); !strings.Contains(m, "已审批") {
+		t.Fatalf("approve: %s", m)
+	}
+	var sts struct {
+		Items []struct {
+			Carer, Status string
+			Days, Amount  int
+		}
+	}
+	s.api("GET", "/api/carer-statements?month="+month+"&area="+carer.Village, login.Token, nil, &sts)
+	if len(sts.Items) != 1 || sts.Items[0].Status != "approved" || sts.Items[0].Days != 1 {
+		t.Fatalf("statements after approval: %+v", sts.Items)
+	}
+	if st := s.api("GET", "/api/carer-statements/payments.xlsx?month="+month+"&area="+carer.Village, login.Token, nil, nil); st != 200 {
+		t.Fatalf("payment list: %d", st)
+	}
+	must(t, org, chromedp.Click(chromedp.CSS(`#export-payments`)))
+	shot(t, org, "console-carer-statements-approved")
+	must(t, ctx, unready(), chromedp.Reload(), waitReady(), chromedp.WaitVisible(chromedp.CSS(`#subsidy[data-status="approved"]`)))
+	shot(t, ctx, "phone-carer-approved")
+}
+
+// waitText waits until the element's text contains want.
+func waitText(t *testing.T, ctx context.Context, css, want string) {
+	t.Helper()
+	deadline := time.Now().Add(25 * time.Second)
+	// Read from the page: the element may be redrawn between finding and reading it.
+	read := func() string {
+		return eval[string](t, ctx, `(document.querySelector(`+strconv.Quote(css)+`) || {}).textContent || ''`)
+	}
+	for st := read(); !strings.Contains(st, want); st = read() {
+		if time.Now().After(deadline) {
+			shot(t, ctx, "FAILED-"+safe(t.Name()))
+			t.Fatalf("%s says %q, want %q", css, st, want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

@@ -1,0 +1,21 @@
+package tasks
+
+import (
+	"time"
+
+	"github.com/hibiken/asynq"
+)
+
+// Ledger task types (rules V6, R1).
+const (
+	TypeLedgerRebuild = "ledger:rebuild" // recompute every total from the ledger and the registers
+	// LedgerRebuildCron runs the rebuild nightly (Asia/Shanghai), which
+	// also repairs totals a crash left short and refreshes the census.
+	LedgerRebuildCron = "30 3 * * *"
+)
+
+// NewLedgerRebuildTask returns the rebuild task (no TaskID: an archived
+// run must not block the next night's).
+func NewLedgerRebuildTask() *asynq.Task {
+	return asynq.NewTask(TypeLedgerRebuild, nil, asynq.Queue(QueueLow), asynq.MaxRetry(3), asynq.Timeout(30*time.Minute))
+}
