@@ -64,6 +64,7 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	mux.HandleFunc(tasks.TypePairingCheck, h.pairingCheck)
 	mux.HandleFunc(tasks.TypeLedgerRebuild, h.ledgerRebuild)
 	mux.HandleFunc(tasks.TypeSuperviseOverdue, h.superviseOverdue)
+	mux.HandleFunc(tasks.TypeSuperviseMonthly, h.superviseMonthly)
 	return mux
 }
 
@@ -114,6 +115,9 @@ func NewScheduler(r asynq.RedisConnOpt, log *slog.Logger) (*asynq.Scheduler, err
 		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
 	}
 	if _, err := s.Register(tasks.SuperviseOverdueCron, tasks.NewSuperviseOverdueTask()); err != nil {
+		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
+	}
+	if _, err := s.Register(tasks.SuperviseMonthlyCron, tasks.NewSuperviseMonthlyTask()); err != nil {
 		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
 	}
 	return s, nil

@@ -1,7 +1,10 @@
 package ledger_test
 
 import (
+	"bytes"
+
 	"context"
+	"github.com/xuri/excelize/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -238,6 +241,17 @@ func TestLedger(t *testing.T) {
 	}
 	if r := h.Do("GET", "/api/figures/export.xlsx?area="+countyA+"&from=2026-11&to=2026-12", org, nil); r.Status != 200 || len(r.Body) < 1000 {
 		t.Fatalf("export: %d", r.Status)
+	} else {
+		// The office layout: the figures, and the micro-wishes (rule R3) beside them.
+		x, err := excelize.OpenReader(bytes.NewReader(r.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheets := x.GetSheetList()
+		head, _ := x.GetRows("微心愿")
+		if len(sheets) != 2 || sheets[0] != "统计" || len(head) < 3 || head[1][3] != "发布" || head[len(head)-1][0] != "合计" {
+			t.Fatalf("export sheets %v, wish rows %v", sheets, head)
+		}
 	}
 	var dash stats.Dashboard
 	h.Do("GET", "/api/figures/dashboard?area="+countyA+"&from=2026-11&to=2026-12", org, nil).JSON(t, &dash)

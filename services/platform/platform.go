@@ -112,16 +112,20 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 	p.Visits = &visit.Service{Store: store, Queue: workers.Queue{Client: p.Queue}, SMS: p.SMS, Now: time.Now}
 	p.Registry = registry.NewService(store, store)
 	p.Auth = auth.NewService(store, store, p.Redis, p.SMS, cfg.SessionTTL)
-	p.Pairing = pairing.New(store, p.SMS) // PAIRING-WIRING
+	p.Pairing = pairing.New(store, p.SMS)
 	p.Registry.OnVolunteerStatus, p.Registry.OnElderStatus = p.Pairing.VolunteerStatusChanged, p.Pairing.ElderStatusChanged
 	p.Recruit = recruit.NewService(store, p.Auth.Codes, p.SMS, store, cfg.PublicURL)
-	p.Ledger, p.Stats = ledger.New(store, log), stats.New(store)                                                          // LEDGER-WIRING
-	p.Carers = carer.New(store, p.Ledger)                                                                                 // LEDGER-WIRING
-	p.Visits.OnDone = append(p.Visits.OnDone, func(ctx context.Context, v visit.Visit) { p.Ledger.VisitDone(ctx, v.ID) }) // LEDGER-WIRING
-	p.Supervise = supervise.New(store, p.SMS, p.Visits, time.Now)                                                         // SUPERVISE-WIRING
-	p.Wishes = wish.New(store, p.Auth.Codes, p.SMS)                                                                       // WISH-WIRING
-	p.Wishes.Cache = workers.WishCache{Redis: p.Redis}                                                                    // WISH-WIRING
-	p.Visits.OnDone = append(p.Visits.OnDone, p.Wishes.VisitDone)                                                         // WISH-WIRING
+	p.Ledger, p.Stats = ledger.New(store, log), stats.New(store)
+	p.Carers = carer.New(store, p.Ledger)
+	p.Supervise = supervise.New(store, p.SMS, p.Visits, time.Now)
+	p.Wishes = wish.New(store, p.Auth.Codes, p.SMS)
+	p.Wishes.Cache = workers.WishCache{Redis: p.Redis}
+	p.Stats.Wishes = p.Wishes
+	// A completed visit: its hours reach the totals, a winter item delivers
+	// the elder's claimed wishes (supervise adds its own hook in New).
+	p.Visits.OnDone = append(p.Visits.OnDone,
+		func(ctx context.Context, v visit.Visit) { p.Ledger.VisitDone(ctx, v.ID) },
+		p.Wishes.VisitDone)
 	deps := httpapi.Deps{
 		Registry: p.Registry, Pairing: p.Pairing, Recruit: p.Recruit, Auth: p.Auth, Audit: store, Messages: store, Regions: store, Log: log,
 		Ready: map[string]httpapi.Checker{

@@ -12,6 +12,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"jinhui/services/wish"
+
 	"jinhui/services/auth"
 	"jinhui/services/ledger"
 	"jinhui/services/registry"
@@ -30,6 +32,13 @@ type Store interface {
 type Service struct {
 	Store Store
 	Now   func() time.Time
+	// Wishes, if set, adds the micro-wish figures (rule R3) to the export.
+	Wishes WishFigures
+}
+
+// WishFigures counts micro-wishes by child area and month (services/wish).
+type WishFigures interface {
+	Figures(ctx context.Context, root, from, to string) ([]wish.FigureRow, error)
 }
 
 // New returns a figures service on the wall clock.
@@ -248,9 +257,43 @@ func (s *Service) Export(ctx context.Context, p auth.Principal, q Query) ([]byte
 	total := row(rep.Area)
 	total[0], total[1] = "合计", rep.Area.Code
 	_ = f.SetSheetRow(sh, fmt.Sprintf("A%d", len(rep.Children)+3), &total)
+	if s.Wishes != nil {
+		if err := s.wishSheet(ctx, f, rep); err != nil {
+			return nil, "", fmt.Errorf("stats.Export: %w", err)
+		}
+	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
 		return nil, "", fmt.Errorf("stats.Export: %w", err)
 	}
 	return buf.Bytes(), fmt.Sprintf("figures-%s-%s-%s.xlsx", rep.Area.Code, rep.From, rep.To), nil
+}
+
+// wishSheet adds the micro-wishes (published, claimed, delivered, value)
+// by child area and month, with a total row (rule R3).
+func (s *Service) wishSheet(ctx context.Context, f *excelize.File, rep Report) error {
+	rows, err := s.Wishes.Figures(ctx, rep.Area.Code, rep.From, rep.To)
+	if err != nil {
+		return err
+	}
+	sh := "微心愿"
+	if _, err := f.NewSheet(sh); err != nil {
+		return err
+	}
+	_ = f.SetCellValue(sh, "A1", fmt.Sprintf("%s微心愿统计(%s 至 %s)", rep.Area.Name, rep.From, rep.To))
+	head := []any{"区划", "代码", "月份", "发布", "发布金额(元)", "认领", "过期未送达", "已送达", "送达金额(元)"}
+	_ = f.SetSheetRow(sh, "A2", &head)
+	var t wish.FigureRow
+	for i, r := range rows {
+		line := []any{r.AreaName, r.Area, r.Month, r.Published, r.PublishedValue, r.Claimed, r.Expired, r.Delivered, r.DeliveredValue}
+		_ = f.SetSheetRow(sh, fmt.Sprintf("A%d", i+3), &line)
+		t.Published += r.Published
+		t.PublishedValue += r.PublishedValue
+		t.Claimed += r.Claimed
+		t.Expired += r.Expired
+		t.Delivered += r.Delivered
+		t.DeliveredValue += r.DeliveredValue
+	}
+	total := []any{"合计", rep.Area.Code, "", t.Published, t.PublishedValue, t.Claimed, t.Expired, t.Delivered, t.DeliveredValue}
+	return f.SetSheetRow(sh, fmt.Sprintf("A%d", len(rows)+3), &total)
 }

@@ -13,6 +13,7 @@ import (
 	"jinhui/services/auth"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
+	"jinhui/shared/area"
 	"jinhui/shared/clock"
 )
 
@@ -310,3 +311,47 @@ func XLSX(r Report) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// MonthlyReports keeps a month's report for every province and city of
+// the tree (rule Q4, 一月一通报); the scheduler runs it on the 1st for the
+// month before. A region already reported by the system for that month is
+// skipped, so a retried task adds nothing. It returns how many it made.
+func (s *Service) MonthlyReports(ctx context.Context, month string) (int, error) {
+	provinces, err := s.Store.ChildRegions(ctx, "")
+	if err != nil {
+		return 0, fmt.Errorf("supervise.MonthlyReports: %w", err)
+	}
+	var regions []string
+	for _, pr := range provinces {
+		regions = append(regions, pr.Code)
+		cities, err := s.Store.ChildRegions(ctx, pr.Code)
+		if err != nil {
+			return 0, fmt.Errorf("supervise.MonthlyReports: %w", err)
+		}
+		for _, c := range cities {
+			regions = append(regions, c.Code)
+		}
+	}
+	made := 0
+	for _, code := range regions {
+		prior, _, err := s.Store.SupReports(ctx, code, month, 0, 500)
+		if err != nil {
+			return made, fmt.Errorf("supervise.MonthlyReports: %w", err)
+		}
+		done := false
+		for _, r := range prior {
+			done = done || (r.Area == code && r.By == systemID)
+		}
+		if done {
+			continue
+		}
+		sys := auth.Principal{Kind: auth.KindOrganizer, ID: systemID, Name: "系统(每月通报)", Role: auth.RoleAdmin, Region: code, Level: int(area.LevelOf(code))}
+		if _, err := s.NewReport(ctx, sys, ReportInput{Month: month}); err != nil {
+			return made, err
+		}
+		made++
+	}
+	return made, nil
+}
+
+const systemID = "system"

@@ -38,9 +38,14 @@ func (s *Store) Region(ctx context.Context, code string) (registry.Region, error
 	return get[registry.Region](ctx, s.DB.Collection(colRegions), code)
 }
 
-// ChildRegions returns a node's children ordered by code.
+// ChildRegions returns a node's children ordered by code; the children of
+// "" are the provinces (the top of the tree has no parent field).
 func (s *Store) ChildRegions(ctx context.Context, parent string) ([]registry.Region, error) {
-	cur, err := s.DB.Collection(colRegions).Find(ctx, bson.D{{Key: "parent", Value: parent}}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	f := bson.D{{Key: "parent", Value: parent}}
+	if parent == "" {
+		f = bson.D{{Key: "level", Value: registry.Province}}
+	}
+	cur, err := s.DB.Collection(colRegions).Find(ctx, f, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
 		return nil, wrap("mongostore.ChildRegions", err)
 	}

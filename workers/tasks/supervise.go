@@ -19,3 +19,15 @@ func NewSuperviseOverdueTask() *asynq.Task {
 	return asynq.NewTask(TypeSuperviseOverdue, nil, asynq.Queue(QueueLow), asynq.MaxRetry(5),
 		asynq.Timeout(10*time.Minute), asynq.Unique(time.Hour))
 }
+
+// TypeSuperviseMonthly keeps last month's report and ranking (rule Q4).
+const TypeSuperviseMonthly = "supervise:monthly"
+
+// SuperviseMonthlyCron runs at 02:00 on the 1st, Asia/Shanghai.
+const SuperviseMonthlyCron = "0 2 1 * *"
+
+// NewSuperviseMonthlyTask returns the monthly report task; a second run
+// for the same month adds nothing.
+func NewSuperviseMonthlyTask() *asynq.Task {
+	return asynq.NewTask(TypeSuperviseMonthly, nil, asynq.Queue(QueueLow), asynq.MaxRetry(5), asynq.Timeout(30*time.Minute))
+}
