@@ -55,15 +55,20 @@ func (s *Server) importRegions(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"stored": n})
 }
 
-func (s *Server) importElders(c *fiber.Ctx) error {
-	if err := principal(c).RequireWriter(); err != nil {
-		return err
+// sheetRows checks the caller, then reads the uploaded sheet's rows.
+func sheetRows(c *fiber.Ctx, allowed func() error) ([]registry.Row, error) {
+	if err := allowed(); err != nil {
+		return nil, err
 	}
 	name, data, err := upload(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	rows, err := registry.ReadSheet(name, data)
+	return registry.ReadSheet(name, data)
+}
+
+func (s *Server) importElders(c *fiber.Ctx) error {
+	rows, err := sheetRows(c, principal(c).RequireWriter)
 	if err != nil {
 		return err
 	}
@@ -79,14 +84,7 @@ func (s *Server) importElders(c *fiber.Ctx) error {
 }
 
 func (s *Server) compareElders(c *fiber.Ctx) error {
-	if err := principal(c).RequireOrganizer(); err != nil {
-		return err
-	}
-	name, data, err := upload(c)
-	if err != nil {
-		return err
-	}
-	rows, err := registry.ReadSheet(name, data)
+	rows, err := sheetRows(c, principal(c).RequireOrganizer)
 	if err != nil {
 		return err
 	}
