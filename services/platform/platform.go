@@ -159,13 +159,13 @@ func (p *Platform) LoadDemo(ctx context.Context, sc demo.Scale) (bool, error) {
 	return true, nil
 }
 
-// PairDemo pairs the demo just loaded (see pairDemo); it does nothing
-// when no demo was loaded by this process.
-func (p *Platform) PairDemo(ctx context.Context) error {
+// PairDemo pairs the demo just loaded (see pairDemo) and reports whether
+// it did; it does nothing when no demo was loaded by this process.
+func (p *Platform) PairDemo(ctx context.Context) (bool, error) {
 	if p.demoSet == nil {
-		return nil
+		return false, nil
 	}
-	return p.pairDemo(ctx, *p.demoSet)
+	return true, p.pairDemo(ctx, *p.demoSet)
 }
 
 // pairDemo runs the optimiser for every county of the demo that has
@@ -269,4 +269,18 @@ func (p *Platform) Close() {
 	if p.mongo != nil {
 		p.mongo.Stop()
 	}
+}
+
+// DemoVolunteerPhone returns the phone of a volunteer who has a pair after
+// PairDemo (synthetic demo data), for the demo banner; "" if none.
+func (p *Platform) DemoVolunteerPhone(ctx context.Context) string {
+	pairs, err := p.Store.Pairs(ctx, pairing.PairFilter{Status: pairing.PairActive})
+	if err != nil || len(pairs) == 0 {
+		return ""
+	}
+	v, err := p.Store.Volunteer(ctx, pairs[0].Volunteer)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(v.Phone, "+86")
 }

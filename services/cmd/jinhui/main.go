@@ -66,10 +66,13 @@ func run() error {
 		// Pairing the demo takes a while on the embedded store: the API
 		// serves meanwhile, and the demo's pairs and visits appear when done.
 		start := time.Now()
-		if err := p.PairDemo(ctx); err != nil {
+		if paired, err := p.PairDemo(ctx); err != nil {
 			log.Error("demo pairing failed", "err", err.Error())
-		} else if cfg.Demo {
+		} else if paired {
 			log.Info("demo paired and visits planned", "seconds", time.Since(start).Seconds())
+			if phone := p.DemoVolunteerPhone(ctx); phone != "" {
+				fmt.Fprintf(os.Stderr, "\n演示数据已结对并排好本月和下月探访。已结对的演示志愿者: 手机号 %s (验证码见短信发件箱)\n\n", phone)
+			}
 		}
 	}()
 	err = p.Run(ctx, ln)
