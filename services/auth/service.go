@@ -295,6 +295,17 @@ func (s *Service) Session(ctx context.Context, token string) (Principal, error) 
 	if err := json.Unmarshal(js, &p); err != nil {
 		return p, fmt.Errorf("auth.Session: %w", err)
 	}
+	if p.Kind == KindOrganizer {
+		// A disabled account loses its open sessions at once.
+		a, err := s.Accounts.Account(ctx, p.ID)
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
+			return Principal{}, fmt.Errorf("auth.Session: %w", err)
+		}
+		if err != nil || a.Disabled {
+			s.Redis.Del(ctx, sessionKey(token))
+			return Principal{}, apperr.New(apperr.Unauthorized, "账号已停用, 请联系管理员")
+		}
+	}
 	return p, nil
 }
 

@@ -308,8 +308,14 @@ func TestAccounts(t *testing.T) {
 			t.Fatalf("admin lists an account outside the subtree: %s", a.Username)
 		}
 	}
+	if r := h.Do("GET", "/api/me", tok.Token, nil); r.Status != 200 {
+		t.Fatalf("new account's session: %d", r.Status)
+	}
 	if r := h.Do("PUT", "/api/accounts/"+id+"/disabled", admin, map[string]bool{"disabled": true}); r.Status != 200 {
 		t.Fatalf("disable: %d %s", r.Status, r.Body)
+	}
+	if r := h.Do("GET", "/api/me", tok.Token, nil); r.Status != 401 {
+		t.Fatalf("a disabled account's open session still works: %d", r.Status)
 	}
 	if r := h.Do("POST", "/api/auth/login", "", map[string]string{"username": "newtown", "password": "a-long-password"}); r.Status != 401 {
 		t.Fatalf("disabled login: %d", r.Status)
