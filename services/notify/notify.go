@@ -130,10 +130,9 @@ func (s *Service) send(ctx context.Context, m Message) error {
 	if err := s.Store.InsertMessage(ctx, m); err != nil && !apperr.Is(err, apperr.Conflict) {
 		return fmt.Errorf("notify.Send: %w", err)
 	}
-	if err := s.Queue.EnqueueSend(ctx, key, Urgent(m.Kind)); err != nil {
-		// MongoDB holds the message; the reconcile task queues it again.
-		return nil
-	}
+	// A queue failure is not the caller's: MongoDB holds the message and
+	// the reconcile task queues it again.
+	_ = s.Queue.EnqueueSend(ctx, key, Urgent(m.Kind))
 	return nil
 }
 

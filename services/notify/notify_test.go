@@ -25,7 +25,7 @@ func TestDeliverSendsOnce(t *testing.T) {
 	fake := notifytest.Start()
 	defer fake.Close()
 	fake.OptedOut["+8613900000000"] = true
-	gw := notify.NewTwilio("AC00000000000000000000000000000000", "token0000", "+15005550006", "", fake.Client())
+	gw := fake.Gateway("+15005550006")
 	q := &noQueue{}
 	svc := &notify.Service{Store: s, Queue: q, Gateway: gw, Now: time.Now}
 
@@ -73,7 +73,7 @@ func TestCarrierRefusals(t *testing.T) {
 	fake := notifytest.Start()
 	defer fake.Close()
 	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-	svc := &notify.Service{Store: s, Queue: &noQueue{}, Gateway: notify.NewTwilio("AC00000000000000000000000000000000", "token0000", "+15005550006", "", fake.Client()),
+	svc := &notify.Service{Store: s, Queue: &noQueue{}, Gateway: fake.Gateway("+15005550006"),
 		Templates: s, Now: func() time.Time { return now }}
 
 	fake.RateLimit.Store(1)

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -216,7 +217,7 @@ func (s *Service) buildApplication(ctx context.Context, c Call, in ApplyInput) (
 		}
 		return Application{}, fmt.Errorf("recruit.Apply: %w", err)
 	}
-	if !contains(c.Kinds, in.Kind) {
+	if !slices.Contains(c.Kinds, in.Kind) {
 		return Application{}, apperr.Field("kind", "本次招募不招该类志愿者")
 	}
 	org := cleanText(in.SourceOrg)
@@ -263,15 +264,6 @@ func (s *Service) buildApplication(ctx context.Context, c Call, in ApplyInput) (
 		a.Gender = "女"
 	}
 	return a, nil
-}
-
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // StatusItem is what an applicant sees of their own application.

@@ -3,6 +3,7 @@ package recruit
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"jinhui/services/audit"
 	"jinhui/services/auth"
@@ -232,7 +233,7 @@ func (s *Service) finishAccept(ctx context.Context, p auth.Principal, a Applicat
 			v.SourceKind, v.SourceOrg = a.SourceKind, a.SourceOrg
 		}
 		for _, sk := range a.Skills {
-			if !contains(v.Skills, sk) {
+			if !slices.Contains(v.Skills, sk) {
 				v.Skills = append(v.Skills, sk)
 			}
 		}

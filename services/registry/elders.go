@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"jinhui/services/auth"
@@ -108,7 +109,7 @@ func (s *Service) ElderFor(ctx context.Context, p auth.Principal, id string) (El
 	}
 	switch {
 	case p.Sees(e.Areas):
-	case p.Kind == auth.KindVolunteer && contains(e.Volunteers, p.ID):
+	case p.Kind == auth.KindVolunteer && slices.Contains(e.Volunteers, p.ID):
 	default:
 		return Elder{}, apperr.NotFoundf("老人不存在")
 	}
@@ -283,13 +284,4 @@ func (e Elder) Masked() Elder {
 	e.Health.Notes = pii.MaskText(e.Health.Notes)
 	e.Family.Notes = pii.MaskText(e.Family.Notes)
 	return e
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

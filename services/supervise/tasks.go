@@ -3,6 +3,7 @@ package supervise
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"jinhui/services/auth"
@@ -71,7 +72,7 @@ func (s *Service) Assign(ctx context.Context, p auth.Principal, id string, in As
 		return Task{}, apperr.New(apperr.Conflict, "记录已被他人修改, 请刷新后重试")
 	}
 	a, err := s.Store.Account(ctx, in.Assignee)
-	if err != nil || a.Disabled || !area.Within(a.Region, p.Region) || !contains(t.Areas, a.Region) {
+	if err != nil || a.Disabled || !area.Within(a.Region, p.Region) || !slices.Contains(t.Areas, a.Region) {
 		return Task{}, apperr.Field("assignee", "该账号不存在或不负责该老人所在区划")
 	}
 	t.Assignee, t.AssigneeName = a.ID, a.Name
@@ -130,13 +131,4 @@ func (s *Service) RecordResult(ctx context.Context, p auth.Principal, id string,
 		}
 	}
 	return t, nil
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

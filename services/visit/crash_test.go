@@ -61,7 +61,7 @@ func (n nowQueue) EnqueueReminder(ctx context.Context, id string, _ time.Time) e
 func TestCrashAndFlushSendOnce(t *testing.T) {
 	fake := notifytest.Start()
 	defer fake.Close()
-	gw := &crashing{Gateway: notify.NewTwilio("AC00000000000000000000000000000000", "token0000", "+15005550006", "", fake.Client()), crashed: map[string]bool{}}
+	gw := &crashing{Gateway: fake.Gateway("+15005550006"), crashed: map[string]bool{}}
 	h := platformtest.NewWithGateway(t, redisDB, gw)
 	ctx := context.Background()
 	clk := visittest.NewClock(day("2026-11-25", 10))

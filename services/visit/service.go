@@ -3,6 +3,7 @@ package visit
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"jinhui/services/auth"
@@ -184,7 +185,7 @@ func (s *Service) VisitFor(ctx context.Context, p auth.Principal, id string) (Vi
 	if err != nil {
 		return Visit{}, err
 	}
-	if p.Sees(v.Areas) || (p.Kind == auth.KindVolunteer && contains(v.People, p.ID)) {
+	if p.Sees(v.Areas) || (p.Kind == auth.KindVolunteer && slices.Contains(v.People, p.ID)) {
 		return v, nil
 	}
 	return Visit{}, apperr.NotFoundf("探访不存在")
@@ -266,13 +267,4 @@ func (s *Service) Alerts(ctx context.Context, p auth.Principal, offset, limit in
 		return nil, 0, err
 	}
 	return s.Store.VisitAlerts(ctx, p.Region, offset, limit)
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

@@ -4,6 +4,8 @@
 package notifytest
 
 import (
+	"jinhui/services/notify"
+
 	"crypto/tls"
 	"fmt"
 	"net/http"
@@ -111,4 +113,11 @@ func (f *Fake) Times(to, body string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.received[to+"|"+body]
+}
+
+// Gateway returns the real Twilio gateway of this package's caller, with
+// placeholder credentials (alphanumeric, as twilio-go wants; nothing real),
+// talking to the fake.
+func (f *Fake) Gateway(from string) *notify.Twilio {
+	return notify.NewTwilio("AC"+strings.Repeat("x", 32), "fakeauth", from, "", f.Client())
 }

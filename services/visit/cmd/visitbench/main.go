@@ -167,7 +167,7 @@ func send(n, rate, concurrency int) error {
 	const from = "+15005550006"
 	q := asynq.NewClientFromRedisClient(rdb)
 	svc := &notify.Service{Store: s, Queue: workers.Queue{Client: q}, Now: time.Now,
-		Gateway: notify.NewTwilio("AC00000000000000000000000000000000", "token0000", from, "", fake.Client()),
+		Gateway: fake.Gateway(from),
 		Limiter: workers.NewSendRate(rdb, from, rate)}
 	srv := asynq.NewServer(asynq.RedisClientOpt{Addr: opt.Addr, DB: opt.DB, Password: opt.Password},
 		asynq.Config{Concurrency: concurrency, Queues: map[string]int{"critical": 6, "default": 3}, LogLevel: asynq.FatalLevel})
