@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 )
@@ -23,7 +24,7 @@ type AccountInput struct {
 
 // CreateAccount creates an organizer account at a node inside the admin's
 // subtree. An admin cannot create accounts above or beside themself.
-func (s *Service) CreateAccount(ctx context.Context, p Principal, in AccountInput, regionExists func(string) bool) (Account, error) {
+func (s *Service) CreateAccount(ctx context.Context, p access.Principal, in AccountInput, regionExists func(string) bool) (Account, error) {
 	if err := p.RequireAdmin(); err != nil {
 		return Account{}, err
 	}
@@ -53,7 +54,7 @@ func (s *Service) CreateAccount(ctx context.Context, p Principal, in AccountInpu
 }
 
 // ListAccounts lists the accounts in an admin's subtree.
-func (s *Service) ListAccounts(ctx context.Context, p Principal, offset, limit int) ([]Account, int, error) {
+func (s *Service) ListAccounts(ctx context.Context, p access.Principal, offset, limit int) ([]Account, int, error) {
 	if err := p.RequireAdmin(); err != nil {
 		return nil, 0, err
 	}
@@ -62,7 +63,7 @@ func (s *Service) ListAccounts(ctx context.Context, p Principal, offset, limit i
 
 // SetDisabled disables or re-enables an account in an admin's subtree. A
 // disabled account cannot log in; its open sessions end at their expiry.
-func (s *Service) SetDisabled(ctx context.Context, p Principal, id string, disabled bool) (Account, error) {
+func (s *Service) SetDisabled(ctx context.Context, p access.Principal, id string, disabled bool) (Account, error) {
 	if err := p.RequireAdmin(); err != nil {
 		return Account{}, err
 	}

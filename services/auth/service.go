@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
 
+	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 	"jinhui/shared/pii"
@@ -64,23 +65,23 @@ var errLogin = apperr.New(apperr.Unauthorized, "用户名或密码错误")
 
 // Login checks an organizer's password and opens a session. Attempts are
 // limited per username (10 a minute) to slow guessing.
-func (s *Service) Login(ctx context.Context, username, password string) (string, Principal, error) {
+func (s *Service) Login(ctx context.Context, username, password string) (string, access.Principal, error) {
 	if err := s.Codes.Allow(ctx, "login:"+strings.ToLower(username), 10, time.Minute); err != nil {
-		return "", Principal{}, err
+		return "", access.Principal{}, err
 	}
 	a, err := s.Accounts.AccountByUsername(ctx, username)
 	if err != nil {
 		if apperr.Is(err, apperr.NotFound) {
 			_, _ = argon2id.ComparePasswordAndHash(password, dummyHash) // same time either way
-			return "", Principal{}, errLogin
+			return "", access.Principal{}, errLogin
 		}
-		return "", Principal{}, fmt.Errorf("auth.Login: %w", err)
+		return "", access.Principal{}, fmt.Errorf("auth.Login: %w", err)
 	}
 	ok, err := argon2id.ComparePasswordAndHash(password, a.PasswordHash)
 	if err != nil || !ok || a.Disabled {
-		return "", Principal{}, errLogin
+		return "", access.Principal{}, errLogin
 	}
-	p := Principal{Kind: KindOrganizer, ID: a.ID, Name: a.Name, Role: a.Role, Region: a.Region, Level: int(area.LevelOf(a.Region))}
+	p := access.Principal{Kind: access.KindOrganizer, ID: a.ID, Name: a.Name, Role: a.Role, Region: a.Region, Level: int(area.LevelOf(a.Region))}
 	tok, err := s.open(ctx, p)
 	return tok, p, err
 }
@@ -116,13 +117,11 @@ func (c *Codes) Allow(ctx context.Context, key string, n int, per time.Duration)
 	return nil
 }
 
-// slot is the Redis name of a phone's code for a purpose (login keeps the
-// names it always had).
+// slot is the Redis name of a phone's code for a purpose. It is a hash
+// tag, so a code and its tries counter live in one Redis Cluster slot and
+// can be changed in one MULTI or one DEL.
 func slot(purpose, phone string) string {
-	if purpose == PurposeLogin {
-		return phone
-	}
-	return purpose + ":" + phone
+	return "{" + purpose + ":" + phone + "}"
 }
 
 func codeKey(purpose, phone string) string { return "otp:" + slot(purpose, phone) }
@@ -237,17 +236,17 @@ func hashCode(phone, code string) string {
 // VerifyCode checks a one-time code and opens a session. A code allows at
 // most CodeMaxTries attempts and is used up by a success. When a phone is
 // both a volunteer's and a carer's, kind chooses (volunteer by default).
-func (s *Service) VerifyCode(ctx context.Context, phone, code, kind string) (string, Principal, error) {
+func (s *Service) VerifyCode(ctx context.Context, phone, code, kind string) (string, access.Principal, error) {
 	ph, err := pii.NormalizePhone(phone)
 	if err != nil {
-		return "", Principal{}, apperr.Field("phone", err.Error())
+		return "", access.Principal{}, apperr.Field("phone", err.Error())
 	}
 	if err := s.Codes.Check(ctx, PurposeLogin, ph, code); err != nil {
-		return "", Principal{}, err
+		return "", access.Principal{}, err
 	}
 	people, err := s.People.ByPhone(ctx, ph)
 	if err != nil {
-		return "", Principal{}, fmt.Errorf("auth.VerifyCode: %w", err)
+		return "", access.Principal{}, fmt.Errorf("auth.VerifyCode: %w", err)
 	}
 	var chosen *Person
 	for i := range people {
@@ -257,9 +256,9 @@ func (s *Service) VerifyCode(ctx context.Context, phone, code, kind string) (str
 		}
 	}
 	if chosen == nil {
-		return "", Principal{}, apperr.New(apperr.Unauthorized, "该手机号没有有效的志愿者或护理员身份")
+		return "", access.Principal{}, apperr.New(apperr.Unauthorized, "该手机号没有有效的志愿者或护理员身份")
 	}
-	p := Principal{Kind: chosen.Kind, ID: chosen.ID, Name: chosen.Name}
+	p := access.Principal{Kind: chosen.Kind, ID: chosen.ID, Name: chosen.Name}
 	tok, err := s.open(ctx, p)
 	return tok, p, err
 }
@@ -270,7 +269,7 @@ func sessionKey(token string) string {
 }
 
 // open stores a new session; only the token's hash is kept in Redis.
-func (s *Service) open(ctx context.Context, p Principal) (string, error) {
+func (s *Service) open(ctx context.Context, p access.Principal) (string, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", fmt.Errorf("auth.open: %w", err)
@@ -284,8 +283,8 @@ func (s *Service) open(ctx context.Context, p Principal) (string, error) {
 }
 
 // Session returns the principal of a token, or Unauthorized.
-func (s *Service) Session(ctx context.Context, token string) (Principal, error) {
-	var p Principal
+func (s *Service) Session(ctx context.Context, token string) (access.Principal, error) {
+	var p access.Principal
 	js, err := s.Redis.Get(ctx, sessionKey(token)).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return p, apperr.New(apperr.Unauthorized, "登录已失效, 请重新登录")
@@ -295,15 +294,15 @@ func (s *Service) Session(ctx context.Context, token string) (Principal, error) 
 	if err := json.Unmarshal(js, &p); err != nil {
 		return p, fmt.Errorf("auth.Session: %w", err)
 	}
-	if p.Kind == KindOrganizer {
+	if p.Kind == access.KindOrganizer {
 		// A disabled account loses its open sessions at once.
 		a, err := s.Accounts.Account(ctx, p.ID)
 		if err != nil && !apperr.Is(err, apperr.NotFound) {
-			return Principal{}, fmt.Errorf("auth.Session: %w", err)
+			return access.Principal{}, fmt.Errorf("auth.Session: %w", err)
 		}
 		if err != nil || a.Disabled {
 			s.Redis.Del(ctx, sessionKey(token))
-			return Principal{}, apperr.New(apperr.Unauthorized, "账号已停用, 请联系管理员")
+			return access.Principal{}, apperr.New(apperr.Unauthorized, "账号已停用, 请联系管理员")
 		}
 	}
 	return p, nil

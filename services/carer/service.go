@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/ledger"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
@@ -43,7 +43,7 @@ type RosterInput struct {
 }
 
 // AddToRoster records a carer–person pair in p's subtree.
-func (s *Service) AddToRoster(ctx context.Context, p auth.Principal, in RosterInput) (Assignment, error) {
+func (s *Service) AddToRoster(ctx context.Context, p access.Principal, in RosterInput) (Assignment, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Assignment{}, err
 	}
@@ -85,7 +85,7 @@ type LeaveInput struct {
 }
 
 // Leave ends an assignment with its reason.
-func (s *Service) Leave(ctx context.Context, p auth.Principal, id string, in LeaveInput) (Assignment, error) {
+func (s *Service) Leave(ctx context.Context, p access.Principal, id string, in LeaveInput) (Assignment, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Assignment{}, err
 	}
@@ -107,8 +107,8 @@ func (s *Service) Leave(ctx context.Context, p auth.Principal, id string, in Lea
 }
 
 // Roster lists the roster of an area (organizers) or the carer's own.
-func (s *Service) Roster(ctx context.Context, p auth.Principal, area string) ([]Assignment, error) {
-	if p.Kind == auth.KindCarer { // the people they care for now
+func (s *Service) Roster(ctx context.Context, p access.Principal, area string) ([]Assignment, error) {
+	if p.Kind == access.KindCarer { // the people they care for now
 		all, err := s.Store.Assignments(ctx, "", p.ID)
 		out := []Assignment{}
 		for _, a := range all {
@@ -125,7 +125,7 @@ func (s *Service) Roster(ctx context.Context, p auth.Principal, area string) ([]
 	return s.Store.Assignments(ctx, area, "")
 }
 
-func (s *Service) area(p auth.Principal, area string) (string, error) {
+func (s *Service) area(p access.Principal, area string) (string, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return "", err
 	}
@@ -150,8 +150,8 @@ type LogInput struct {
 }
 
 // AddLog records a carer's help and its ledger entry.
-func (s *Service) AddLog(ctx context.Context, p auth.Principal, in LogInput) (Log, error) {
-	if p.Kind != auth.KindCarer {
+func (s *Service) AddLog(ctx context.Context, p access.Principal, in LogInput) (Log, error) {
+	if p.Kind != access.KindCarer {
 		return Log{}, apperr.New(apperr.Forbidden, "仅限护理员使用")
 	}
 	id := p.ID + ":" + in.Key
@@ -213,8 +213,8 @@ func (s *Service) appendEntry(ctx context.Context, l Log) error {
 }
 
 // Logs lists logs: a carer's own, or an area's for organizers.
-func (s *Service) Logs(ctx context.Context, p auth.Principal, area, month string) ([]Log, error) {
-	if p.Kind == auth.KindCarer {
+func (s *Service) Logs(ctx context.Context, p access.Principal, area, month string) ([]Log, error) {
+	if p.Kind == access.KindCarer {
 		return s.Store.CarerLogs(ctx, "", p.ID, month)
 	}
 	area, err := s.area(p, area)
@@ -225,7 +225,7 @@ func (s *Service) Logs(ctx context.Context, p auth.Principal, area, month string
 }
 
 // Rule returns a county's subsidy rule (the default if none is set).
-func (s *Service) Rule(ctx context.Context, p auth.Principal, county string) (Rule, error) {
+func (s *Service) Rule(ctx context.Context, p access.Principal, county string) (Rule, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Rule{}, err
 	}
@@ -240,7 +240,7 @@ func (s *Service) Rule(ctx context.Context, p auth.Principal, county string) (Ru
 }
 
 // PutRule sets a county's rule (county level or above).
-func (s *Service) PutRule(ctx context.Context, p auth.Principal, county string, in Rule) (Rule, error) {
+func (s *Service) PutRule(ctx context.Context, p access.Principal, county string, in Rule) (Rule, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Rule{}, err
 	}
@@ -266,7 +266,7 @@ type ComputeInput struct {
 
 // Compute computes (or recomputes) the month's statements of a county's
 // carers from their logs. Approved statements are frozen and kept.
-func (s *Service) Compute(ctx context.Context, p auth.Principal, in ComputeInput) ([]Statement, error) {
+func (s *Service) Compute(ctx context.Context, p access.Principal, in ComputeInput) ([]Statement, error) {
 	if err := p.RequireWriter(); err != nil {
 		return nil, err
 	}
@@ -341,8 +341,8 @@ func (s *Service) Compute(ctx context.Context, p auth.Principal, in ComputeInput
 }
 
 // Statements lists statements: a carer's own, or an area's for organizers.
-func (s *Service) Statements(ctx context.Context, p auth.Principal, area, month string) ([]Statement, error) {
-	if p.Kind == auth.KindCarer {
+func (s *Service) Statements(ctx context.Context, p access.Principal, area, month string) ([]Statement, error) {
+	if p.Kind == access.KindCarer {
 		return s.Store.Statements(ctx, "", p.ID, month)
 	}
 	area, err := s.area(p, area)
@@ -361,7 +361,7 @@ type ApproveInput struct {
 }
 
 // Approve approves (and freezes) a statement and counts its subsidy.
-func (s *Service) Approve(ctx context.Context, p auth.Principal, id string, in ApproveInput) (Statement, error) {
+func (s *Service) Approve(ctx context.Context, p access.Principal, id string, in ApproveInput) (Statement, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Statement{}, err
 	}
@@ -403,7 +403,7 @@ type Payment struct {
 
 // Payments returns the approved statements of an area's month, for the
 // finance office's payment list.
-func (s *Service) Payments(ctx context.Context, p auth.Principal, area, month string) ([]Payment, error) {
+func (s *Service) Payments(ctx context.Context, p access.Principal, area, month string) ([]Payment, error) {
 	area, err := s.area(p, area)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"jinhui/services/access"
 	"jinhui/services/auth"
 	"jinhui/services/registry"
 	"jinhui/shared/area"
@@ -49,15 +50,15 @@ type Login struct {
 var DemoAccounts = []struct {
 	Username, Name, Region, Role string
 }{
-	{"admin", "省级管理员", "370000000000", auth.RoleAdmin},
-	{"shandong", "团省委组织者", "370000000000", auth.RoleOrganizer},
-	{"jinan", "济南市组织者", "370100000000", auth.RoleOrganizer},
-	{"szq", "市中区组织者", "370101000000", auth.RoleOrganizer},
-	{"szqadmin", "市中区管理员", "370101000000", auth.RoleAdmin},
-	{"szqdudao", "市中区督导员", "370101000000", auth.RoleSupervisor},
-	{"cgz", "城关镇组织者", "370101001000", auth.RoleOrganizer},
-	{"zjc", "张家村组织者", "370101001001", auth.RoleOrganizer},
-	{"linxian", "邻县组织者", "370102000000", auth.RoleOrganizer},
+	{"admin", "省级管理员", "370000000000", access.RoleAdmin},
+	{"shandong", "团省委组织者", "370000000000", access.RoleOrganizer},
+	{"jinan", "济南市组织者", "370100000000", access.RoleOrganizer},
+	{"szq", "市中区组织者", "370101000000", access.RoleOrganizer},
+	{"szqadmin", "市中区管理员", "370101000000", access.RoleAdmin},
+	{"szqdudao", "市中区督导员", "370101000000", access.RoleSupervisor},
+	{"cgz", "城关镇组织者", "370101001000", access.RoleOrganizer},
+	{"zjc", "张家村组织者", "370101001001", access.RoleOrganizer},
+	{"linxian", "邻县组织者", "370102000000", access.RoleOrganizer},
 }
 
 // Set is a generated data set.

@@ -10,7 +10,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 	"github.com/xuri/excelize/v2"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/carer"
 	"jinhui/services/ledger"
 	"jinhui/services/stats"
@@ -72,7 +72,7 @@ func (s *Server) volunteerHours(c *fiber.Ctx) error {
 
 func (s *Server) myHours(c *fiber.Ctx) error {
 	p := principal(c)
-	if p.Kind != auth.KindVolunteer {
+	if p.Kind != access.KindVolunteer {
 		return apperr.New(apperr.Forbidden, "仅限志愿者使用")
 	}
 	h, err := s.Ledger.VolunteerHours(c.UserContext(), p, p.ID)
@@ -88,7 +88,7 @@ func (s *Server) verifyURL(code string) string {
 
 func (s *Server) issueCertificate(c *fiber.Ctx) error {
 	p := principal(c)
-	if p.Kind != auth.KindVolunteer {
+	if p.Kind != access.KindVolunteer {
 		return apperr.New(apperr.Forbidden, "仅限志愿者使用")
 	}
 	var in ledger.CertificateInput

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/pairing"
 	"jinhui/services/platform/platformtest"
 	"jinhui/services/registry"
@@ -22,7 +22,7 @@ type pairingFixtures struct {
 func newPairingFixtures(t *testing.T, h *platformtest.Harness) pairingFixtures {
 	t.Helper()
 	ctx := context.Background()
-	org := auth.Principal{Kind: auth.KindOrganizer, ID: "fixture", Name: "测试", Role: auth.RoleOrganizer, Region: countyA, Level: int(registry.County)}
+	org := access.Principal{Kind: access.KindOrganizer, ID: "fixture", Name: "测试", Role: access.RoleOrganizer, Region: countyA, Level: int(registry.County)}
 	svc := h.P.Pairing
 	p, err := svc.Propose(ctx, org, pairing.ProposeInput{Region: countyA})
 	if err != nil {

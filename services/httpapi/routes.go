@@ -3,6 +3,7 @@ package httpapi
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"jinhui/services/access"
 	"jinhui/services/auth"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
@@ -38,8 +39,8 @@ const (
 )
 
 type tokenResp struct {
-	Token     string         `json:"token"`
-	Principal auth.Principal `json:"principal"`
+	Token     string           `json:"token"`
+	Principal access.Principal `json:"principal"`
 }
 
 type loginReq struct {
@@ -85,7 +86,7 @@ func (s *Server) table() []route {
 		{method: "POST", path: "/api/auth/code", tag: "auth", summary: "志愿者/护理员获取短信验证码", who: whoPublic, public: true, body: codeReq{}, h: s.requestCode},
 		{method: "POST", path: "/api/auth/verify", tag: "auth", summary: "志愿者/护理员验证码登录", who: whoPublic, public: true, body: verifyReq{}, resp: tokenResp{}, h: s.verifyCode},
 		{method: "POST", path: "/api/auth/logout", tag: "auth", summary: "退出登录", who: whoAny, h: s.logout},
-		{method: "GET", path: "/api/me", tag: "auth", summary: "当前用户", who: whoAny, resp: auth.Principal{}, h: s.me},
+		{method: "GET", path: "/api/me", tag: "auth", summary: "当前用户", who: whoAny, resp: access.Principal{}, h: s.me},
 
 		{method: "GET", path: "/api/regions", tag: "regions", summary: "下级区划列表", who: whoOrg, query: []string{"parent"}, h: s.listRegions},
 		{method: "GET", path: "/api/regions/:code", tag: "regions", summary: "区划详情", who: whoOrg, resp: registry.Region{}, h: s.getRegion},

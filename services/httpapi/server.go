@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
+	"jinhui/services/access"
 	"jinhui/services/audit"
 	"jinhui/services/auth"
 	"jinhui/services/carer"
@@ -138,12 +139,12 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 }
 
 // principal returns the caller of an authenticated route.
-func principal(c *fiber.Ctx) auth.Principal {
-	p, _ := c.Locals("principal").(auth.Principal)
+func principal(c *fiber.Ctx) access.Principal {
+	p, _ := c.Locals("principal").(access.Principal)
 	return p
 }
 
-func (s *Server) authenticate(c *fiber.Ctx) (auth.Principal, error) {
+func (s *Server) authenticate(c *fiber.Ctx) (access.Principal, error) {
 	h := c.Get(fiber.HeaderAuthorization)
 	tok := ""
 	if len(h) > 7 && h[:7] == "Bearer " {
@@ -152,7 +153,7 @@ func (s *Server) authenticate(c *fiber.Ctx) (auth.Principal, error) {
 		tok = c.Cookies("jinhui_session")
 	}
 	if tok == "" {
-		return auth.Principal{}, errUnauthorized
+		return access.Principal{}, errUnauthorized
 	}
 	return s.Auth.Session(c.UserContext(), tok)
 }

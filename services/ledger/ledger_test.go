@@ -4,11 +4,12 @@ import (
 	"bytes"
 
 	"context"
-	"github.com/xuri/excelize/v2"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"jinhui/services/ledger"
 	"jinhui/services/platform/platformtest"

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
@@ -81,7 +81,7 @@ type HonourInput struct {
 }
 
 // AddHonour appends honour hours for a volunteer in p's subtree.
-func (s *Service) AddHonour(ctx context.Context, p auth.Principal, in HonourInput) (Entry, error) {
+func (s *Service) AddHonour(ctx context.Context, p access.Principal, in HonourInput) (Entry, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Entry{}, err
 	}
@@ -118,7 +118,7 @@ type Correction struct {
 // Correct reverses an entry and appends the corrected one (never an
 // update in place). The reversal's key is "rev:<id>", so an entry is
 // reversed once; a later correction corrects the new entry.
-func (s *Service) Correct(ctx context.Context, p auth.Principal, id string, in CorrectInput) (Correction, error) {
+func (s *Service) Correct(ctx context.Context, p access.Principal, id string, in CorrectInput) (Correction, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Correction{}, err
 	}
@@ -155,9 +155,9 @@ func (s *Service) Correct(ctx context.Context, p auth.Principal, id string, in C
 
 // Entries lists ledger entries inside p's subtree (organizers), or a
 // volunteer's own.
-func (s *Service) Entries(ctx context.Context, p auth.Principal, f Filter) ([]Entry, int, error) {
+func (s *Service) Entries(ctx context.Context, p access.Principal, f Filter) ([]Entry, int, error) {
 	switch {
-	case p.Kind == auth.KindVolunteer:
+	case p.Kind == access.KindVolunteer:
 		f.Volunteer, f.Area = p.ID, ""
 	case p.IsOrganizer():
 		if f.Area == "" {
@@ -188,9 +188,9 @@ type Hours struct {
 
 // VolunteerHours returns a volunteer's hours: the volunteer themselves, or
 // an organizer whose subtree holds them.
-func (s *Service) VolunteerHours(ctx context.Context, p auth.Principal, id string) (Hours, error) {
+func (s *Service) VolunteerHours(ctx context.Context, p access.Principal, id string) (Hours, error) {
 	v, err := s.Store.Volunteer(ctx, id)
-	if err != nil || !(p.Kind == auth.KindVolunteer && p.ID == id || p.Sees(v.Areas)) {
+	if err != nil || !(p.Kind == access.KindVolunteer && p.ID == id || p.Sees(v.Areas)) {
 		return Hours{}, apperr.New(apperr.NotFound, "志愿者不存在")
 	}
 	t, err := s.Store.PersonTotals(ctx, "v:"+id)
@@ -232,7 +232,7 @@ type CertificateInput struct {
 
 // Issue issues a volunteer's certificate for a period of months, from the
 // totals, under a new random verification code.
-func (s *Service) Issue(ctx context.Context, p auth.Principal, volunteer string, in CertificateInput) (Certificate, error) {
+func (s *Service) Issue(ctx context.Context, p access.Principal, volunteer string, in CertificateInput) (Certificate, error) {
 	if in.From > in.To {
 		return Certificate{}, apperr.Field("to", "结束月份早于开始月份")
 	}

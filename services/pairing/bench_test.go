@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/demo"
 	"jinhui/services/pairing"
 	"jinhui/services/registry"
@@ -30,7 +30,7 @@ func BenchmarkRelayRepair(b *testing.B) {
 	}
 	county := registry.AncestorAt(set.Elders[0].Village, registry.County)
 	svc := pairing.New(st, nil)
-	org := auth.Principal{Kind: auth.KindOrganizer, ID: "bench", Name: "基准", Role: auth.RoleAdmin, Region: county, Level: int(registry.County)}
+	org := access.Principal{Kind: access.KindOrganizer, ID: "bench", Name: "基准", Role: access.RoleAdmin, Region: county, Level: int(registry.County)}
 	p, err := svc.Propose(ctx, org, pairing.ProposeInput{Region: county})
 	if err != nil {
 		b.Fatal(err)

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
@@ -116,7 +116,7 @@ type Coverage struct {
 func days(from, to time.Time) int { return int(to.Sub(from).Hours() / 24) }
 
 // Coverage reports on a region in p's subtree.
-func (s *Service) Coverage(ctx context.Context, p auth.Principal, region string) (Coverage, error) {
+func (s *Service) Coverage(ctx context.Context, p access.Principal, region string) (Coverage, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Coverage{}, err
 	}
@@ -364,7 +364,7 @@ func (s *Service) DailyCheck(ctx context.Context) (CheckResult, error) {
 }
 
 // ListAlerts lists relay alerts in p's subtree, newest first.
-func (s *Service) ListAlerts(ctx context.Context, p auth.Principal, area string, offset, limit int) ([]Alert, int, error) {
+func (s *Service) ListAlerts(ctx context.Context, p access.Principal, area string, offset, limit int) ([]Alert, int, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return nil, 0, err
 	}

@@ -5,17 +5,17 @@ import (
 	"errors"
 	"fmt"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/registry"
 )
 
 // byOf is who made the last status change of a record.
-func byOf(h []registry.StatusChange) auth.Principal {
+func byOf(h []registry.StatusChange) access.Principal {
 	if len(h) == 0 {
 		return system
 	}
 	last := h[len(h)-1]
-	return auth.Principal{Kind: auth.KindOrganizer, ID: last.By, Name: last.ByName}
+	return access.Principal{Kind: access.KindOrganizer, ID: last.By, Name: last.ByName}
 }
 
 // VolunteerStatusChanged is the registry's hook on a volunteer's status

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
@@ -35,7 +35,7 @@ type newPair struct {
 // with unique keys, so concurrent confirmations cannot both win; on
 // failure nothing is left behind. A pair already created under the same
 // key for the same volunteer (a retried confirmation) is returned as is.
-func (s *Service) createPair(ctx context.Context, by auth.Principal, np newPair) (Pair, bool, error) {
+func (s *Service) createPair(ctx context.Context, by access.Principal, np newPair) (Pair, bool, error) {
 	e, v := np.elder, np.vol
 	pairs, err := s.Store.Pairs(ctx, PairFilter{Elder: e.ID})
 	if err != nil {
@@ -136,7 +136,7 @@ func (s *Service) claim(ctx context.Context, elder, vol, id string) error {
 
 // endPair ends an active pair and releases its key; the elder's access
 // list follows. Ending a pair that already ended is not an error.
-func (s *Service) endPair(ctx context.Context, by auth.Principal, p Pair, kind, reason string) error {
+func (s *Service) endPair(ctx context.Context, by access.Principal, p Pair, kind, reason string) error {
 	err := s.Store.EndPair(ctx, p.ID, s.Now(), kind, reason, by.ID)
 	if err != nil && !isConflict(err) {
 		return fmt.Errorf("pairing.endPair: %w", err)
@@ -240,15 +240,15 @@ func (s *Service) notifyPair(ctx context.Context, p Pair, e *registry.Elder, v *
 }
 
 // ListPairs lists pairs in an organizer's subtree, or a volunteer's own.
-func (s *Service) ListPairs(ctx context.Context, p auth.Principal, f PairFilter) ([]Pair, error) {
+func (s *Service) ListPairs(ctx context.Context, p access.Principal, f PairFilter) ([]Pair, error) {
 	switch p.Kind {
-	case auth.KindOrganizer:
+	case access.KindOrganizer:
 		a, err := regionFor(p, f.Area, "area")
 		if err != nil {
 			return nil, err
 		}
 		f.Area, f.County = a, ""
-	case auth.KindVolunteer:
+	case access.KindVolunteer:
 		f.Area, f.County, f.Volunteer = "", "", p.ID
 	default:
 		return nil, apperr.ErrForbidden
@@ -265,7 +265,7 @@ func (s *Service) ListPairs(ctx context.Context, p auth.Principal, f PairFilter)
 
 // pairFor returns a pair the principal may see: an organizer's subtree or
 // the volunteer's own.
-func (s *Service) pairFor(ctx context.Context, p auth.Principal, id string) (Pair, error) {
+func (s *Service) pairFor(ctx context.Context, p access.Principal, id string) (Pair, error) {
 	pr, err := s.Store.Pair(ctx, id)
 	if err != nil {
 		if isNotFound(err) {
@@ -273,14 +273,14 @@ func (s *Service) pairFor(ctx context.Context, p auth.Principal, id string) (Pai
 		}
 		return Pair{}, err
 	}
-	if !p.Sees(pr.Areas) && !(p.Kind == auth.KindVolunteer && p.ID == pr.Volunteer) {
+	if !p.Sees(pr.Areas) && !(p.Kind == access.KindVolunteer && p.ID == pr.Volunteer) {
 		return Pair{}, apperr.NotFoundf("结对记录不存在")
 	}
 	return pr, nil
 }
 
 // GetPair returns one pair.
-func (s *Service) GetPair(ctx context.Context, p auth.Principal, id string) (Pair, error) {
+func (s *Service) GetPair(ctx context.Context, p access.Principal, id string) (Pair, error) {
 	return s.pairFor(ctx, p, id)
 }
 
@@ -291,12 +291,12 @@ type NotesInput struct {
 
 // SetNotes records notes on a pair for a future handover: the pair's own
 // volunteer, or a writer over the elder.
-func (s *Service) SetNotes(ctx context.Context, p auth.Principal, id string, in NotesInput) (Pair, error) {
+func (s *Service) SetNotes(ctx context.Context, p access.Principal, id string, in NotesInput) (Pair, error) {
 	pr, err := s.pairFor(ctx, p, id)
 	if err != nil {
 		return Pair{}, err
 	}
-	if p.Kind == auth.KindOrganizer {
+	if p.Kind == access.KindOrganizer {
 		if err := p.RequireWriter(); err != nil {
 			return Pair{}, err
 		}
@@ -315,7 +315,7 @@ type EndInput struct {
 
 // EndPair ends an active pair by an organizer's decision (rule P2): the
 // slot opens and the elder enters the relay queue.
-func (s *Service) EndPair(ctx context.Context, p auth.Principal, id string, in EndInput) (Relay, error) {
+func (s *Service) EndPair(ctx context.Context, p access.Principal, id string, in EndInput) (Relay, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Relay{}, err
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 )
@@ -23,7 +23,7 @@ type ProposeInput struct {
 // Propose runs the optimiser (rules P1–P4) over the active elders of a
 // region (or the selected ones), keeping existing pairs unless Repair, and
 // stores the result for review. Nothing is paired until confirmed.
-func (s *Service) Propose(ctx context.Context, p auth.Principal, in ProposeInput) (Proposal, error) {
+func (s *Service) Propose(ctx context.Context, p access.Principal, in ProposeInput) (Proposal, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Proposal{}, err
 	}
@@ -85,7 +85,7 @@ func (s *Service) Propose(ctx context.Context, p auth.Principal, in ProposeInput
 	return pr, nil
 }
 
-func (s *Service) proposalFor(ctx context.Context, p auth.Principal, id string) (Proposal, error) {
+func (s *Service) proposalFor(ctx context.Context, p access.Principal, id string) (Proposal, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Proposal{}, err
 	}
@@ -103,12 +103,12 @@ func (s *Service) proposalFor(ctx context.Context, p auth.Principal, id string) 
 }
 
 // GetProposal returns a stored proposal inside p's subtree.
-func (s *Service) GetProposal(ctx context.Context, p auth.Principal, id string) (Proposal, error) {
+func (s *Service) GetProposal(ctx context.Context, p access.Principal, id string) (Proposal, error) {
 	return s.proposalFor(ctx, p, id)
 }
 
 // ListProposals lists proposals in p's subtree, newest first, without items.
-func (s *Service) ListProposals(ctx context.Context, p auth.Principal, area string, offset, limit int) ([]Proposal, int, error) {
+func (s *Service) ListProposals(ctx context.Context, p access.Principal, area string, offset, limit int) ([]Proposal, int, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return nil, 0, err
 	}
@@ -137,7 +137,7 @@ type OverrideInput struct {
 // Override puts a volunteer of the organizer's choice on one slot of a
 // proposal, with a reason. The volunteer must fit the county's rule, be
 // usable, have capacity and not be forbidden with or already on the elder.
-func (s *Service) Override(ctx context.Context, p auth.Principal, id string, in OverrideInput) (Proposal, error) {
+func (s *Service) Override(ctx context.Context, p access.Principal, id string, in OverrideInput) (Proposal, error) {
 	n := in.Item
 	if err := p.RequireWriter(); err != nil {
 		return Proposal{}, err
@@ -250,7 +250,7 @@ type ConfirmResult struct {
 // item is checked again against the current state and stands alone: one
 // that can no longer be made is marked failed with the reason, the others
 // go ahead. With a re-pair proposal, the pair an item replaces ends first.
-func (s *Service) Confirm(ctx context.Context, p auth.Principal, id string, in ConfirmInput) (ConfirmResult, error) {
+func (s *Service) Confirm(ctx context.Context, p access.Principal, id string, in ConfirmInput) (ConfirmResult, error) {
 	if err := p.RequireWriter(); err != nil {
 		return ConfirmResult{}, err
 	}
@@ -331,7 +331,7 @@ func (s *Service) Confirm(ctx context.Context, p auth.Principal, id string, in C
 	return res, nil
 }
 
-func (s *Service) confirmItem(ctx context.Context, p auth.Principal, pr *Proposal, it *Item) (Pair, error) {
+func (s *Service) confirmItem(ctx context.Context, p access.Principal, pr *Proposal, it *Item) (Pair, error) {
 	e, err := s.Store.Elder(ctx, it.Elder)
 	if err != nil {
 		return Pair{}, err

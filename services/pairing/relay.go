@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/pairing/solver"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
@@ -17,7 +17,7 @@ import (
 // recorded first, then the pair ends, so that a failure in between leaves
 // the elder in the queue rather than uncovered. A successor is proposed at
 // once and, if the county chooses, confirmed automatically.
-func (s *Service) openSlot(ctx context.Context, by auth.Principal, pr Pair, kind, text string) (Relay, error) {
+func (s *Service) openSlot(ctx context.Context, by access.Principal, pr Pair, kind, text string) (Relay, error) {
 	if text == "" {
 		text = ReasonName[kind]
 	}
@@ -174,7 +174,7 @@ func (s *Service) closeRelay(ctx context.Context, p Pair) error {
 	return apperr.New(apperr.Conflict, "接力记录正被他人修改, 请重试")
 }
 
-func (s *Service) relayFor(ctx context.Context, p auth.Principal, id string) (Relay, error) {
+func (s *Service) relayFor(ctx context.Context, p access.Principal, id string) (Relay, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Relay{}, err
 	}
@@ -192,7 +192,7 @@ func (s *Service) relayFor(ctx context.Context, p auth.Principal, id string) (Re
 }
 
 // ListRelays lists the relay queue in p's subtree (status "open" unless given).
-func (s *Service) ListRelays(ctx context.Context, p auth.Principal, area, status string) ([]Relay, error) {
+func (s *Service) ListRelays(ctx context.Context, p access.Principal, area, status string) ([]Relay, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return nil, err
 	}
@@ -218,12 +218,12 @@ func (s *Service) ListRelays(ctx context.Context, p auth.Principal, area, status
 }
 
 // GetRelay returns one relay entry.
-func (s *Service) GetRelay(ctx context.Context, p auth.Principal, id string) (Relay, error) {
+func (s *Service) GetRelay(ctx context.Context, p access.Principal, id string) (Relay, error) {
 	return s.relayFor(ctx, p, id)
 }
 
 // ProposeRelay proposes (again) a successor for an open relay.
-func (s *Service) ProposeRelay(ctx context.Context, p auth.Principal, id string) (Relay, error) {
+func (s *Service) ProposeRelay(ctx context.Context, p access.Principal, id string) (Relay, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Relay{}, err
 	}
@@ -263,7 +263,7 @@ type RelayConfirmInput struct {
 // ConfirmRelay confirms a successor (rule P2): the new pair takes the
 // slot, a handover record carries the outgoing volunteer's notes, and the
 // successor is texted.
-func (s *Service) ConfirmRelay(ctx context.Context, p auth.Principal, id string, in RelayConfirmInput) (Handover, error) {
+func (s *Service) ConfirmRelay(ctx context.Context, p access.Principal, id string, in RelayConfirmInput) (Handover, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Handover{}, err
 	}
@@ -274,7 +274,7 @@ func (s *Service) ConfirmRelay(ctx context.Context, p auth.Principal, id string,
 	return s.confirmRelay(ctx, p, r, in, false)
 }
 
-func (s *Service) confirmRelay(ctx context.Context, p auth.Principal, r Relay, in RelayConfirmInput, auto bool) (Handover, error) {
+func (s *Service) confirmRelay(ctx context.Context, p access.Principal, r Relay, in RelayConfirmInput, auto bool) (Handover, error) {
 	if r.Status != RelayOpen {
 		return Handover{}, apperr.New(apperr.Conflict, "该接力已经结束")
 	}
@@ -354,17 +354,17 @@ func (s *Service) confirmRelay(ctx context.Context, p auth.Principal, r Relay, i
 
 // ListHandovers lists handovers: an organizer's subtree, or a volunteer's
 // own (as successor or outgoing).
-func (s *Service) ListHandovers(ctx context.Context, p auth.Principal, area string) ([]Handover, error) {
+func (s *Service) ListHandovers(ctx context.Context, p access.Principal, area string) ([]Handover, error) {
 	var hs []Handover
 	var err error
 	switch p.Kind {
-	case auth.KindOrganizer:
+	case access.KindOrganizer:
 		a, aerr := regionFor(p, area, "area")
 		if aerr != nil {
 			return nil, aerr
 		}
 		hs, err = s.Store.Handovers(ctx, a, "")
-	case auth.KindVolunteer:
+	case access.KindVolunteer:
 		hs, err = s.Store.Handovers(ctx, "", p.ID)
 	default:
 		return nil, apperr.ErrForbidden
@@ -377,7 +377,7 @@ func (s *Service) ListHandovers(ctx context.Context, p auth.Principal, area stri
 
 // GetHandover returns one handover to an organizer over the elder or a
 // volunteer it names.
-func (s *Service) GetHandover(ctx context.Context, p auth.Principal, id string) (Handover, error) {
+func (s *Service) GetHandover(ctx context.Context, p access.Principal, id string) (Handover, error) {
 	h, err := s.Store.Handover(ctx, id)
 	if err != nil {
 		if isNotFound(err) {
@@ -385,7 +385,7 @@ func (s *Service) GetHandover(ctx context.Context, p auth.Principal, id string) 
 		}
 		return Handover{}, err
 	}
-	if !p.Sees(h.Areas) && !(p.Kind == auth.KindVolunteer && (p.ID == h.To || p.ID == h.From)) {
+	if !p.Sees(h.Areas) && !(p.Kind == access.KindVolunteer && (p.ID == h.To || p.ID == h.From)) {
 		return Handover{}, apperr.NotFoundf("交接记录不存在")
 	}
 	return h, nil

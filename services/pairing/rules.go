@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 )
@@ -21,7 +21,7 @@ type RuleInput struct {
 // AddRule records a pin (the optimiser must use the pair) or a forbid (it
 // must never propose it). A forbid on an active pair is refused: end the
 // pair first, so that the relay takes over.
-func (s *Service) AddRule(ctx context.Context, p auth.Principal, in RuleInput) (Rule, error) {
+func (s *Service) AddRule(ctx context.Context, p access.Principal, in RuleInput) (Rule, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Rule{}, err
 	}
@@ -61,7 +61,7 @@ func (s *Service) AddRule(ctx context.Context, p auth.Principal, in RuleInput) (
 }
 
 // ListRules lists pins and forbids in p's subtree, or of one elder.
-func (s *Service) ListRules(ctx context.Context, p auth.Principal, area, elder string) ([]Rule, error) {
+func (s *Service) ListRules(ctx context.Context, p access.Principal, area, elder string) ([]Rule, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ type RevokeInput struct {
 }
 
 // RevokeRule ends a pin or forbid; the record stays with who and why.
-func (s *Service) RevokeRule(ctx context.Context, p auth.Principal, id string, in RevokeInput) (Rule, error) {
+func (s *Service) RevokeRule(ctx context.Context, p access.Principal, id string, in RevokeInput) (Rule, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Rule{}, err
 	}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 )
@@ -109,7 +109,7 @@ type Service struct {
 func New(st Store, sms Sender) *Service { return &Service{Store: st, SMS: sms, Now: time.Now} }
 
 // system is the principal recorded for automatic actions.
-var system = auth.Principal{Kind: "system", ID: "system", Name: "系统"}
+var system = access.Principal{Kind: "system", ID: "system", Name: "系统"}
 
 // countyOf returns the county code above a region code.
 func countyOf(code string) string { return registry.AncestorAt(code, registry.County) }
@@ -132,7 +132,7 @@ func (s *Service) settings(ctx context.Context, county string) (Settings, error)
 	return st, nil
 }
 
-func (s *Service) countyCode(p auth.Principal, code string) (string, error) {
+func (s *Service) countyCode(p access.Principal, code string) (string, error) {
 	c, err := registry.NormalizeCode(code)
 	if err != nil || registry.LevelOf(c) != registry.County {
 		return "", apperr.Field("county", "应为 12 位县级区划代码")
@@ -145,7 +145,7 @@ func (s *Service) countyCode(p auth.Principal, code string) (string, error) {
 
 // Settings returns a county's pairing settings to an organizer in, above
 // or below the county.
-func (s *Service) Settings(ctx context.Context, p auth.Principal, county string) (Settings, error) {
+func (s *Service) Settings(ctx context.Context, p access.Principal, county string) (Settings, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Settings{}, err
 	}
@@ -159,7 +159,7 @@ func (s *Service) Settings(ctx context.Context, p auth.Principal, county string)
 // SaveSettings stores a county's settings (rule P3). Organizers at or
 // above the county may; the version must be the one read (0 before the
 // first save), else Conflict.
-func (s *Service) SaveSettings(ctx context.Context, p auth.Principal, county string, in SettingsInput) (Settings, error) {
+func (s *Service) SaveSettings(ctx context.Context, p access.Principal, county string, in SettingsInput) (Settings, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Settings{}, err
 	}
@@ -195,7 +195,7 @@ func (s *Service) SaveSettings(ctx context.Context, p auth.Principal, county str
 }
 
 // elderFor returns an elder inside an organizer's subtree.
-func (s *Service) elderFor(ctx context.Context, p auth.Principal, id, field string) (registry.Elder, error) {
+func (s *Service) elderFor(ctx context.Context, p access.Principal, id, field string) (registry.Elder, error) {
 	e, err := s.Store.Elder(ctx, id)
 	if err != nil || !p.Sees(e.Areas) {
 		if err == nil || apperr.Is(err, apperr.NotFound) {
@@ -210,7 +210,7 @@ func (s *Service) elderFor(ctx context.Context, p auth.Principal, id, field stri
 }
 
 // regionFor normalizes an area code inside p's subtree ("" means p's own).
-func regionFor(p auth.Principal, code, field string) (string, error) {
+func regionFor(p access.Principal, code, field string) (string, error) {
 	if code == "" {
 		return p.Region, nil
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/hibiken/asynqmon"
 	"github.com/redis/go-redis/v9"
 
+	"jinhui/services/access"
 	"jinhui/services/auth"
 	"jinhui/services/carer"
 	"jinhui/services/demo"
@@ -181,7 +182,7 @@ func (p *Platform) pairDemo(ctx context.Context, set demo.Set) error {
 		return nil
 	}
 	for c := range counties {
-		sys := auth.Principal{Kind: auth.KindOrganizer, ID: "demo", Name: "演示数据", Role: auth.RoleAdmin, Region: c, Level: int(registry.County)}
+		sys := access.Principal{Kind: access.KindOrganizer, ID: "demo", Name: "演示数据", Role: access.RoleAdmin, Region: c, Level: int(registry.County)}
 		prop, err := p.Pairing.Propose(ctx, sys, pairing.ProposeInput{Region: c})
 		if err != nil {
 			return fmt.Errorf("platform.pairDemo: %w", err)

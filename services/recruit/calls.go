@@ -9,7 +9,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
@@ -70,7 +70,7 @@ func (s *Service) build(ctx context.Context, in CallInput, c *Call) error {
 }
 
 // CreateCall publishes a call for p's own region. Writers only.
-func (s *Service) CreateCall(ctx context.Context, p auth.Principal, in CallInput) (Call, error) {
+func (s *Service) CreateCall(ctx context.Context, p access.Principal, in CallInput) (Call, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Call{}, err
 	}
@@ -92,7 +92,7 @@ func (s *Service) CreateCall(ctx context.Context, p auth.Principal, in CallInput
 
 // callFor returns a call p may see: one of p's subtree or of the levels
 // above p (an organizer screens the calls that reach their area).
-func (s *Service) callFor(ctx context.Context, p auth.Principal, id string) (Call, error) {
+func (s *Service) callFor(ctx context.Context, p access.Principal, id string) (Call, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Call{}, err
 	}
@@ -107,13 +107,13 @@ func (s *Service) callFor(ctx context.Context, p auth.Principal, id string) (Cal
 }
 
 // Call returns one call with its public link.
-func (s *Service) Call(ctx context.Context, p auth.Principal, id string) (Call, error) {
+func (s *Service) Call(ctx context.Context, p access.Principal, id string) (Call, error) {
 	c, err := s.callFor(ctx, p, id)
 	return s.withLink(c), err
 }
 
 // ListCalls lists the calls p may see, newest first.
-func (s *Service) ListCalls(ctx context.Context, p auth.Principal, offset, limit int) (registry.Page[Call], error) {
+func (s *Service) ListCalls(ctx context.Context, p access.Principal, offset, limit int) (registry.Page[Call], error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return registry.Page[Call]{}, err
 	}
@@ -128,7 +128,7 @@ func (s *Service) ListCalls(ctx context.Context, p auth.Principal, offset, limit
 }
 
 // UpdateCall changes a call; writers at the call's level or above.
-func (s *Service) UpdateCall(ctx context.Context, p auth.Principal, id string, in CallUpdate) (Call, error) {
+func (s *Service) UpdateCall(ctx context.Context, p access.Principal, id string, in CallUpdate) (Call, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Call{}, err
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 )
@@ -43,7 +43,7 @@ type Funnel struct {
 // trained and paired applicants of a call (all calls when callID is
 // empty) in an area of p's subtree (the call's region, or p's, when
 // empty), by child region.
-func (s *Service) Funnel(ctx context.Context, p auth.Principal, callID, areaCode string) (Funnel, error) {
+func (s *Service) Funnel(ctx context.Context, p access.Principal, callID, areaCode string) (Funnel, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Funnel{}, err
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/shared/apperr"
 )
 
@@ -33,8 +33,8 @@ var CurrentHandbook = Handbook{
 // AckHandbook records that the logged-in volunteer has read the handbook
 // of version (which must be the current one) and stamps their record.
 // Acknowledging again changes nothing.
-func (s *Service) AckHandbook(ctx context.Context, p auth.Principal, version string) (TrainingState, error) {
-	if p.Kind != auth.KindVolunteer {
+func (s *Service) AckHandbook(ctx context.Context, p access.Principal, version string) (TrainingState, error) {
+	if p.Kind != access.KindVolunteer {
 		return TrainingState{}, apperr.New(apperr.Forbidden, "仅限志愿者本人确认")
 	}
 	if version != CurrentHandbook.Version {

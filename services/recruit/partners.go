@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
@@ -48,7 +48,7 @@ func buildPartner(in PartnerInput, pt *Partner) error {
 }
 
 // CreatePartner records a partner organisation of p's region. Writers.
-func (s *Service) CreatePartner(ctx context.Context, p auth.Principal, in PartnerInput) (Partner, error) {
+func (s *Service) CreatePartner(ctx context.Context, p access.Principal, in PartnerInput) (Partner, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Partner{}, err
 	}
@@ -76,7 +76,7 @@ func mustPartners(ps []Partner, err error) []Partner {
 }
 
 // partnerFor returns a partner of p's subtree or of the levels above.
-func (s *Service) partnerFor(ctx context.Context, p auth.Principal, id string) (Partner, error) {
+func (s *Service) partnerFor(ctx context.Context, p access.Principal, id string) (Partner, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Partner{}, err
 	}
@@ -91,7 +91,7 @@ func (s *Service) partnerFor(ctx context.Context, p auth.Principal, id string) (
 }
 
 // UpdatePartner changes a partner's agreement; writers at its level or above.
-func (s *Service) UpdatePartner(ctx context.Context, p auth.Principal, id string, in PartnerUpdate) (Partner, error) {
+func (s *Service) UpdatePartner(ctx context.Context, p access.Principal, id string, in PartnerUpdate) (Partner, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Partner{}, err
 	}
@@ -117,7 +117,7 @@ func (s *Service) UpdatePartner(ctx context.Context, p auth.Principal, id string
 
 // Partner returns a partner with the volunteers counted against its
 // agreement: applications naming it and those accepted, in p's subtree.
-func (s *Service) Partner(ctx context.Context, p auth.Principal, id string) (Partner, error) {
+func (s *Service) Partner(ctx context.Context, p access.Principal, id string) (Partner, error) {
 	pt, err := s.partnerFor(ctx, p, id)
 	if err != nil {
 		return Partner{}, err
@@ -126,7 +126,7 @@ func (s *Service) Partner(ctx context.Context, p auth.Principal, id string) (Par
 }
 
 // ListPartners lists the partners p may see, each with its counts.
-func (s *Service) ListPartners(ctx context.Context, p auth.Principal) ([]Partner, error) {
+func (s *Service) ListPartners(ctx context.Context, p access.Principal) ([]Partner, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return nil, err
 	}
@@ -154,7 +154,7 @@ func (s *Service) ListPartners(ctx context.Context, p auth.Principal) ([]Partner
 	return ps, nil
 }
 
-func (s *Service) count(ctx context.Context, p auth.Principal, pt Partner) (Partner, error) {
+func (s *Service) count(ctx context.Context, p access.Principal, pt Partner) (Partner, error) {
 	root := pt.Region
 	if !area.Within(root, p.Region) {
 		root = p.Region

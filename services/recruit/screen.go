@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"jinhui/services/access"
 	"jinhui/services/audit"
-	"jinhui/services/auth"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
@@ -25,7 +25,7 @@ type ReviewInput struct {
 var decisionStatus = map[string]string{"accept": StatusAccepted, "reject": StatusRejected, "waitlist": StatusWaitlisted}
 
 // applicationFor returns an application inside p's subtree.
-func (s *Service) applicationFor(ctx context.Context, p auth.Principal, id string) (Application, error) {
+func (s *Service) applicationFor(ctx context.Context, p access.Principal, id string) (Application, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Application{}, err
 	}
@@ -40,14 +40,14 @@ func (s *Service) applicationFor(ctx context.Context, p auth.Principal, id strin
 }
 
 // Application returns one application, masked.
-func (s *Service) Application(ctx context.Context, p auth.Principal, id string) (Application, error) {
+func (s *Service) Application(ctx context.Context, p access.Principal, id string) (Application, error) {
 	a, err := s.applicationFor(ctx, p, id)
 	return a.Masked(), err
 }
 
 // ListApplications is the screening queue: applications in p's subtree
 // (f.Area narrows it), optionally of one call, kind and statuses, masked.
-func (s *Service) ListApplications(ctx context.Context, p auth.Principal, f AppFilter) (registry.Page[Application], error) {
+func (s *Service) ListApplications(ctx context.Context, p access.Principal, f AppFilter) (registry.Page[Application], error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return registry.Page[Application]{}, err
 	}
@@ -75,7 +75,7 @@ func (s *Service) ListApplications(ctx context.Context, p auth.Principal, f AppF
 
 // narrow sets an area filter to p's region, or checks that a given one
 // lies inside it.
-func narrow(p auth.Principal, a *string) error {
+func narrow(p access.Principal, a *string) error {
 	if *a == "" {
 		*a = p.Region
 		return nil
@@ -95,7 +95,7 @@ func narrow(p auth.Principal, a *string) error {
 // creates or reactivates the volunteer record. Accepting an accepted
 // application whose volunteer record is missing (an earlier failure)
 // finishes the job. The applicant is texted the outcome.
-func (s *Service) Review(ctx context.Context, p auth.Principal, id string, in ReviewInput) (Application, error) {
+func (s *Service) Review(ctx context.Context, p access.Principal, id string, in ReviewInput) (Application, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Application{}, err
 	}
@@ -202,7 +202,7 @@ func (s *Service) tell(ctx context.Context, a Application, body string) {
 // canEnlist refuses to accept an applicant whose phone already belongs
 // to a volunteer outside p's subtree: that record is another area's to
 // change (a transfer between areas is the registry's business).
-func (s *Service) canEnlist(ctx context.Context, p auth.Principal, a Application) error {
+func (s *Service) canEnlist(ctx context.Context, p access.Principal, a Application) error {
 	v, err := s.Store.VolunteerByPhone(ctx, a.Phone)
 	switch {
 	case apperr.Is(err, apperr.NotFound):
@@ -218,7 +218,7 @@ func (s *Service) canEnlist(ctx context.Context, p auth.Principal, a Application
 // finishAccept creates the volunteer record of an accepted application, or
 // reactivates the volunteer who already has the phone, links it, and
 // texts the applicant.
-func (s *Service) finishAccept(ctx context.Context, p auth.Principal, a Application) (Application, error) {
+func (s *Service) finishAccept(ctx context.Context, p access.Principal, a Application) (Application, error) {
 	now := s.Now()
 	v, err := s.Store.VolunteerByPhone(ctx, a.Phone)
 	switch {
@@ -269,7 +269,7 @@ func (s *Service) finishAccept(ctx context.Context, p auth.Principal, a Applicat
 
 // RevealApplication returns an application's full ID number and phone to
 // an organizer over it, and records the view in the audit log.
-func (s *Service) RevealApplication(ctx context.Context, p auth.Principal, id string) (map[string]any, error) {
+func (s *Service) RevealApplication(ctx context.Context, p access.Principal, id string) (map[string]any, error) {
 	a, err := s.applicationFor(ctx, p, id)
 	if err != nil {
 		return nil, err

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
@@ -29,7 +29,7 @@ type VolunteersInput struct {
 }
 
 // CreateBatch plans a training batch for p's region. Writers.
-func (s *Service) CreateBatch(ctx context.Context, p auth.Principal, in BatchInput) (Batch, error) {
+func (s *Service) CreateBatch(ctx context.Context, p access.Principal, in BatchInput) (Batch, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Batch{}, err
 	}
@@ -46,7 +46,7 @@ func (s *Service) CreateBatch(ctx context.Context, p auth.Principal, in BatchInp
 }
 
 // batchFor returns a batch of p's subtree.
-func (s *Service) batchFor(ctx context.Context, p auth.Principal, id string) (Batch, error) {
+func (s *Service) batchFor(ctx context.Context, p access.Principal, id string) (Batch, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Batch{}, err
 	}
@@ -67,7 +67,7 @@ type BatchDetail struct {
 }
 
 // Batch returns a batch of p's subtree with its invitations.
-func (s *Service) Batch(ctx context.Context, p auth.Principal, id string) (BatchDetail, error) {
+func (s *Service) Batch(ctx context.Context, p access.Principal, id string) (BatchDetail, error) {
 	b, err := s.batchFor(ctx, p, id)
 	if err != nil {
 		return BatchDetail{}, err
@@ -90,7 +90,7 @@ func countInvites(b *Batch, ins []Invite) {
 }
 
 // ListBatches lists the batches of p's subtree, newest first.
-func (s *Service) ListBatches(ctx context.Context, p auth.Principal, offset, limit int) (registry.Page[Batch], error) {
+func (s *Service) ListBatches(ctx context.Context, p access.Principal, offset, limit int) (registry.Page[Batch], error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return registry.Page[Batch]{}, err
 	}
@@ -111,7 +111,7 @@ func (s *Service) ListBatches(ctx context.Context, p auth.Principal, offset, lim
 // Invite invites active volunteers of the batch's region to it, up to its
 // capacity (Conflict beyond), marks them "invited" unless already trained,
 // and texts them the date and place. Inviting someone twice is harmless.
-func (s *Service) Invite(ctx context.Context, p auth.Principal, id string, in VolunteersInput) (BatchDetail, error) {
+func (s *Service) Invite(ctx context.Context, p access.Principal, id string, in VolunteersInput) (BatchDetail, error) {
 	if err := p.RequireWriter(); err != nil {
 		return BatchDetail{}, err
 	}
@@ -158,7 +158,7 @@ func (s *Service) Invite(ctx context.Context, p auth.Principal, id string, in Vo
 // Attendance records who attended a batch (Attended false corrects a
 // mistake). Only invited volunteers can be marked; attending makes the
 // volunteer "attended" (trained). Writers, from the batch's date on.
-func (s *Service) Attendance(ctx context.Context, p auth.Principal, id string, in VolunteersInput) (BatchDetail, error) {
+func (s *Service) Attendance(ctx context.Context, p access.Principal, id string, in VolunteersInput) (BatchDetail, error) {
 	if err := p.RequireWriter(); err != nil {
 		return BatchDetail{}, err
 	}
@@ -227,7 +227,7 @@ func (s *Service) trainedElsewhere(ctx context.Context, vid, batchID string) (bo
 
 // SetRequireTraining sets a county's rule that only trained volunteers may
 // be paired (rule V5). Writers at the county or above.
-func (s *Service) SetRequireTraining(ctx context.Context, p auth.Principal, code string, require bool) (registry.Region, error) {
+func (s *Service) SetRequireTraining(ctx context.Context, p access.Principal, code string, require bool) (registry.Region, error) {
 	if err := p.RequireWriter(); err != nil {
 		return registry.Region{}, err
 	}
@@ -270,12 +270,12 @@ type TrainingState struct {
 
 // Training returns a volunteer's training state to organizers over them
 // or to the volunteer themself.
-func (s *Service) Training(ctx context.Context, p auth.Principal, id string) (TrainingState, error) {
+func (s *Service) Training(ctx context.Context, p access.Principal, id string) (TrainingState, error) {
 	v, err := s.Store.Volunteer(ctx, id)
 	if err != nil {
 		return TrainingState{}, err
 	}
-	if !p.Sees(v.Areas) && !(p.Kind == auth.KindVolunteer && p.ID == v.ID) {
+	if !p.Sees(v.Areas) && !(p.Kind == access.KindVolunteer && p.ID == v.ID) {
 		return TrainingState{}, apperr.NotFoundf("志愿者不存在")
 	}
 	county, err := s.Store.Region(ctx, area.AncestorAt(v.Village, area.County))

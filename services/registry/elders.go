@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
 	"jinhui/shared/pii"
@@ -34,7 +34,7 @@ type ElderInput struct {
 
 // build checks the input's identity, phones and village and returns the
 // record fields it sets. Errors name the field.
-func (s *Service) build(ctx context.Context, p auth.Principal, in ElderInput, e *Elder) error {
+func (s *Service) build(ctx context.Context, p access.Principal, in ElderInput, e *Elder) error {
 	id, err := pii.ParseResidentID(in.IDNumber, s.Now())
 	if err != nil {
 		return apperr.Field("idNumber", err.Error())
@@ -77,7 +77,7 @@ func (s *Service) build(ctx context.Context, p auth.Principal, in ElderInput, e 
 // ProposeElder records a candidate found by a township's survey (rule E4,
 // step 1). Township organizers and the levels above may propose; the elder
 // then waits for the county's approval.
-func (s *Service) ProposeElder(ctx context.Context, p auth.Principal, in ElderInput) (Elder, error) {
+func (s *Service) ProposeElder(ctx context.Context, p access.Principal, in ElderInput) (Elder, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Elder{}, err
 	}
@@ -102,14 +102,14 @@ func (s *Service) ProposeElder(ctx context.Context, p auth.Principal, in ElderIn
 
 // ElderFor returns an elder the principal may see: an organizer's subtree,
 // or a volunteer paired with the elder.
-func (s *Service) ElderFor(ctx context.Context, p auth.Principal, id string) (Elder, error) {
+func (s *Service) ElderFor(ctx context.Context, p access.Principal, id string) (Elder, error) {
 	e, err := s.Store.Elder(ctx, id)
 	if err != nil {
 		return Elder{}, err
 	}
 	switch {
 	case p.Sees(e.Areas):
-	case p.Kind == auth.KindVolunteer && slices.Contains(e.Volunteers, p.ID):
+	case p.Kind == access.KindVolunteer && slices.Contains(e.Volunteers, p.ID):
 	default:
 		return Elder{}, apperr.NotFoundf("老人不存在")
 	}
@@ -117,16 +117,16 @@ func (s *Service) ElderFor(ctx context.Context, p auth.Principal, id string) (El
 }
 
 // Elder returns one elder with personal data masked.
-func (s *Service) Elder(ctx context.Context, p auth.Principal, id string) (Elder, error) {
+func (s *Service) Elder(ctx context.Context, p access.Principal, id string) (Elder, error) {
 	e, err := s.ElderFor(ctx, p, id)
 	return e.Masked(), err
 }
 
 // ListElders lists elders with personal data masked. Organizers see their
 // subtree (f.Area narrows it); volunteers see only the elders they serve.
-func (s *Service) ListElders(ctx context.Context, p auth.Principal, f Filter) (Page[Elder], error) {
+func (s *Service) ListElders(ctx context.Context, p access.Principal, f Filter) (Page[Elder], error) {
 	switch p.Kind {
-	case auth.KindOrganizer:
+	case access.KindOrganizer:
 		if f.Area == "" {
 			f.Area = p.Region
 		} else if c, err := NormalizeCode(f.Area); err != nil || !Within(c, p.Region) {
@@ -134,7 +134,7 @@ func (s *Service) ListElders(ctx context.Context, p auth.Principal, f Filter) (P
 		} else {
 			f.Area = c
 		}
-	case auth.KindVolunteer:
+	case access.KindVolunteer:
 		f.Area = ""
 		f.Volunteer = p.ID
 	default:
@@ -152,7 +152,7 @@ func (s *Service) ListElders(ctx context.Context, p auth.Principal, f Filter) (P
 
 // UpdateElder replaces the editable fields of an elder. Version must be the
 // version the organizer read; a stale version is a Conflict.
-func (s *Service) UpdateElder(ctx context.Context, p auth.Principal, id string, version int, in ElderInput) (Elder, error) {
+func (s *Service) UpdateElder(ctx context.Context, p access.Principal, id string, version int, in ElderInput) (Elder, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Elder{}, err
 	}
@@ -189,7 +189,7 @@ type StatusInput struct {
 
 // ChangeElderStatus records a status change with date and reason (rule E3);
 // nothing is deleted and the history keeps every change.
-func (s *Service) ChangeElderStatus(ctx context.Context, p auth.Principal, id string, in StatusInput) (Elder, error) {
+func (s *Service) ChangeElderStatus(ctx context.Context, p access.Principal, id string, in StatusInput) (Elder, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Elder{}, err
 	}
@@ -232,7 +232,7 @@ type OverrideInput struct {
 
 // OverrideEligibility records an organizer's decision against rule E1, with
 // who and why; the computed reasons stay visible beside it.
-func (s *Service) OverrideEligibility(ctx context.Context, p auth.Principal, id string, in OverrideInput) (Elder, error) {
+func (s *Service) OverrideEligibility(ctx context.Context, p access.Principal, id string, in OverrideInput) (Elder, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Elder{}, err
 	}
@@ -254,7 +254,7 @@ func (s *Service) OverrideEligibility(ctx context.Context, p auth.Principal, id 
 
 // RevealElder returns the full values of an elder's personal data and
 // records the view in the audit log. Volunteers may reveal only phones.
-func (s *Service) RevealElder(ctx context.Context, p auth.Principal, id string) (map[string]any, error) {
+func (s *Service) RevealElder(ctx context.Context, p access.Principal, id string) (map[string]any, error) {
 	e, err := s.ElderFor(ctx, p, id)
 	if err != nil {
 		return nil, err

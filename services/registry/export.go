@@ -8,7 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/shared/apperr"
 )
 
@@ -21,7 +21,7 @@ func yn(b bool) string {
 
 // ExportElders writes the register of a subtree as xlsx in the layout of
 // ElderColumns (plus status and intake stage), personal data masked.
-func (s *Service) ExportElders(ctx context.Context, p auth.Principal, area string, w io.Writer) error {
+func (s *Service) ExportElders(ctx context.Context, p access.Principal, area string, w io.Writer) error {
 	if err := p.RequireOrganizer(); err != nil {
 		return err
 	}

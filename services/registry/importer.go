@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/shared/apperr"
 )
 
@@ -112,7 +112,7 @@ var colOf = map[string]string{"idNumber": "身份证号", "phone": "电话", "vi
 // ImportElders reads a sheet of elders from the poverty register and,
 // depending on mode, stores them as township proposals (rule E4 step 1).
 // Every row is checked first; the report names row, column and problem.
-func (s *Service) ImportElders(ctx context.Context, p auth.Principal, rows []Row, mode string) (ImportReport, error) {
+func (s *Service) ImportElders(ctx context.Context, p access.Principal, rows []Row, mode string) (ImportReport, error) {
 	if err := p.RequireWriter(); err != nil {
 		return ImportReport{}, err
 	}
@@ -193,7 +193,7 @@ type Comparison struct {
 // source) against the register of p's subtree (rule E5): who is new (in
 // the sheet only), who is gone (active in the register, not in the sheet)
 // and which fields differ. It changes nothing.
-func (s *Service) CompareElders(ctx context.Context, p auth.Principal, rows []Row) (Comparison, error) {
+func (s *Service) CompareElders(ctx context.Context, p access.Principal, rows []Row) (Comparison, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Comparison{}, err
 	}

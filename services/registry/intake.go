@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/shared/apperr"
 )
 
@@ -21,7 +21,7 @@ var counting = []string{StatusPending, StatusActive, StatusHospitalised}
 // ApproveElder is rule E4's second step: the organizer of the elder's
 // county approves a proposed elder within the county's quota. An elder who
 // fails rule E1 needs a recorded override first.
-func (s *Service) ApproveElder(ctx context.Context, p auth.Principal, id string, in IntakeInput) (Elder, error) {
+func (s *Service) ApproveElder(ctx context.Context, p access.Principal, id string, in IntakeInput) (Elder, error) {
 	e, err := s.intakeStep(ctx, p, id, in, County, StageProposed)
 	if err != nil {
 		return Elder{}, err
@@ -44,7 +44,7 @@ func (s *Service) ApproveElder(ctx context.Context, p auth.Principal, id string,
 }
 
 // RejectElder ends a proposal at the county's step (rule E4).
-func (s *Service) RejectElder(ctx context.Context, p auth.Principal, id string, in IntakeInput) (Elder, error) {
+func (s *Service) RejectElder(ctx context.Context, p access.Principal, id string, in IntakeInput) (Elder, error) {
 	e, err := s.intakeStep(ctx, p, id, in, County, StageProposed)
 	if err != nil {
 		return Elder{}, err
@@ -57,7 +57,7 @@ func (s *Service) RejectElder(ctx context.Context, p auth.Principal, id string, 
 
 // ConfirmElder is rule E4's last step: the village confirms an approved
 // elder, who then becomes active in the programme.
-func (s *Service) ConfirmElder(ctx context.Context, p auth.Principal, id string, in IntakeInput) (Elder, error) {
+func (s *Service) ConfirmElder(ctx context.Context, p access.Principal, id string, in IntakeInput) (Elder, error) {
 	e, err := s.intakeStep(ctx, p, id, in, Village, StageApproved)
 	if err != nil {
 		return Elder{}, err
@@ -67,7 +67,7 @@ func (s *Service) ConfirmElder(ctx context.Context, p auth.Principal, id string,
 
 // intakeStep loads the elder and checks that p sits at the level that owns
 // the step, over the elder, and that the elder waits for that step.
-func (s *Service) intakeStep(ctx context.Context, p auth.Principal, id string, in IntakeInput, lv Level, want string) (Elder, error) {
+func (s *Service) intakeStep(ctx context.Context, p access.Principal, id string, in IntakeInput, lv Level, want string) (Elder, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Elder{}, err
 	}
@@ -87,7 +87,7 @@ func (s *Service) intakeStep(ctx context.Context, p auth.Principal, id string, i
 	return e, nil
 }
 
-func (s *Service) advance(ctx context.Context, p auth.Principal, e Elder, stage, status, note string) (Elder, error) {
+func (s *Service) advance(ctx context.Context, p access.Principal, e Elder, stage, status, note string) (Elder, error) {
 	now := s.Now()
 	e.Intake = append(e.Intake, IntakeStep{Stage: stage, By: p.ID, ByName: p.Name, Region: p.Region, Note: note, At: now})
 	if status != e.Status {
@@ -103,7 +103,7 @@ func (s *Service) advance(ctx context.Context, p auth.Principal, e Elder, stage,
 // IntakeQueue lists the elders waiting for p's step: proposals for a
 // county organizer, approved elders for a village organizer, and for a
 // township the proposals it made that are still open.
-func (s *Service) IntakeQueue(ctx context.Context, p auth.Principal, offset, limit int) (Page[Elder], error) {
+func (s *Service) IntakeQueue(ctx context.Context, p access.Principal, offset, limit int) (Page[Elder], error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Page[Elder]{}, err
 	}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"jinhui/services/access"
 	"jinhui/services/audit"
-	"jinhui/services/auth"
 	"jinhui/shared/apperr"
 )
 
@@ -81,7 +81,7 @@ func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // Region returns a node inside p's subtree or one of its ancestors (an
 // organizer sees the path above them, but nothing beside it).
-func (s *Service) Region(ctx context.Context, p auth.Principal, code string) (Region, error) {
+func (s *Service) Region(ctx context.Context, p access.Principal, code string) (Region, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Region{}, err
 	}
@@ -96,7 +96,7 @@ func (s *Service) Region(ctx context.Context, p auth.Principal, code string) (Re
 }
 
 // Children lists the child nodes of a node in p's subtree.
-func (s *Service) Children(ctx context.Context, p auth.Principal, code string) ([]Region, error) {
+func (s *Service) Children(ctx context.Context, p access.Principal, code string) ([]Region, error) {
 	if code == "" {
 		code = p.Region
 	}
@@ -112,7 +112,7 @@ func (s *Service) Children(ctx context.Context, p auth.Principal, code string) (
 
 // SetElderQuota sets a county's elder quota (rule E4). Only an organizer
 // above the county (city or province) may set it.
-func (s *Service) SetElderQuota(ctx context.Context, p auth.Principal, code string, quota int) (Region, error) {
+func (s *Service) SetElderQuota(ctx context.Context, p access.Principal, code string, quota int) (Region, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Region{}, err
 	}
@@ -139,7 +139,7 @@ func (s *Service) SetElderQuota(ctx context.Context, p auth.Principal, code stri
 // ImportRegions stores nodes read from a CSV file (see ParseRegionsCSV).
 // Every node must lie in p's subtree and its parent must exist or be in
 // the file; admin only.
-func (s *Service) ImportRegions(ctx context.Context, p auth.Principal, rs []Region) (int, error) {
+func (s *Service) ImportRegions(ctx context.Context, p access.Principal, rs []Region) (int, error) {
 	if err := p.RequireAdmin(); err != nil {
 		return 0, err
 	}
@@ -164,7 +164,7 @@ func (s *Service) ImportRegions(ctx context.Context, p auth.Principal, rs []Regi
 }
 
 // village returns a village node inside p's subtree, or a field error.
-func (s *Service) village(ctx context.Context, p auth.Principal, code, field string) (Region, error) {
+func (s *Service) village(ctx context.Context, p access.Principal, code, field string) (Region, error) {
 	c, err := NormalizeCode(code)
 	if err != nil || LevelOf(c) != Village {
 		return Region{}, apperr.Field(field, "应为 12 位村级区划代码")
@@ -182,7 +182,7 @@ func (s *Service) village(ctx context.Context, p auth.Principal, code, field str
 	return r, nil
 }
 
-func (s *Service) reveal(ctx context.Context, p auth.Principal, typ, id string, areas, fields []string) error {
+func (s *Service) reveal(ctx context.Context, p access.Principal, typ, id string, areas, fields []string) error {
 	err := s.Audit.Record(ctx, audit.Entry{
 		ID: NewID(), At: s.Now(), ActorKind: p.Kind, ActorID: p.ID, ActorName: p.Name, Region: p.Region,
 		Action: audit.ActionReveal, ObjectType: typ, ObjectID: id, Areas: areas, Fields: fields,

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/pii"
 )
@@ -24,7 +24,7 @@ type VolunteerInput struct {
 	SourceOrg    string         `json:"sourceOrg,omitempty" validate:"max=64"`
 }
 
-func (s *Service) buildVolunteer(ctx context.Context, p auth.Principal, in VolunteerInput, v *Volunteer) error {
+func (s *Service) buildVolunteer(ctx context.Context, p access.Principal, in VolunteerInput, v *Volunteer) error {
 	id, err := pii.ParseResidentID(in.IDNumber, s.Now())
 	if err != nil {
 		return apperr.Field("idNumber", err.Error())
@@ -51,7 +51,7 @@ func (s *Service) buildVolunteer(ctx context.Context, p auth.Principal, in Volun
 
 // CreateVolunteer registers an accepted volunteer in p's subtree. The phone
 // is the volunteer's login, so it must be unused.
-func (s *Service) CreateVolunteer(ctx context.Context, p auth.Principal, in VolunteerInput) (Volunteer, error) {
+func (s *Service) CreateVolunteer(ctx context.Context, p access.Principal, in VolunteerInput) (Volunteer, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Volunteer{}, err
 	}
@@ -71,25 +71,25 @@ func (s *Service) CreateVolunteer(ctx context.Context, p auth.Principal, in Volu
 
 // VolunteerFor returns a volunteer the principal may see: an organizer's
 // subtree, or the volunteer themself.
-func (s *Service) VolunteerFor(ctx context.Context, p auth.Principal, id string) (Volunteer, error) {
+func (s *Service) VolunteerFor(ctx context.Context, p access.Principal, id string) (Volunteer, error) {
 	v, err := s.Store.Volunteer(ctx, id)
 	if err != nil {
 		return Volunteer{}, err
 	}
-	if !p.Sees(v.Areas) && !(p.Kind == auth.KindVolunteer && p.ID == v.ID) {
+	if !p.Sees(v.Areas) && !(p.Kind == access.KindVolunteer && p.ID == v.ID) {
 		return Volunteer{}, apperr.NotFoundf("志愿者不存在")
 	}
 	return v, nil
 }
 
 // Volunteer returns one volunteer with personal data masked.
-func (s *Service) Volunteer(ctx context.Context, p auth.Principal, id string) (Volunteer, error) {
+func (s *Service) Volunteer(ctx context.Context, p access.Principal, id string) (Volunteer, error) {
 	v, err := s.VolunteerFor(ctx, p, id)
 	return v.Masked(), err
 }
 
 // ListVolunteers lists the volunteers in an organizer's subtree, masked.
-func (s *Service) ListVolunteers(ctx context.Context, p auth.Principal, f Filter) (Page[Volunteer], error) {
+func (s *Service) ListVolunteers(ctx context.Context, p access.Principal, f Filter) (Page[Volunteer], error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Page[Volunteer]{}, err
 	}
@@ -111,7 +111,7 @@ func (s *Service) ListVolunteers(ctx context.Context, p auth.Principal, f Filter
 }
 
 // UpdateVolunteer replaces a volunteer's profile at the version read.
-func (s *Service) UpdateVolunteer(ctx context.Context, p auth.Principal, id string, version int, in VolunteerInput) (Volunteer, error) {
+func (s *Service) UpdateVolunteer(ctx context.Context, p access.Principal, id string, version int, in VolunteerInput) (Volunteer, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Volunteer{}, err
 	}
@@ -135,7 +135,7 @@ func (s *Service) UpdateVolunteer(ctx context.Context, p auth.Principal, id stri
 // ChangeVolunteerStatus pauses, ends or resumes a volunteer's service with
 // a reason; the history keeps every change. (The pairing issue opens the
 // relay for the volunteer's elders on pause or leave, rule P2.)
-func (s *Service) ChangeVolunteerStatus(ctx context.Context, p auth.Principal, id string, in StatusInput) (Volunteer, error) {
+func (s *Service) ChangeVolunteerStatus(ctx context.Context, p access.Principal, id string, in StatusInput) (Volunteer, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Volunteer{}, err
 	}
@@ -170,7 +170,7 @@ func (s *Service) ChangeVolunteerStatus(ctx context.Context, p auth.Principal, i
 
 // RevealVolunteer returns a volunteer's full ID number and phone to an
 // organizer over them, and records the view.
-func (s *Service) RevealVolunteer(ctx context.Context, p auth.Principal, id string) (map[string]any, error) {
+func (s *Service) RevealVolunteer(ctx context.Context, p access.Principal, id string) (map[string]any, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return nil, err
 	}
@@ -200,7 +200,7 @@ type CarerInput struct {
 }
 
 // CreateCarer registers a carer in p's subtree.
-func (s *Service) CreateCarer(ctx context.Context, p auth.Principal, in CarerInput) (Carer, error) {
+func (s *Service) CreateCarer(ctx context.Context, p access.Principal, in CarerInput) (Carer, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Carer{}, err
 	}
@@ -229,19 +229,19 @@ func (s *Service) CreateCarer(ctx context.Context, p auth.Principal, in CarerInp
 
 // CarerFor returns a carer the principal may see: an organizer's subtree or
 // the carer themself.
-func (s *Service) CarerFor(ctx context.Context, p auth.Principal, id string) (Carer, error) {
+func (s *Service) CarerFor(ctx context.Context, p access.Principal, id string) (Carer, error) {
 	c, err := s.Store.Carer(ctx, id)
 	if err != nil {
 		return Carer{}, err
 	}
-	if !p.Sees(c.Areas) && !(p.Kind == auth.KindCarer && p.ID == c.ID) {
+	if !p.Sees(c.Areas) && !(p.Kind == access.KindCarer && p.ID == c.ID) {
 		return Carer{}, apperr.NotFoundf("护理员不存在")
 	}
 	return c.Masked(), nil
 }
 
 // ListCarers lists the carers in an organizer's subtree, masked.
-func (s *Service) ListCarers(ctx context.Context, p auth.Principal, f Filter) (Page[Carer], error) {
+func (s *Service) ListCarers(ctx context.Context, p access.Principal, f Filter) (Page[Carer], error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Page[Carer]{}, err
 	}

@@ -12,9 +12,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"jinhui/services/access"
 	"jinhui/services/wish"
 
-	"jinhui/services/auth"
 	"jinhui/services/ledger"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
@@ -100,7 +100,7 @@ type Query struct {
 
 func hours(min int) float64 { return float64(min*10/60) / 10 }
 
-func (s *Service) query(p auth.Principal, q Query) (Query, error) {
+func (s *Service) query(p access.Principal, q Query) (Query, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return q, err
 	}
@@ -144,7 +144,7 @@ func figures(r registry.Region, t ledger.AreaTotals, from, to string) Figures {
 
 // Report returns the figures of an area and of each child area, and the
 // area's months.
-func (s *Service) Report(ctx context.Context, p auth.Principal, q Query) (Report, error) {
+func (s *Service) Report(ctx context.Context, p access.Principal, q Query) (Report, error) {
 	q, err := s.query(p, q)
 	if err != nil {
 		return Report{}, err
@@ -216,7 +216,7 @@ func rate(a, b int) float64 {
 
 // Dashboard returns coverage, the months and the ranking of child areas
 // by credit hours.
-func (s *Service) Dashboard(ctx context.Context, p auth.Principal, q Query) (Dashboard, error) {
+func (s *Service) Dashboard(ctx context.Context, p access.Principal, q Query) (Dashboard, error) {
 	rep, err := s.Report(ctx, p, q)
 	if err != nil {
 		return Dashboard{}, err
@@ -232,7 +232,7 @@ func (s *Service) Dashboard(ctx context.Context, p auth.Principal, q Query) (Das
 
 // Export writes the report as an xlsx in the plain office layout: a title,
 // one row per child area, and a total row.
-func (s *Service) Export(ctx context.Context, p auth.Principal, q Query) ([]byte, string, error) {
+func (s *Service) Export(ctx context.Context, p access.Principal, q Query) ([]byte, string, error) {
 	rep, err := s.Report(ctx, p, q)
 	if err != nil {
 		return nil, "", err

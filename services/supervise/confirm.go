@@ -7,14 +7,14 @@ import (
 	"strings"
 	"time"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/visit"
 	"jinhui/shared/apperr"
 	"jinhui/shared/pii"
 )
 
 // elderSide is who acts when the elder's contact person replies.
-var elderSide = auth.Principal{ID: "sms-reply", Name: "老人家属短信回复"}
+var elderSide = access.Principal{ID: "sms-reply", Name: "老人家属短信回复"}
 
 // AfterVisit runs when a volunteer checks out: it asks the elder's
 // contact person by SMS whether the volunteer came (the elder needs no

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
 )
@@ -33,7 +33,7 @@ type DrawInput struct {
 // each pick, assigned to the caller. The seed is recorded (given, or drawn
 // from crypto/rand). A region's month is drawn once: a further draw needs
 // a reason and is recorded as draw n+1 beside the first, never over it.
-func (s *Service) NewDraw(ctx context.Context, p auth.Principal, in DrawInput) (Draw, error) {
+func (s *Service) NewDraw(ctx context.Context, p access.Principal, in DrawInput) (Draw, error) {
 	region, err := scope(p, in.Region)
 	if err != nil {
 		return Draw{}, err
@@ -172,7 +172,7 @@ func Script(t Task) string {
 }
 
 // GetDraw returns a draw in p's subtree.
-func (s *Service) GetDraw(ctx context.Context, p auth.Principal, id string) (Draw, error) {
+func (s *Service) GetDraw(ctx context.Context, p access.Principal, id string) (Draw, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Draw{}, err
 	}
@@ -184,7 +184,7 @@ func (s *Service) GetDraw(ctx context.Context, p auth.Principal, id string) (Dra
 }
 
 // ListDraws lists the draws of a region (default: the caller's) and month.
-func (s *Service) ListDraws(ctx context.Context, p auth.Principal, region, month string, offset, limit int) ([]Draw, int, error) {
+func (s *Service) ListDraws(ctx context.Context, p access.Principal, region, month string, offset, limit int) ([]Draw, int, error) {
 	c, err := scope(p, region)
 	if err != nil {
 		return nil, 0, err

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/ledger"
 	"jinhui/shared/apperr"
 )
@@ -52,7 +52,7 @@ func (s *Service) Suspended(ctx context.Context, visitID string) (bool, error) {
 // and tells the volunteer (SMS) and the organizers (an alert). A visit
 // without a credit entry has nothing to suspend. The entry's key is
 // suspend:visit:n, so a racing second suspension is refused by the store.
-func (s *Service) suspend(ctx context.Context, visitID, why string, p auth.Principal) error {
+func (s *Service) suspend(ctx context.Context, visitID, why string, p access.Principal) error {
 	n, r, err := s.held(ctx, visitID)
 	if err != nil || n > r {
 		return err
@@ -77,7 +77,7 @@ func (s *Service) suspend(ctx context.Context, visitID, why string, p auth.Princ
 }
 
 // restore writes back the hours of the open suspension of a visit, if any.
-func (s *Service) restore(ctx context.Context, visitID, why string, p auth.Principal) error {
+func (s *Service) restore(ctx context.Context, visitID, why string, p access.Principal) error {
 	n, r, err := s.held(ctx, visitID)
 	if err != nil || n <= r {
 		return err
@@ -98,7 +98,7 @@ func (s *Service) restore(ctx context.Context, visitID, why string, p auth.Princ
 		fmt.Sprintf("志愿者探访(%s)服务时长 %d 分钟已恢复: %s", credit.Date, credit.Minutes, why))
 }
 
-func hold(credit ledger.Entry, key string, minutes int, reverses, why string, p auth.Principal, s *Service) ledger.Entry {
+func hold(credit ledger.Entry, key string, minutes int, reverses, why string, p access.Principal, s *Service) ledger.Entry {
 	return ledger.Entry{ID: key, Kind: ledger.KindCredit, Volunteer: credit.Volunteer, Elder: credit.Elder, Areas: credit.Areas,
 		Village: credit.Village, Date: credit.Date, Month: credit.Month, Minutes: minutes, Source: SourceCheck,
 		SourceID: strings.TrimPrefix(credit.ID, "visit:"), Reverses: reverses, Reason: why, By: p.ID, ByName: p.Name, At: s.Now()}

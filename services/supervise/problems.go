@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
@@ -128,7 +128,7 @@ func (s *Service) autoProblem(ctx context.Context, id, source, sourceID, kind, v
 }
 
 // NewProblem files a problem in p's subtree.
-func (s *Service) NewProblem(ctx context.Context, p auth.Principal, in ProblemInput) (Problem, error) {
+func (s *Service) NewProblem(ctx context.Context, p access.Principal, in ProblemInput) (Problem, error) {
 	c, err := scope(p, in.Area)
 	if err != nil {
 		return Problem{}, err
@@ -160,12 +160,12 @@ func (s *Service) shown(p Problem) Problem {
 }
 
 // GetProblem returns a problem in p's subtree (owner's phone masked).
-func (s *Service) GetProblem(ctx context.Context, p auth.Principal, id string) (Problem, error) {
+func (s *Service) GetProblem(ctx context.Context, p access.Principal, id string) (Problem, error) {
 	pr, err := s.problem(ctx, p, id)
 	return s.shown(pr), err
 }
 
-func (s *Service) problem(ctx context.Context, p auth.Principal, id string) (Problem, error) {
+func (s *Service) problem(ctx context.Context, p access.Principal, id string) (Problem, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Problem{}, err
 	}
@@ -178,7 +178,7 @@ func (s *Service) problem(ctx context.Context, p auth.Principal, id string) (Pro
 
 // ListProblems lists problems of a subtree; overdue only lists those open
 // after their deadline (the dashboard's list).
-func (s *Service) ListProblems(ctx context.Context, p auth.Principal, areaCode, status string, overdue bool, offset, limit int) ([]Problem, int, error) {
+func (s *Service) ListProblems(ctx context.Context, p access.Principal, areaCode, status string, overdue bool, offset, limit int) ([]Problem, int, error) {
 	c, err := scope(p, areaCode)
 	if err != nil {
 		return nil, 0, err
@@ -195,7 +195,7 @@ func (s *Service) ListProblems(ctx context.Context, p auth.Principal, areaCode, 
 }
 
 // Rectify records a rectification; the problem then waits for a re-check.
-func (s *Service) Rectify(ctx context.Context, p auth.Principal, id string, in RectifyInput) (Problem, error) {
+func (s *Service) Rectify(ctx context.Context, p access.Principal, id string, in RectifyInput) (Problem, error) {
 	pr, err := s.problem(ctx, p, id)
 	if err != nil {
 		return Problem{}, err
@@ -217,7 +217,7 @@ func (s *Service) Rectify(ctx context.Context, p auth.Principal, id string, in R
 // Recheck records the re-check of a rectified problem (回访回查): passed
 // closes it; failed reopens it with a new deadline. The re-check is done
 // by someone other than whoever recorded the rectification.
-func (s *Service) Recheck(ctx context.Context, p auth.Principal, id string, in RecheckInput) (Problem, error) {
+func (s *Service) Recheck(ctx context.Context, p access.Principal, id string, in RecheckInput) (Problem, error) {
 	pr, err := s.problem(ctx, p, id)
 	if err != nil {
 		return Problem{}, err
@@ -283,7 +283,7 @@ func (s *Service) FlagOverdue(ctx context.Context) (int, error) {
 }
 
 // Alerts lists the supervision alerts of p's subtree.
-func (s *Service) Alerts(ctx context.Context, p auth.Principal, offset, limit int) ([]Alert, int, error) {
+func (s *Service) Alerts(ctx context.Context, p access.Principal, offset, limit int) ([]Alert, int, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return nil, 0, err
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
@@ -218,7 +218,7 @@ func Rank(children []registry.Region, f Figures, asOf string) ([]Row, Row) {
 // NewReport counts and ranks a month for the children of an area (the
 // caller's by default) and keeps the result (rule Q4). Figures are as of
 // the month's last day, or today while the month runs.
-func (s *Service) NewReport(ctx context.Context, p auth.Principal, in ReportInput) (Report, error) {
+func (s *Service) NewReport(ctx context.Context, p access.Principal, in ReportInput) (Report, error) {
 	c, err := scope(p, in.Area)
 	if err != nil {
 		return Report{}, err
@@ -263,7 +263,7 @@ func (s *Service) NewReport(ctx context.Context, p auth.Principal, in ReportInpu
 }
 
 // GetReport returns a kept report in p's subtree.
-func (s *Service) GetReport(ctx context.Context, p auth.Principal, id string) (Report, error) {
+func (s *Service) GetReport(ctx context.Context, p access.Principal, id string) (Report, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Report{}, err
 	}
@@ -275,7 +275,7 @@ func (s *Service) GetReport(ctx context.Context, p auth.Principal, id string) (R
 }
 
 // ListReports lists kept reports of a subtree.
-func (s *Service) ListReports(ctx context.Context, p auth.Principal, areaCode, month string, offset, limit int) ([]Report, int, error) {
+func (s *Service) ListReports(ctx context.Context, p access.Principal, areaCode, month string, offset, limit int) ([]Report, int, error) {
 	c, err := scope(p, areaCode)
 	if err != nil {
 		return nil, 0, err
@@ -345,7 +345,7 @@ func (s *Service) MonthlyReports(ctx context.Context, month string) (int, error)
 		if done {
 			continue
 		}
-		sys := auth.Principal{Kind: auth.KindOrganizer, ID: systemID, Name: "系统(每月通报)", Role: auth.RoleAdmin, Region: code, Level: int(area.LevelOf(code))}
+		sys := access.Principal{Kind: access.KindOrganizer, ID: systemID, Name: "系统(每月通报)", Role: access.RoleAdmin, Region: code, Level: int(area.LevelOf(code))}
 		if _, err := s.NewReport(ctx, sys, ReportInput{Month: month}); err != nil {
 			return made, err
 		}

@@ -7,11 +7,12 @@ import (
 	"os"
 	"testing"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"time"
 
-	"jinhui/services/auth"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"jinhui/services/access"
 	"jinhui/services/demo"
 	"jinhui/services/ledger"
 	"jinhui/services/platform"
@@ -91,7 +92,7 @@ func TestCountyScale(t *testing.T) {
 	if _, err := p.Store.DB.Collection("supervise_phones").InsertMany(ctx, phones); err != nil {
 		t.Fatal(err)
 	}
-	sup := auth.Principal{Kind: auth.KindOrganizer, ID: "bench", Name: "督导员", Role: auth.RoleSupervisor, Region: county, Level: int(registry.County)}
+	sup := access.Principal{Kind: access.KindOrganizer, ID: "bench", Name: "督导员", Role: access.RoleSupervisor, Region: county, Level: int(registry.County)}
 	timed := func(what string, fn func() error) {
 		t.Helper()
 		start := time.Now()

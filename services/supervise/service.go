@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"jinhui/services/access"
 	"jinhui/services/auth"
 	"jinhui/services/ledger"
 	"jinhui/services/registry"
@@ -90,7 +91,7 @@ func New(store Store, sms SMS, visits *visit.Service, now func() time.Time) *Ser
 }
 
 // scope returns code (default: the caller's region) if it lies in p's subtree.
-func scope(p auth.Principal, code string) (string, error) {
+func scope(p access.Principal, code string) (string, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return "", err
 	}

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 )
@@ -38,7 +38,7 @@ type ResultInput struct {
 }
 
 // ListTasks lists check tasks in p's subtree; Assignee "me" is the caller.
-func (s *Service) ListTasks(ctx context.Context, p auth.Principal, f TaskFilter) ([]Task, int, error) {
+func (s *Service) ListTasks(ctx context.Context, p access.Principal, f TaskFilter) ([]Task, int, error) {
 	c, err := scope(p, f.Area)
 	if err != nil {
 		return nil, 0, err
@@ -51,7 +51,7 @@ func (s *Service) ListTasks(ctx context.Context, p auth.Principal, f TaskFilter)
 }
 
 // GetTask returns a check task in p's subtree.
-func (s *Service) GetTask(ctx context.Context, p auth.Principal, id string) (Task, error) {
+func (s *Service) GetTask(ctx context.Context, p access.Principal, id string) (Task, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Task{}, err
 	}
@@ -63,7 +63,7 @@ func (s *Service) GetTask(ctx context.Context, p auth.Principal, id string) (Tas
 }
 
 // Assign gives an open task to another organizer whose region covers it.
-func (s *Service) Assign(ctx context.Context, p auth.Principal, id string, in AssignInput) (Task, error) {
+func (s *Service) Assign(ctx context.Context, p access.Principal, id string, in AssignInput) (Task, error) {
 	t, err := s.GetTask(ctx, p, id)
 	if err != nil {
 		return Task{}, err
@@ -91,7 +91,7 @@ func (s *Service) Assign(ctx context.Context, p auth.Principal, id string, in As
 // credit hours suspended and a problem opened; a confirmation restores
 // hours suspended before. A task may be checked again (a family not
 // reached, a second visit): every result stays in its history.
-func (s *Service) RecordResult(ctx context.Context, p auth.Principal, id string, in ResultInput) (Task, error) {
+func (s *Service) RecordResult(ctx context.Context, p access.Principal, id string, in ResultInput) (Task, error) {
 	t, err := s.GetTask(ctx, p, id)
 	if err != nil {
 		return Task{}, err

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
 )
@@ -29,7 +29,7 @@ type SwapInput struct {
 	Version int    `json:"version" validate:"required"`
 }
 
-func (s *Service) change(v *Visit, p auth.Principal, kind, from, to, reason string) {
+func (s *Service) change(v *Visit, p access.Principal, kind, from, to, reason string) {
 	now := s.Now()
 	v.Changes = append(v.Changes, Change{Kind: kind, From: from, To: to, Reason: reason, By: p.ID, ByName: p.Name, At: now})
 	v.UpdatedAt = now
@@ -51,7 +51,7 @@ func (s *Service) replan(ctx context.Context, v *Visit) error {
 
 // ProposeDate moves the volunteer's own visit to another day of the same
 // month, today or later; the change is recorded and reminders follow it.
-func (s *Service) ProposeDate(ctx context.Context, p auth.Principal, id string, in DateInput) (Visit, error) {
+func (s *Service) ProposeDate(ctx context.Context, p access.Principal, id string, in DateInput) (Visit, error) {
 	v, err := s.mine(ctx, p, id)
 	if err != nil {
 		return Visit{}, err
@@ -78,7 +78,7 @@ func (s *Service) ProposeDate(ctx context.Context, p auth.Principal, id string, 
 
 // GiveBack hands the volunteer's visit to their partners on the elder,
 // who are told by SMS and may take it.
-func (s *Service) GiveBack(ctx context.Context, p auth.Principal, id string, in ReasonInput) (Visit, error) {
+func (s *Service) GiveBack(ctx context.Context, p access.Principal, id string, in ReasonInput) (Visit, error) {
 	v, err := s.mine(ctx, p, id)
 	if err != nil {
 		return Visit{}, err
@@ -103,8 +103,8 @@ func (s *Service) GiveBack(ctx context.Context, p auth.Principal, id string, in 
 
 // Take lets a partner take a visit that was given back or offered after
 // it was missed; it becomes theirs.
-func (s *Service) Take(ctx context.Context, p auth.Principal, id string, in ReasonInput) (Visit, error) {
-	if p.Kind != auth.KindVolunteer {
+func (s *Service) Take(ctx context.Context, p access.Principal, id string, in ReasonInput) (Visit, error) {
+	if p.Kind != access.KindVolunteer {
 		return Visit{}, apperr.New(apperr.Forbidden, "仅限结对志愿者操作")
 	}
 	v, err := s.VisitFor(ctx, p, id)
@@ -137,7 +137,7 @@ func (s *Service) Take(ctx context.Context, p auth.Principal, id string, in Reas
 
 // Swap exchanges the volunteer's visit with their partner's visit to the
 // same elder in the same month; the partner is told by SMS.
-func (s *Service) Swap(ctx context.Context, p auth.Principal, id string, in SwapInput) (Visit, error) {
+func (s *Service) Swap(ctx context.Context, p access.Principal, id string, in SwapInput) (Visit, error) {
 	a, err := s.mine(ctx, p, id)
 	if err != nil {
 		return Visit{}, err

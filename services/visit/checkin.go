@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/ledger"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
@@ -70,7 +70,7 @@ func (s *Service) stamp(in CheckInInput, v Visit, st Settings) (Stamp, error) {
 // CheckIn records the assigned volunteer's arrival. Sending the same key
 // again returns the visit unchanged; a place far from the elder's home is
 // flagged, never refused.
-func (s *Service) CheckIn(ctx context.Context, p auth.Principal, id string, in CheckInInput) (Visit, error) {
+func (s *Service) CheckIn(ctx context.Context, p access.Principal, id string, in CheckInInput) (Visit, error) {
 	v, err := s.mine(ctx, p, id)
 	if err != nil {
 		return Visit{}, err
@@ -108,7 +108,7 @@ func (s *Service) CheckIn(ctx context.Context, p auth.Principal, id string, in C
 // computed and visits over 4 hours marked (rule S5); required items left
 // undone need a reason (S4). The visit's service hours go to the ledger
 // under the visit's key, so a retried check-out never counts twice.
-func (s *Service) CheckOut(ctx context.Context, p auth.Principal, id string, in CheckOutInput) (Visit, error) {
+func (s *Service) CheckOut(ctx context.Context, p access.Principal, id string, in CheckOutInput) (Visit, error) {
 	v, err := s.mine(ctx, p, id)
 	if err != nil {
 		return Visit{}, err
@@ -184,7 +184,7 @@ func (s *Service) CheckOut(ctx context.Context, p auth.Principal, id string, in 
 }
 
 // record writes the visit's credit hours (rule V6) and the pair's last visit.
-func (s *Service) record(ctx context.Context, p auth.Principal, v Visit) error {
+func (s *Service) record(ctx context.Context, p access.Principal, v Visit) error {
 	var items []string
 	for _, it := range v.Checklist {
 		if it.Done {
@@ -207,8 +207,8 @@ func (s *Service) record(ctx context.Context, p auth.Principal, v Visit) error {
 }
 
 // mine returns a visit assigned to volunteer p.
-func (s *Service) mine(ctx context.Context, p auth.Principal, id string) (Visit, error) {
-	if p.Kind != auth.KindVolunteer {
+func (s *Service) mine(ctx context.Context, p access.Principal, id string) (Visit, error) {
+	if p.Kind != access.KindVolunteer {
 		return Visit{}, apperr.New(apperr.Forbidden, "仅限承担该探访的志愿者操作")
 	}
 	v, err := s.VisitFor(ctx, p, id)

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/ledger"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
@@ -160,7 +160,7 @@ func (s *Service) PlanMonth(ctx context.Context, areaCode string, month time.Tim
 }
 
 // PlanFor is PlanMonth for an organizer, inside their subtree.
-func (s *Service) PlanFor(ctx context.Context, p auth.Principal, areaCode, month string) (PlanResult, error) {
+func (s *Service) PlanFor(ctx context.Context, p access.Principal, areaCode, month string) (PlanResult, error) {
 	if err := p.RequireWriter(); err != nil {
 		return PlanResult{}, err
 	}
@@ -180,19 +180,19 @@ func (s *Service) PlanFor(ctx context.Context, p auth.Principal, areaCode, month
 
 // VisitFor returns a visit the principal may see: an organizer's subtree,
 // or a volunteer serving the elder.
-func (s *Service) VisitFor(ctx context.Context, p auth.Principal, id string) (Visit, error) {
+func (s *Service) VisitFor(ctx context.Context, p access.Principal, id string) (Visit, error) {
 	v, err := s.Store.Visit(ctx, id)
 	if err != nil {
 		return Visit{}, err
 	}
-	if p.Sees(v.Areas) || (p.Kind == auth.KindVolunteer && slices.Contains(v.People, p.ID)) {
+	if p.Sees(v.Areas) || (p.Kind == access.KindVolunteer && slices.Contains(v.People, p.ID)) {
 		return v, nil
 	}
 	return Visit{}, apperr.NotFoundf("探访不存在")
 }
 
 // List lists visits in an organizer's subtree.
-func (s *Service) List(ctx context.Context, p auth.Principal, f Filter) ([]Visit, int, error) {
+func (s *Service) List(ctx context.Context, p access.Principal, f Filter) ([]Visit, int, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return nil, 0, err
 	}
@@ -208,8 +208,8 @@ func (s *Service) List(ctx context.Context, p auth.Principal, f Filter) ([]Visit
 
 // Schedule returns a volunteer's upcoming and open visits: their own, and
 // those their partners gave back to them, from today on and any not yet done.
-func (s *Service) Schedule(ctx context.Context, p auth.Principal) ([]Visit, error) {
-	if p.Kind != auth.KindVolunteer {
+func (s *Service) Schedule(ctx context.Context, p access.Principal) ([]Visit, error) {
+	if p.Kind != access.KindVolunteer {
 		return nil, apperr.New(apperr.Forbidden, "仅限志愿者查看自己的探访安排")
 	}
 	vs, _, err := s.Store.Visits(ctx, Filter{Volunteer: p.ID, Status: []string{StatusPlanned, StatusOffered, StatusCheckedIn, StatusMissed}, Limit: 200})
@@ -226,7 +226,7 @@ func (s *Service) Schedule(ctx context.Context, p auth.Principal) ([]Visit, erro
 }
 
 // Settings returns a county's visit settings.
-func (s *Service) Settings(ctx context.Context, p auth.Principal, county string) (Settings, error) {
+func (s *Service) Settings(ctx context.Context, p access.Principal, county string) (Settings, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Settings{}, err
 	}
@@ -238,7 +238,7 @@ func (s *Service) Settings(ctx context.Context, p auth.Principal, county string)
 }
 
 // PutSettings saves a county's visit settings; organizers at or above the county.
-func (s *Service) PutSettings(ctx context.Context, p auth.Principal, county string, st Settings) (Settings, error) {
+func (s *Service) PutSettings(ctx context.Context, p access.Principal, county string, st Settings) (Settings, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Settings{}, err
 	}
@@ -262,7 +262,7 @@ func (s *Service) PutSettings(ctx context.Context, p auth.Principal, county stri
 }
 
 // Alerts lists the visit alerts of an organizer's subtree.
-func (s *Service) Alerts(ctx context.Context, p auth.Principal, offset, limit int) ([]Alert, int, error) {
+func (s *Service) Alerts(ctx context.Context, p access.Principal, offset, limit int) ([]Alert, int, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return nil, 0, err
 	}

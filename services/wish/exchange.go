@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
@@ -84,7 +84,7 @@ func (p Post) View() PostView {
 		v.Photos = append(v.Photos, "/api/public/photos/"+ph)
 	}
 	v.Author = "团组织"
-	if p.AuthorKind == auth.KindVolunteer {
+	if p.AuthorKind == access.KindVolunteer {
 		v.Author = "志愿者" + maskName(p.AuthorName)
 	}
 	return v
@@ -103,7 +103,7 @@ type PostFilter struct {
 // a volunteer's story (pending until an organizer approves it). The area
 // must be the organizer's subtree or the volunteer's own county; photos
 // must have been uploaded by the author and not used elsewhere.
-func (s *Service) CreatePost(ctx context.Context, p auth.Principal, in PostInput) (Post, error) {
+func (s *Service) CreatePost(ctx context.Context, p access.Principal, in PostInput) (Post, error) {
 	code, err := area.NormalizeCode(in.Area)
 	if err != nil {
 		return Post{}, apperr.Field("area", "区划代码不正确")
@@ -118,7 +118,7 @@ func (s *Service) CreatePost(ctx context.Context, p auth.Principal, in PostInput
 			return Post{}, apperr.Field("area", "该区划不在您的管辖范围内")
 		}
 		kind = PostActivity
-	case p.Kind == auth.KindVolunteer:
+	case p.Kind == access.KindVolunteer:
 		home, err := s.volunteerCounty(ctx, p.ID)
 		if err != nil {
 			return Post{}, err
@@ -194,12 +194,12 @@ func (s *Service) volunteerCounty(ctx context.Context, id string) (string, error
 
 // mayReadPost reports whether p sees post in the staff API: an
 // organizer of its subtree, or its author.
-func mayReadPost(p auth.Principal, post Post) bool {
-	return p.Sees(post.Areas) || (p.Kind == auth.KindVolunteer && post.Author == p.ID)
+func mayReadPost(p access.Principal, post Post) bool {
+	return p.Sees(post.Areas) || (p.Kind == access.KindVolunteer && post.Author == p.ID)
 }
 
 // GetPost returns a post for the staff API.
-func (s *Service) GetPost(ctx context.Context, p auth.Principal, id string) (Post, error) {
+func (s *Service) GetPost(ctx context.Context, p access.Principal, id string) (Post, error) {
 	post, err := s.Store.Post(ctx, id)
 	if err != nil || !mayReadPost(p, post) {
 		if err != nil && !apperr.Is(err, apperr.NotFound) {
@@ -212,7 +212,7 @@ func (s *Service) GetPost(ctx context.Context, p auth.Principal, id string) (Pos
 
 // ListPosts lists posts for the staff API: an organizer's subtree, or a
 // volunteer's own.
-func (s *Service) ListPosts(ctx context.Context, p auth.Principal, f PostFilter) ([]Post, int, error) {
+func (s *Service) ListPosts(ctx context.Context, p access.Principal, f PostFilter) ([]Post, int, error) {
 	switch {
 	case p.IsOrganizer():
 		if f.Area == "" {
@@ -222,7 +222,7 @@ func (s *Service) ListPosts(ctx context.Context, p auth.Principal, f PostFilter)
 		} else {
 			f.Area = c
 		}
-	case p.Kind == auth.KindVolunteer:
+	case p.Kind == access.KindVolunteer:
 		f.Area, f.Author = "", p.ID
 	default:
 		return nil, 0, apperr.New(apperr.Forbidden, "仅限组织者和志愿者查看")
@@ -236,7 +236,7 @@ func (s *Service) ListPosts(ctx context.Context, p auth.Principal, f PostFilter)
 
 // DecidePost approves or rejects a pending story (an organizer who may
 // write in its area).
-func (s *Service) DecidePost(ctx context.Context, p auth.Principal, id string, approve bool, d Decision) (Post, error) {
+func (s *Service) DecidePost(ctx context.Context, p access.Principal, id string, approve bool, d Decision) (Post, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Post{}, err
 	}

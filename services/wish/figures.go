@@ -6,7 +6,7 @@ import (
 	"sort"
 	"time"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
@@ -92,7 +92,7 @@ func (s *Service) Figures(ctx context.Context, root, from, to string) ([]FigureR
 }
 
 // FiguresFor is Figures for an organizer, inside their subtree.
-func (s *Service) FiguresFor(ctx context.Context, p auth.Principal, root, from, to string) ([]FigureRow, error) {
+func (s *Service) FiguresFor(ctx context.Context, p access.Principal, root, from, to string) ([]FigureRow, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return nil, err
 	}

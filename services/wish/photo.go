@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/image/draw"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/shared/apperr"
 )
 
@@ -104,7 +104,7 @@ func Resize(data []byte) ([]byte, int, int, error) {
 
 // UploadPhoto scales and stores a photo for a later post by its uploader
 // (an organizer who may write, or a volunteer).
-func (s *Service) UploadPhoto(ctx context.Context, p auth.Principal, data []byte) (Photo, error) {
+func (s *Service) UploadPhoto(ctx context.Context, p access.Principal, data []byte) (Photo, error) {
 	var areas []string
 	switch {
 	case p.IsOrganizer():
@@ -112,7 +112,7 @@ func (s *Service) UploadPhoto(ctx context.Context, p auth.Principal, data []byte
 			return Photo{}, err
 		}
 		areas = []string{p.Region}
-	case p.Kind == auth.KindVolunteer:
+	case p.Kind == access.KindVolunteer:
 		v, err := s.Store.Volunteer(ctx, p.ID)
 		if err != nil {
 			return Photo{}, fmt.Errorf("wish.UploadPhoto: %w", err)
@@ -138,7 +138,7 @@ func (s *Service) UploadPhoto(ctx context.Context, p auth.Principal, data []byte
 
 // PhotoFor returns a photo's bytes for the staff API: its uploader, or an
 // organizer of its post's area (reviewing a story).
-func (s *Service) PhotoFor(ctx context.Context, p auth.Principal, id string) ([]byte, error) {
+func (s *Service) PhotoFor(ctx context.Context, p access.Principal, id string) ([]byte, error) {
 	ph, err := s.Store.Photo(ctx, id)
 	if err != nil {
 		return nil, apperr.NotFoundf("照片不存在")

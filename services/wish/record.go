@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
@@ -96,8 +96,8 @@ func maskPhone(s string) string { return pii.MaskPhone(s) }
 
 // mayRecord reports whether p may record a need for e: an organizer who
 // may write in e's subtree, or a volunteer currently paired with e.
-func mayRecord(p auth.Principal, e registry.Elder) bool {
-	if p.Kind == auth.KindVolunteer {
+func mayRecord(p access.Principal, e registry.Elder) bool {
+	if p.Kind == access.KindVolunteer {
 		return slices.Contains(e.Volunteers, p.ID)
 	}
 	return p.CanWrite() && p.Sees(e.Areas)
@@ -108,7 +108,7 @@ func mayRecord(p auth.Principal, e registry.Elder) bool {
 // and detail may not name the elder or carry a phone or ID number: the
 // public will read them. Errors: NotFound for an elder the caller may not
 // reach, Invalid naming the field.
-func (s *Service) Record(ctx context.Context, p auth.Principal, in Input) (Wish, error) {
+func (s *Service) Record(ctx context.Context, p access.Principal, in Input) (Wish, error) {
 	e, err := s.Store.Elder(ctx, in.Elder)
 	if err != nil || !mayRecord(p, e) {
 		if err != nil && !apperr.Is(err, apperr.NotFound) {
@@ -148,7 +148,7 @@ func (s *Service) Record(ctx context.Context, p auth.Principal, in Input) (Wish,
 
 // Get returns a wish the caller may see: an organizer's subtree, or a
 // volunteer paired with the elder.
-func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Wish, error) {
+func (s *Service) Get(ctx context.Context, p access.Principal, id string) (Wish, error) {
 	w, err := s.Store.Wish(ctx, id)
 	if err != nil {
 		if apperr.Is(err, apperr.NotFound) {
@@ -159,7 +159,7 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Wish, e
 	if p.Sees(w.Areas) {
 		return w.Masked(), nil
 	}
-	if p.Kind == auth.KindVolunteer {
+	if p.Kind == access.KindVolunteer {
 		if e, err := s.Store.Elder(ctx, w.Elder); err == nil && slices.Contains(e.Volunteers, p.ID) {
 			return w.Masked(), nil
 		}
@@ -169,7 +169,7 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Wish, e
 
 // List lists wishes: an organizer's subtree (or area inside it), a
 // volunteer's paired elders.
-func (s *Service) List(ctx context.Context, p auth.Principal, f Filter) ([]Wish, int, error) {
+func (s *Service) List(ctx context.Context, p access.Principal, f Filter) ([]Wish, int, error) {
 	switch {
 	case p.IsOrganizer():
 		if f.Area == "" {
@@ -179,7 +179,7 @@ func (s *Service) List(ctx context.Context, p auth.Principal, f Filter) ([]Wish,
 		} else {
 			f.Area = c
 		}
-	case p.Kind == auth.KindVolunteer:
+	case p.Kind == access.KindVolunteer:
 		ids, err := s.Store.VolunteerElders(ctx, p.ID)
 		if err != nil {
 			return nil, 0, fmt.Errorf("wish.List: %w", err)
@@ -202,7 +202,7 @@ func (s *Service) List(ctx context.Context, p auth.Principal, f Filter) ([]Wish,
 }
 
 // decide loads a wish an organizer may change and checks its version.
-func (s *Service) decide(ctx context.Context, p auth.Principal, id string, d Decision) (Wish, error) {
+func (s *Service) decide(ctx context.Context, p access.Principal, id string, d Decision) (Wish, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Wish{}, err
 	}
@@ -223,7 +223,7 @@ func (s *Service) decide(ctx context.Context, p auth.Principal, id string, d Dec
 }
 
 // Approve publishes a pending wish (an organizer of its subtree).
-func (s *Service) Approve(ctx context.Context, p auth.Principal, id string, d Decision) (Wish, error) {
+func (s *Service) Approve(ctx context.Context, p access.Principal, id string, d Decision) (Wish, error) {
 	w, err := s.decide(ctx, p, id, d)
 	if err != nil {
 		return Wish{}, err
@@ -239,7 +239,7 @@ func (s *Service) Approve(ctx context.Context, p auth.Principal, id string, d De
 }
 
 // Reject refuses a pending wish with a reason.
-func (s *Service) Reject(ctx context.Context, p auth.Principal, id string, d Decision) (Wish, error) {
+func (s *Service) Reject(ctx context.Context, p access.Principal, id string, d Decision) (Wish, error) {
 	if strings.TrimSpace(d.Note) == "" {
 		return Wish{}, apperr.Field("note", "请说明不予发布的原因")
 	}

@@ -6,6 +6,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"jinhui/services/access"
 	"jinhui/services/audit"
 	"jinhui/services/auth"
 	"jinhui/services/registry"
@@ -47,12 +48,12 @@ func (s *Store) SetAccountDisabled(ctx context.Context, id string, disabled bool
 func (s *Store) ByPhone(ctx context.Context, phone string) ([]auth.Person, error) {
 	var out []auth.Person
 	if v, err := s.VolunteerByPhone(ctx, phone); err == nil {
-		out = append(out, auth.Person{Kind: auth.KindVolunteer, ID: v.ID, Name: v.Name, Active: v.Status == registry.VolActive})
+		out = append(out, auth.Person{Kind: access.KindVolunteer, ID: v.ID, Name: v.Name, Active: v.Status == registry.VolActive})
 	} else if !isNotFound(err) {
 		return nil, err
 	}
 	if c, err := s.CarerByPhone(ctx, phone); err == nil {
-		out = append(out, auth.Person{Kind: auth.KindCarer, ID: c.ID, Name: c.Name, Active: c.Status == registry.VolActive})
+		out = append(out, auth.Person{Kind: access.KindCarer, ID: c.ID, Name: c.Name, Active: c.Status == registry.VolActive})
 	} else if !isNotFound(err) {
 		return nil, err
 	}

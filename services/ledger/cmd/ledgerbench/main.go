@@ -20,7 +20,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"jinhui/services/auth"
+	"jinhui/services/access"
 	"jinhui/services/demo"
 	"jinhui/services/ledger"
 	"jinhui/services/registry"
@@ -170,7 +170,7 @@ func run() error {
 	fmt.Printf("append              entry insert %.1f ms, totals delta %.1f ms, retry %.1f ms (means of %d)\n", ms(tRecord), ms(tApply), ms(tRetry), appends)
 
 	// The province's figures and a drill-down, from the totals only.
-	prov := auth.Principal{Kind: auth.KindOrganizer, ID: "bench", Name: "bench", Role: auth.RoleAdmin, Region: "370000000000", Level: int(registry.Province)}
+	prov := access.Principal{Kind: access.KindOrganizer, ID: "bench", Name: "bench", Role: access.RoleAdmin, Region: "370000000000", Level: int(registry.Province)}
 	st := stats.New(s)
 	q := stats.Query{Area: "370000000000", From: months[0], To: months[11]}
 	t0 = time.Now()

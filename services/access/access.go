@@ -1,7 +1,8 @@
-// Package auth holds who is calling: organizer accounts with passwords,
-// volunteers and carers who log in with a one-time SMS code, the sessions
-// that work across API processes, and the rule of what each may reach.
-package auth
+// Package access says who is calling and what they may reach: the
+// principal of a request (organizer, volunteer or carer) and the checks of
+// role and region that every service applies. It has no dependencies, so
+// every domain package can use it without pulling in Redis or argon2.
+package access
 
 import (
 	"slices"
