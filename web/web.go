@@ -15,6 +15,7 @@ import (
 	"mime"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -102,6 +103,12 @@ func (as Assets) lookup(p string) *asset {
 // new release is picked up at once; scripts and styles may be cached for
 // five minutes and are revalidated by ETag after that.
 func Handler() fiber.Handler {
+	return embedded().Handler()
+}
+
+// embedded loads (and gzips) the embedded files once per process: they
+// cannot change, and every platform started in a test would redo it.
+var embedded = sync.OnceValue(func() Assets {
 	sub, err := fs.Sub(static, "static")
 	if err != nil {
 		panic(err) // the embed directive guarantees the folder
@@ -110,8 +117,8 @@ func Handler() fiber.Handler {
 	if err != nil {
 		panic(err)
 	}
-	return as.Handler()
-}
+	return as
+})
 
 // Handler serves these assets (see the package-level Handler).
 func (as Assets) Handler() fiber.Handler {

@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/hibiken/asynq"
 
+	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
 	"jinhui/workers/tasks"
 )
@@ -31,14 +31,14 @@ func (h *Handlers) visitPlan(ctx context.Context, t *asynq.Task) error {
 	var p tasks.VisitPlan
 	if len(t.Payload()) > 0 {
 		if err := json.Unmarshal(t.Payload(), &p); err != nil {
-			return fmt.Errorf("visit:plan bad payload: %w", asynq.SkipRetry)
+			return badPayload(t.Type())
 		}
 	}
 	month := h.Visits.Now().In(clock.Shanghai)
 	if p.Month != "" {
 		m, err := time.ParseInLocation("2006-01", p.Month, clock.Shanghai)
 		if err != nil {
-			return fmt.Errorf("visit:plan bad month: %w", asynq.SkipRetry)
+			return apperr.Field("month", "月份格式应为 年-月, 如 2026-03")
 		}
 		month = m
 	}
@@ -58,7 +58,7 @@ func (h *Handlers) visitSweep(ctx context.Context, _ *asynq.Task) error {
 func (h *Handlers) visitRemind(ctx context.Context, t *asynq.Task) error {
 	var p tasks.VisitRemind
 	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.Reminder == "" {
-		return fmt.Errorf("visit:remind bad payload: %w", asynq.SkipRetry)
+		return badPayload(t.Type())
 	}
 	return h.Visits.Remind(ctx, p.Reminder)
 }

@@ -54,9 +54,11 @@ type Handlers struct {
 	Supervise *supervise.Service
 }
 
-// Mux routes task types to handlers.
+// Mux routes task types to handlers; every handler's error goes through
+// one retry policy (see retryable).
 func (h *Handlers) Mux() *asynq.ServeMux {
 	mux := asynq.NewServeMux()
+	mux.Use(retryPolicy)
 	mux.HandleFunc(tasks.TypeSMSSend, h.smsSend)
 	mux.HandleFunc(tasks.TypeSMSReconcile, h.smsReconcile)
 	h.registerVisits(mux)
@@ -71,7 +73,7 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 func (h *Handlers) smsSend(ctx context.Context, t *asynq.Task) error {
 	var p tasks.SMSSend
 	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.MessageID == "" {
-		return fmt.Errorf("sms:send bad payload: %w", asynq.SkipRetry)
+		return badPayload(t.Type())
 	}
 	return h.SMS.Deliver(ctx, p.MessageID)
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -72,7 +73,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 	a, err := s.Accounts.AccountByUsername(ctx, username)
 	if err != nil {
 		if apperr.Is(err, apperr.NotFound) {
-			_, _ = argon2id.ComparePasswordAndHash(password, dummyHash) // same time either way
+			_, _ = argon2id.ComparePasswordAndHash(password, dummyHash()) // same time either way
 			return "", access.Principal{}, errLogin
 		}
 		return "", access.Principal{}, fmt.Errorf("auth.Login: %w", err)
@@ -86,7 +87,12 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 	return tok, p, err
 }
 
-var dummyHash, _ = argon2id.CreateHash("jinhui-dummy", argon2id.DefaultParams)
+// dummyHash is computed on the first unknown username, not at start: every
+// binary and test that imports auth would otherwise pay a 64 MiB hash.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := argon2id.CreateHash("jinhui-dummy", argon2id.DefaultParams)
+	return h
+})
 
 // Codes issues and checks one-time SMS codes that confirm a phone: the
 // volunteers' and carers' login, and any public form that must know the

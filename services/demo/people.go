@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"jinhui/services/access"
@@ -86,7 +87,7 @@ func Generate(sc Scale, seed uint64, now time.Time) (Set, error) {
 			villages = append(villages, r)
 		}
 	}
-	hash, err := auth.HashPassword(Password)
+	hash, err := passwordHash()
 	if err != nil {
 		return set, err
 	}
@@ -186,3 +187,7 @@ func Load(ctx context.Context, w Writer, set Set) error {
 	}
 	return nil
 }
+
+// passwordHash hashes the demo password once per process (64 MiB of
+// argon2id each time otherwise; tests generate the set once per platform).
+var passwordHash = sync.OnceValues(func() (string, error) { return auth.HashPassword(Password) })

@@ -136,7 +136,9 @@ func TestLedger(t *testing.T) {
 	if err := h.P.Ledger.Append(ctx, e); err != nil {
 		t.Fatal(err)
 	}
-	h.P.Ledger.VisitDone(ctx, v.ID)
+	if err := h.P.Ledger.VisitDone(ctx, v.ID); err != nil {
+		t.Fatal(err)
+	}
 	var hrs ledger.Hours
 	h.Do("GET", "/api/me/hours", tok, nil).JSON(t, &hrs)
 	if hrs.Total.Credit != 270 || hrs.Total.Visits != 1 || hrs.Total.Over4h != 1 || hrs.Total.Honour != 0 {

@@ -290,14 +290,15 @@ func newCode() string {
 }
 
 // VisitDone applies a completed visit's entry ("visit:<id>", written by
-// visits) to the totals; a retried check-out applies it at most once. A
-// miss is logged, and the nightly rebuild repairs it.
-func (s *Service) VisitDone(ctx context.Context, visitID string) {
+// visits) to the totals; a retried check-out applies it at most once, and
+// the nightly rebuild repairs totals a failure left behind.
+func (s *Service) VisitDone(ctx context.Context, visitID string) error {
 	e, err := s.Store.LedgerEntry(ctx, "visit:"+visitID)
 	if err == nil {
 		err = s.Apply(ctx, e)
 	}
-	if err != nil && s.Log != nil {
-		s.Log.Warn("ledger totals not applied", "visit", visitID, "err", err)
+	if err != nil {
+		return fmt.Errorf("ledger.VisitDone: %w", err)
 	}
+	return nil
 }

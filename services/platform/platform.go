@@ -118,15 +118,19 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 	p.Recruit = recruit.NewService(store, p.Auth.Codes, p.SMS, store, cfg.PublicURL)
 	p.Ledger, p.Stats = ledger.New(store, log), stats.New(store)
 	p.Carers = carer.New(store, p.Ledger)
-	p.Supervise = supervise.New(store, p.SMS, p.Visits, time.Now)
+	p.Supervise = supervise.New(store, p.SMS, time.Now)
 	p.Wishes = wish.New(store, p.Auth.Codes, p.SMS)
 	p.Wishes.Cache = workers.WishCache{Redis: p.Redis}
 	p.Stats.Wishes = p.Wishes
 	// A completed visit: its hours reach the totals, a winter item delivers
-	// the elder's claimed wishes (supervise adds its own hook in New).
-	p.Visits.OnDone = append(p.Visits.OnDone,
-		func(ctx context.Context, v visit.Visit) { p.Ledger.VisitDone(ctx, v.ID) },
-		p.Wishes.VisitDone)
+	// the elder's claimed wishes, the elder's family is asked to confirm it
+	// and a concern is filed (Q3). A hook's error fails the check-out,
+	// whose retry runs them all again (each is idempotent).
+	p.Visits.OnDone = []func(context.Context, visit.Visit) error{
+		func(ctx context.Context, v visit.Visit) error { return p.Ledger.VisitDone(ctx, v.ID) },
+		p.Wishes.Deliver,
+		p.Supervise.AfterVisit,
+	}
 	deps := httpapi.Deps{
 		Registry: p.Registry, Pairing: p.Pairing, Recruit: p.Recruit, Auth: p.Auth, Audit: store, Messages: store, Regions: store, Log: log,
 		Ready: map[string]httpapi.Checker{

@@ -19,12 +19,9 @@ var elderSide = access.Principal{ID: "sms-reply", Name: "老人家属短信回�
 // AfterVisit runs when a volunteer checks out: it asks the elder's
 // contact person by SMS whether the volunteer came (the elder needs no
 // smartphone), and files a volunteer's concern in the problem ledger
-// (rule Q3). It is idempotent: the request is keyed by the visit.
-func (s *Service) AfterVisit(ctx context.Context, v visit.Visit) {
-	_ = s.afterVisit(ctx, v) // the visit is done either way; the SMS record is in MongoDB
-}
-
-func (s *Service) afterVisit(ctx context.Context, v visit.Visit) error {
+// (rule Q3). It is idempotent: the request is keyed by the visit, so the
+// retried check-out that follows a failure here completes it.
+func (s *Service) AfterVisit(ctx context.Context, v visit.Visit) error {
 	if strings.TrimSpace(v.Concern) != "" {
 		if err := s.autoProblem(ctx, "concern:"+v.ID, SourceConcern, v.ID, KindElderNeed, v.Village, v.Areas,
 			"志愿者"+v.VolunteerName+"反映"+v.ElderName+"老人: "+v.Concern); err != nil {

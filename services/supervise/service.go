@@ -79,15 +79,9 @@ type Service struct {
 	Now   func() time.Time
 }
 
-// New returns the service and hooks it to visits: every completed visit
-// asks the elder's contact person to confirm it, and a volunteer's
-// concern goes to the problem ledger.
-func New(store Store, sms SMS, visits *visit.Service, now func() time.Time) *Service {
-	s := &Service{Store: store, SMS: sms, Now: now}
-	if visits != nil {
-		visits.OnDone = append(visits.OnDone, s.AfterVisit)
-	}
-	return s
+// New returns the service. The wiring hooks AfterVisit to visits.
+func New(store Store, sms SMS, now func() time.Time) *Service {
+	return &Service{Store: store, SMS: sms, Now: now}
 }
 
 // scope returns code (default: the caller's region) if it lies in p's subtree.

@@ -118,7 +118,9 @@ func (s *Service) CheckOut(ctx context.Context, p access.Principal, id string, i
 			if err := s.record(ctx, p, v); err != nil { // the ledger write may be what failed last time
 				return v, err
 			}
-			s.done(ctx, v)
+			if err := s.done(ctx, v); err != nil { // or a hook
+				return v, fmt.Errorf("visit.CheckOut: %w", err)
+			}
 			return v, nil
 		}
 		return Visit{}, apperr.New(apperr.Conflict, "该探访已签退")
@@ -175,10 +177,12 @@ func (s *Service) CheckOut(ctx context.Context, p access.Principal, id string, i
 		return v, err
 	}
 	_ = s.Store.SkipReminders(ctx, v.ID)
-	s.done(ctx, v)
 	if strings.TrimSpace(v.Concern) != "" {
 		_ = s.Store.InsertVisitAlert(ctx, Alert{ID: v.ID + ":concern", Visit: v.ID, Elder: v.Elder, ElderName: v.ElderName, Village: v.Village,
 			Areas: v.Areas, Message: "志愿者" + v.VolunteerName + "反映: " + v.Concern, At: s.Now()})
+	}
+	if err := s.done(ctx, v); err != nil {
+		return v, fmt.Errorf("visit.CheckOut: %w", err)
 	}
 	return v, nil
 }

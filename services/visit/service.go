@@ -2,6 +2,7 @@ package visit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -62,18 +63,25 @@ type Service struct {
 	Queue Queue
 	SMS   SMS
 	Now   func() time.Time
-	// OnDone are called after a successful check-out (and again when a
-	// retried check-out succeeds), so they must be idempotent; nil-safe.
-	OnDone []func(ctx context.Context, v Visit)
+	// OnDone are called after a successful check-out, in the order given
+	// (the wiring registers them). A hook's error fails the check-out,
+	// whose retry with the same key runs every hook again, so hooks must
+	// be idempotent.
+	OnDone []func(ctx context.Context, v Visit) error
 }
 
-// done runs the OnDone hooks.
-func (s *Service) done(ctx context.Context, v Visit) {
+// done runs every OnDone hook and returns their errors together.
+func (s *Service) done(ctx context.Context, v Visit) error {
+	var errs []error
 	for _, f := range s.OnDone {
-		if f != nil {
-			f(ctx, v)
+		if err := f(ctx, v); err != nil {
+			errs = append(errs, err)
 		}
 	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("visit %s done, follow-up failed: %w", v.ID, err)
+	}
+	return nil
 }
 
 func (s *Service) settings(ctx context.Context, county string) (Settings, error) {

@@ -2,6 +2,7 @@ package visit_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -167,6 +168,20 @@ func TestMonth(t *testing.T) {
 	}
 	co["items"] = []string{"chat", "housework", "hygiene", "winter"}
 	co["concern"] = "老人腿疼, 需就医"
+	// A follow-up that fails (a wish delivery, say) fails the check-out
+	// instead of vanishing; the phone's retry with the same key runs every
+	// follow-up again.
+	wired, calls := h.P.Visits.OnDone, 0
+	h.P.Visits.OnDone = append([]func(context.Context, visit.Visit) error{func(context.Context, visit.Visit) error {
+		if calls++; calls == 1 {
+			return errors.New("store unreachable")
+		}
+		return nil
+	}}, wired...)
+	defer func() { h.P.Visits.OnDone = wired }()
+	if r := h.Do("POST", "/api/visits/"+done.ID+"/checkout", tok, co); r.Status != 500 {
+		t.Fatalf("check-out whose follow-up failed: %d %s", r.Status, r.Body)
+	}
 	r = h.Do("POST", "/api/visits/"+done.ID+"/checkout", tok, co)
 	r.JSON(t, &v)
 	if r.Status != 200 || v.Status != visit.StatusDone || v.Minutes != 270 || !v.Over4h {
@@ -174,6 +189,9 @@ func TestMonth(t *testing.T) {
 	}
 	if r := h.Do("POST", "/api/visits/"+done.ID+"/checkout", tok, co); r.Status != 200 {
 		t.Fatalf("check-out sent again: %d", r.Status)
+	}
+	if calls != 3 {
+		t.Fatalf("follow-ups ran %d times over three check-outs", calls)
 	}
 	e, err := h.P.Store.LedgerEntry(context.Background(), "visit:"+done.ID)
 	if err != nil || e.Minutes != 270 || !e.Over4h || e.Volunteer != vol.ID || len(e.Items) != 4 {

@@ -306,16 +306,11 @@ func (s *Service) ExpireClaims(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// VisitDone is the visit service's check-out hook: when the "winter item"
+// Deliver is the visit service's check-out hook: when the "winter item"
 // (rule S2, code "winter") was ticked, the elder's claimed wishes are
 // delivered on that visit, recorded, and each donor is thanked by SMS
-// (once: the message's key is the claim). Idempotent.
-func (s *Service) VisitDone(ctx context.Context, v visit.Visit) {
-	_ = s.Deliver(ctx, v)
-}
-
-// Deliver records the delivery of an elder's claimed wishes on a done
-// visit with the winter item ticked; see VisitDone. It reads the elder's
+// (once: the message's key is the claim). Idempotent, so the retried
+// check-out that follows its error completes it. It reads the elder's
 // marked wishes by _id, never scanning the wishes.
 func (s *Service) Deliver(ctx context.Context, v visit.Visit) error {
 	if v.Status != visit.StatusDone || !slices.ContainsFunc(v.Checklist, func(it visit.Item) bool { return it.Code == "winter" && it.Done }) {

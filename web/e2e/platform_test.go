@@ -60,10 +60,7 @@ func newSite(t *testing.T, prepair bool) *site {
 		cancel()
 		t.Fatalf("platform.New: %v", err)
 	}
-	set, err := demo.Generate(platformtest.Scale, 7, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := platformtest.Set(t)
 	s := &site{t: t, p: p, set: set, ledger: &fakeLedger{seen: map[string]int{}}}
 	s.volunteer = set.Volunteers[0]
 	county := s.volunteer.Village[:6]
