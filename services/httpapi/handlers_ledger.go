@@ -7,7 +7,6 @@ import (
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
-	qrcode "github.com/skip2/go-qrcode"
 	"github.com/xuri/excelize/v2"
 
 	"jinhui/services/access"
@@ -15,6 +14,7 @@ import (
 	"jinhui/services/ledger"
 	"jinhui/services/stats"
 	"jinhui/shared/apperr"
+	"jinhui/shared/qr"
 )
 
 func (s *Server) ledgerEntries(c *fiber.Ctx) error {
@@ -100,7 +100,7 @@ func (s *Server) issueCertificate(c *fiber.Ctx) error {
 		return err
 	}
 	u := s.verifyURL(cert.Code)
-	png, err := qrcode.Encode(u, qrcode.Medium, 256)
+	png, err := qr.PNG(u, 256)
 	if err != nil {
 		return fmt.Errorf("httpapi.issueCertificate: %w", err)
 	}
@@ -120,7 +120,7 @@ func (s *Server) certificateQR(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	png, err := qrcode.Encode(s.verifyURL(cert.Code), qrcode.Medium, 256)
+	png, err := qr.PNG(s.verifyURL(cert.Code), 256)
 	if err != nil {
 		return fmt.Errorf("httpapi.certificateQR: %w", err)
 	}

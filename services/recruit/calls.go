@@ -7,13 +7,12 @@ import (
 	"slices"
 	"strings"
 
-	qrcode "github.com/skip2/go-qrcode"
-
 	"jinhui/services/access"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
+	"jinhui/shared/qr"
 )
 
 // CallInput is what an organizer writes for a call (rule V1).
@@ -169,7 +168,7 @@ func (s *Service) QR(ctx context.Context, id string, size int) ([]byte, error) {
 	if size < 128 || size > 1024 {
 		size = 512
 	}
-	png, err := qrcode.Encode(s.withLink(c).Link, qrcode.Medium, size)
+	png, err := qr.PNG(s.withLink(c).Link, size)
 	if err != nil {
 		return nil, fmt.Errorf("recruit.QR: %w", err)
 	}

@@ -59,36 +59,48 @@ func tiffOrientation(t []byte) int {
 	return 1
 }
 
-// orient turns img as EXIF orientation o asks: 3 half a turn, 6 a quarter
-// clockwise, 8 a quarter anticlockwise (mirrored forms are turned alike).
+// orientations says, for each EXIF orientation (TIFF tag 0x0112), how the
+// stored picture becomes the one to show: mirror left-right, mirror
+// top-bottom, then transpose (swap rows and columns), in that order.
+// 2, 4, 5 and 7 are the mirrored forms: a mirror is not a turn.
+var orientations = [9]struct{ flipX, flipY, transpose bool }{
+	1: {},
+	2: {flipX: true},
+	3: {flipX: true, flipY: true},
+	4: {flipY: true},
+	5: {transpose: true},
+	6: {flipY: true, transpose: true},
+	7: {flipX: true, flipY: true, transpose: true},
+	8: {flipX: true, transpose: true},
+}
+
+// orient returns img as EXIF orientation o asks it to be shown (img itself
+// for 1 or an unknown value).
 func orient(img *image.RGBA, o int) *image.RGBA {
+	if o < 2 || o > 8 {
+		return img
+	}
+	op := orientations[o]
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
-	var out *image.RGBA
-	switch o {
-	case 3, 4:
-		out = image.NewRGBA(image.Rect(0, 0, w, h))
-		for y := 0; y < h; y++ {
-			for x := 0; x < w; x++ {
-				out.SetRGBA(w-1-x, h-1-y, img.RGBAAt(x, y))
-			}
-		}
-	case 5, 6:
+	out := image.NewRGBA(image.Rect(0, 0, w, h))
+	if op.transpose {
 		out = image.NewRGBA(image.Rect(0, 0, h, w))
-		for y := 0; y < h; y++ {
-			for x := 0; x < w; x++ {
-				out.SetRGBA(h-1-y, x, img.RGBAAt(x, y))
+	}
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			dx, dy := x, y
+			if op.flipX {
+				dx = w - 1 - x
 			}
-		}
-	case 7, 8:
-		out = image.NewRGBA(image.Rect(0, 0, h, w))
-		for y := 0; y < h; y++ {
-			for x := 0; x < w; x++ {
-				out.SetRGBA(y, w-1-x, img.RGBAAt(x, y))
+			if op.flipY {
+				dy = h - 1 - y
 			}
+			if op.transpose {
+				dx, dy = dy, dx
+			}
+			out.SetRGBA(dx, dy, img.RGBAAt(b.Min.X+x, b.Min.Y+y))
 		}
-	default:
-		return img
 	}
 	return out
 }

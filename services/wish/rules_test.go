@@ -3,6 +3,7 @@ package wish
 import (
 	"bytes"
 	"image"
+	"image/color"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
@@ -107,5 +108,53 @@ func TestResizeTurnsPhoneJPEG(t *testing.T) {
 	_, w, h, err := Resize(data)
 	if err != nil || w != 300 || h != 400 {
 		t.Fatalf("%dx%d %v", w, h, err)
+	}
+}
+
+// TestOrientAllEight checks every EXIF orientation on a generated 3×2
+// picture against the standard's own words: value n says which side of
+// the shown picture the stored first row and first column lie along.
+// The stored top-left pixel is red, the end of its first row green, the
+// end of its first column blue. 2, 4, 5 and 7 are mirrors, not turns
+// (they were turned like 1, 3, 6 and 8 before, showing photos mirrored).
+func TestOrientAllEight(t *testing.T) {
+	red, green, blue := color.RGBA{255, 0, 0, 255}, color.RGBA{0, 255, 0, 255}, color.RGBA{0, 0, 255, 255}
+	const w, h = 3, 2
+	src := image.NewRGBA(image.Rect(0, 0, w, h))
+	src.SetRGBA(0, 0, red)
+	src.SetRGBA(w-1, 0, green)
+	src.SetRGBA(0, h-1, blue)
+	type pt struct{ x, y int }
+	tests := []struct {
+		name             string
+		o                int
+		w, h             int
+		red, green, blue pt
+	}{
+		{"1 row0 top, col0 left", 1, w, h, pt{0, 0}, pt{w - 1, 0}, pt{0, h - 1}},
+		{"2 row0 top, col0 right", 2, w, h, pt{w - 1, 0}, pt{0, 0}, pt{w - 1, h - 1}},
+		{"3 row0 bottom, col0 right", 3, w, h, pt{w - 1, h - 1}, pt{0, h - 1}, pt{w - 1, 0}},
+		{"4 row0 bottom, col0 left", 4, w, h, pt{0, h - 1}, pt{w - 1, h - 1}, pt{0, 0}},
+		{"5 row0 left, col0 top", 5, h, w, pt{0, 0}, pt{0, w - 1}, pt{h - 1, 0}},
+		{"6 row0 right, col0 top", 6, h, w, pt{h - 1, 0}, pt{h - 1, w - 1}, pt{0, 0}},
+		{"7 row0 right, col0 bottom", 7, h, w, pt{h - 1, w - 1}, pt{h - 1, 0}, pt{0, w - 1}},
+		{"8 row0 left, col0 bottom", 8, h, w, pt{0, w - 1}, pt{0, 0}, pt{h - 1, w - 1}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := orient(src, tc.o)
+			if b := got.Bounds(); b.Dx() != tc.w || b.Dy() != tc.h {
+				t.Fatalf("size %v, want %dx%d", b, tc.w, tc.h)
+			}
+			for _, c := range []struct {
+				name string
+				at   pt
+				want color.RGBA
+			}{{"red", tc.red, red}, {"green", tc.green, green}, {"blue", tc.blue, blue}} {
+				if px := got.RGBAAt(c.at.x, c.at.y); px != c.want {
+					t.Errorf("%s corner not at %v (found %v there)", c.name, c.at, px)
+				}
+			}
+		})
 	}
 }
