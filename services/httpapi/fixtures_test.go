@@ -135,6 +135,14 @@ func (fx walkFixtures) body(method, path string) any {
 		return map[string]any{"eligible": false, "reason": "测试人工认定", "version": fx.elder.Version}
 	case "POST /api/elders/{id}/approve", "POST /api/elders/{id}/reject", "POST /api/elders/{id}/confirm":
 		return map[string]any{"note": "同意", "version": fx.elder.Version}
+	case "POST /api/elders/{id}/codecard":
+		return map[string]any{"reason": "重新制作"}
+	case "POST /api/elders/{id}/codecard/revoke":
+		return map[string]any{"reason": "遗失"}
+	case "POST /api/codecards/print":
+		return map[string]any{"elders": []string{fx.elder.ID}}
+	case "POST /api/visits/{id}/codecard":
+		return map[string]any{"code": "123456"}
 	case "PUT /api/regions/{code}/quota":
 		return map[string]any{"quota": 1}
 	case "POST /api/accounts":

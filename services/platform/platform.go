@@ -20,6 +20,7 @@ import (
 	"jinhui/services/access"
 	"jinhui/services/auth"
 	"jinhui/services/carer"
+	"jinhui/services/codecard"
 	"jinhui/services/demo"
 	"jinhui/services/httpapi"
 	"jinhui/services/ledger"
@@ -58,6 +59,7 @@ type Platform struct {
 	Stats     *stats.Service
 	Supervise *supervise.Service
 	Wishes    *wish.Service
+	Cards     *codecard.Service
 	API       *httpapi.Server
 
 	demoSet *demo.Set
@@ -122,6 +124,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 	p.Wishes = wish.New(store, p.Auth.Codes, p.SMS)
 	p.Wishes.Cache = workers.WishCache{Redis: p.Redis}
 	p.Stats.Wishes = p.Wishes
+	p.Cards = &codecard.Service{Store: store, Visits: p.Visits, Audit: store, Now: time.Now}
+	p.Visits.Cards = p.Cards
 	// A completed visit: its hours reach the totals, a winter item delivers
 	// the elder's claimed wishes (supervise adds its own hook in New).
 	p.Visits.OnDone = append(p.Visits.OnDone,
@@ -133,7 +137,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 			"mongodb": store.Ping,
 			"redis":   func(ctx context.Context) error { return p.Redis.Ping(ctx).Err() },
 		},
-		Ledger: p.Ledger, Carers: p.Carers, Stats: p.Stats, Supervise: p.Supervise, Wishes: p.Wishes,
+		Ledger: p.Ledger, Carers: p.Carers, Stats: p.Stats, Supervise: p.Supervise, Wishes: p.Wishes, Cards: p.Cards,
 		Visits: p.Visits, SMS: p.SMS, Inbound: store, TwilioToken: cfg.TwilioToken, PublicURL: strings.TrimRight(cfg.PublicURL, "/"),
 		Web:            web.Handler(),
 		TrustedProxies: cfg.TrustedProxies,

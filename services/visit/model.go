@@ -98,11 +98,24 @@ type Visit struct {
 	Condition    string    `bson:"condition,omitempty" json:"condition,omitempty"`
 	Concern      string    `bson:"concern,omitempty" json:"concern,omitempty"`
 	UndoneReason string    `bson:"undoneReason,omitempty" json:"undoneReason,omitempty"`
+	// Card is what the elder's visit code card said at check-out, when
+	// the elder has one.
+	Card         *CardCheck `bson:"card,omitempty" json:"card,omitempty"`
 	Escalation   int       `bson:"escalation" json:"escalation"`
 	Changes      []Change  `bson:"changes" json:"changes"`
 	Version      int       `bson:"version" json:"version"`
 	CreatedAt    time.Time `bson:"createdAt" json:"createdAt"`
 	UpdatedAt    time.Time `bson:"updatedAt" json:"updatedAt"`
+}
+
+// CardCheck is the outcome of the visit code card at check-out: a right
+// code confirms the elder saw the volunteer; MaxWrong wrong codes flag the
+// visit for supervision.
+type CardCheck struct {
+	Confirmed bool   `bson:"confirmed" json:"confirmed"`
+	Wrong     int    `bson:"wrong" json:"wrong"`
+	Flagged   bool   `bson:"flagged" json:"flagged"`
+	Note      string `bson:"note,omitempty" json:"note,omitempty"`
 }
 
 // Partner is another volunteer serving the same elder.
