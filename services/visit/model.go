@@ -87,25 +87,25 @@ type Visit struct {
 	Partners      []Partner `bson:"partners" json:"partners"`
 	// People are the volunteers who may see the visit: the one assigned
 	// and the partners on the same elder.
-	People       []string  `bson:"people" json:"-"`
-	Status       string    `bson:"status" json:"status"`
-	Checklist    []Item    `bson:"checklist" json:"checklist"`
-	CheckIn      *Stamp    `bson:"checkIn,omitempty" json:"checkIn,omitempty"`
-	CheckOut     *Stamp    `bson:"checkOut,omitempty" json:"checkOut,omitempty"`
-	Minutes      int       `bson:"minutes,omitempty" json:"minutes,omitempty"`
-	Over4h       bool      `bson:"over4h,omitempty" json:"over4h,omitempty"`
-	Notes        string    `bson:"notes,omitempty" json:"notes,omitempty"`
-	Condition    string    `bson:"condition,omitempty" json:"condition,omitempty"`
-	Concern      string    `bson:"concern,omitempty" json:"concern,omitempty"`
-	UndoneReason string    `bson:"undoneReason,omitempty" json:"undoneReason,omitempty"`
+	People       []string `bson:"people" json:"-"`
+	Status       string   `bson:"status" json:"status"`
+	Checklist    []Item   `bson:"checklist" json:"checklist"`
+	CheckIn      *Stamp   `bson:"checkIn,omitempty" json:"checkIn,omitempty"`
+	CheckOut     *Stamp   `bson:"checkOut,omitempty" json:"checkOut,omitempty"`
+	Minutes      int      `bson:"minutes,omitempty" json:"minutes,omitempty"`
+	Over4h       bool     `bson:"over4h,omitempty" json:"over4h,omitempty"`
+	Notes        string   `bson:"notes,omitempty" json:"notes,omitempty"`
+	Condition    string   `bson:"condition,omitempty" json:"condition,omitempty"`
+	Concern      string   `bson:"concern,omitempty" json:"concern,omitempty"`
+	UndoneReason string   `bson:"undoneReason,omitempty" json:"undoneReason,omitempty"`
 	// Card is what the elder's visit code card said at check-out, when
 	// the elder has one.
-	Card         *CardCheck `bson:"card,omitempty" json:"card,omitempty"`
-	Escalation   int       `bson:"escalation" json:"escalation"`
-	Changes      []Change  `bson:"changes" json:"changes"`
-	Version      int       `bson:"version" json:"version"`
-	CreatedAt    time.Time `bson:"createdAt" json:"createdAt"`
-	UpdatedAt    time.Time `bson:"updatedAt" json:"updatedAt"`
+	Card       *CardCheck `bson:"card,omitempty" json:"card,omitempty"`
+	Escalation int        `bson:"escalation" json:"escalation"`
+	Changes    []Change   `bson:"changes" json:"changes"`
+	Version    int        `bson:"version" json:"version"`
+	CreatedAt  time.Time  `bson:"createdAt" json:"createdAt"`
+	UpdatedAt  time.Time  `bson:"updatedAt" json:"updatedAt"`
 }
 
 // CardCheck is the outcome of the visit code card at check-out: a right
