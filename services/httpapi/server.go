@@ -20,6 +20,7 @@ import (
 	"jinhui/services/auth"
 	"jinhui/services/carer"
 	"jinhui/services/codecard"
+	"jinhui/services/family"
 	"jinhui/services/ledger"
 	"jinhui/services/notify"
 	"jinhui/services/pairing"
@@ -62,6 +63,7 @@ type Deps struct {
 	Supervise *supervise.Service
 	Wishes    *wish.Service
 	Cards     *codecard.Service
+	Family    *family.Service
 	SMS       *notify.Service
 	Inbound   InboundLog
 	// TwilioToken validates webhook signatures; PublicURL is the address

@@ -77,6 +77,21 @@ func (s *Service) afterVisit(ctx context.Context, v visit.Visit) error {
 	return s.SMS.Send(ctx, "confirm:"+v.ID, phone, "confirm", ConfirmText(v.VolunteerName))
 }
 
+// ListenFor lets a 1/2 reply from phone (a family member far away, told of
+// the visit by SMS) confirm or deny visit v, as the contact person's reply
+// does. Idempotent; it runs after AfterVisit.
+func (s *Service) ListenFor(ctx context.Context, v visit.Visit, phone string) error {
+	c := Confirmation{ID: v.ID, Visit: v.ID, Elder: v.Elder, ElderName: v.ElderName, Volunteer: v.Volunteer, VolunteerName: v.VolunteerName,
+		Village: v.Village, Areas: v.Areas, Month: v.Month, Phone: phone, SentAt: s.Now()}
+	if err := s.Store.InsertConfirmation(ctx, c); err != nil && !apperr.Is(err, apperr.Conflict) {
+		return fmt.Errorf("supervise.ListenFor: %w", err)
+	}
+	if err := s.Store.AddSent(ctx, phone, Sent{Visit: v.ID, SentAt: c.SentAt}); err != nil {
+		return fmt.Errorf("supervise.ListenFor: %w", err)
+	}
+	return nil
+}
+
 // ConfirmText is the question to the elder's side.
 func ConfirmText(volunteer string) string {
 	return "【金晖助老】志愿者" + volunteer + "今天来过吗?回复1确认,回复2没有"
