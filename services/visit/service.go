@@ -68,6 +68,8 @@ type Service struct {
 	// whose retry with the same key runs every hook again, so hooks must
 	// be idempotent.
 	OnDone []func(ctx context.Context, v Visit) error
+	// Cards checks visit code card codes at check-out; may be nil.
+	Cards CardChecker
 }
 
 // done runs every OnDone hook and returns their errors together.
