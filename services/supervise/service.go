@@ -72,18 +72,26 @@ type SMS interface {
 	Send(ctx context.Context, key, to, kind, body string) error
 }
 
+// Ledger is the service-hour ledger as supervision writes to it: holds
+// and restores are appended through it so that the totals follow.
+type Ledger interface {
+	Append(ctx context.Context, e ledger.Entry) error
+	Current(ctx context.Context, id string) (ledger.Entry, error)
+}
+
 // Service runs supervision.
 type Service struct {
-	Store Store
-	SMS   SMS
-	Now   func() time.Time
+	Store  Store
+	SMS    SMS
+	Ledger Ledger
+	Now    func() time.Time
 }
 
 // New returns the service and hooks it to visits: every completed visit
 // asks the elder's contact person to confirm it, and a volunteer's
 // concern goes to the problem ledger.
-func New(store Store, sms SMS, visits *visit.Service, now func() time.Time) *Service {
-	s := &Service{Store: store, SMS: sms, Now: now}
+func New(store Store, sms SMS, led Ledger, visits *visit.Service, now func() time.Time) *Service {
+	s := &Service{Store: store, SMS: sms, Ledger: led, Now: now}
 	if visits != nil {
 		visits.OnDone = append(visits.OnDone, s.AfterVisit)
 	}
