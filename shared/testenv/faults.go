@@ -28,7 +28,10 @@ type Crash struct {
 	Op func(ctx context.Context, s *mongostore.Store) error
 	// Repeat is what a person or a retry does after the crash; nil: Op.
 	Repeat func(ctx context.Context, s *mongostore.Store) error
-	// Check holds at every moment: right after the crash and at the end.
+	// AfterCrash holds right after the crash, before anything repairs it
+	// (e.g. "no total counts more than a rebuild").
+	AfterCrash func(t *testing.T, s *mongostore.Store)
+	// Check holds once the operation ran to its end (after the repeat).
 	Check func(t *testing.T, s *mongostore.Store)
 	// Done holds once the repeat finished: the work is complete, once.
 	Done func(t *testing.T, s *mongostore.Store)
@@ -154,8 +157,8 @@ func EveryWrite(t *testing.T, c Crash) {
 			disarm()
 			_ = s.Close(context.Background())
 			s = f.Open(t, db) // the restart
-			if c.Check != nil {
-				c.Check(t, s)
+			if c.AfterCrash != nil {
+				c.AfterCrash(t, s)
 			}
 			rctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
