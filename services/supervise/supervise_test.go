@@ -39,7 +39,7 @@ type world struct {
 	elders []registry.Elder
 	vols   []registry.Volunteer
 	visits map[string]visit.Visit // by elder
-	toks   map[string]string       // volunteers' logins, by phone
+	toks   map[string]string      // volunteers' logins, by phone
 }
 
 // login logs a volunteer in once (a second code within a minute is refused).
