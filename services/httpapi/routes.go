@@ -126,5 +126,8 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/api/carers/:id", tag: "carers", summary: "护理员详情(脱敏)", who: whoOrgOrSelf, resp: registry.Carer{}, h: s.getCarer},
 	}
 	out := append(append(append(base, s.pairingRoutes()...), s.recruitRoutes()...), s.visitRoutes()...)
-	return append(append(append(out, s.ledgerRoutes()...), s.superviseRoutes()...), s.wishRoutes()...)
+	for _, more := range [][]route{s.ledgerRoutes(), s.superviseRoutes(), s.wishRoutes(), s.codecardRoutes(), s.familyRoutes()} {
+		out = append(out, more...)
+	}
+	return out
 }

@@ -27,9 +27,6 @@ import (
 	"jinhui/shared/clock"
 )
 
-// redisDB is this package's Redis database (see testenv.RedisURL).
-const redisDB = 8
-
 const countyA = "370101000000"
 
 type world struct {
@@ -54,7 +51,7 @@ func (w *world) login(phone string) string {
 // one visit each this month, on a settable clock.
 func setup(t *testing.T) *world {
 	t.Helper()
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	now := time.Now().In(clock.Shanghai)
 	start := time.Date(now.Year(), now.Month(), 10, 9, 0, 0, 0, clock.Shanghai)
 	w := &world{h: h, clk: visittest.NewClock(start), month: start.Format("2006-01"), visits: map[string]visit.Visit{}, toks: map[string]string{}}

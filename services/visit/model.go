@@ -87,22 +87,35 @@ type Visit struct {
 	Partners      []Partner `bson:"partners" json:"partners"`
 	// People are the volunteers who may see the visit: the one assigned
 	// and the partners on the same elder.
-	People       []string  `bson:"people" json:"-"`
-	Status       string    `bson:"status" json:"status"`
-	Checklist    []Item    `bson:"checklist" json:"checklist"`
-	CheckIn      *Stamp    `bson:"checkIn,omitempty" json:"checkIn,omitempty"`
-	CheckOut     *Stamp    `bson:"checkOut,omitempty" json:"checkOut,omitempty"`
-	Minutes      int       `bson:"minutes,omitempty" json:"minutes,omitempty"`
-	Over4h       bool      `bson:"over4h,omitempty" json:"over4h,omitempty"`
-	Notes        string    `bson:"notes,omitempty" json:"notes,omitempty"`
-	Condition    string    `bson:"condition,omitempty" json:"condition,omitempty"`
-	Concern      string    `bson:"concern,omitempty" json:"concern,omitempty"`
-	UndoneReason string    `bson:"undoneReason,omitempty" json:"undoneReason,omitempty"`
-	Escalation   int       `bson:"escalation" json:"escalation"`
-	Changes      []Change  `bson:"changes" json:"changes"`
-	Version      int       `bson:"version" json:"version"`
-	CreatedAt    time.Time `bson:"createdAt" json:"createdAt"`
-	UpdatedAt    time.Time `bson:"updatedAt" json:"updatedAt"`
+	People       []string `bson:"people" json:"-"`
+	Status       string   `bson:"status" json:"status"`
+	Checklist    []Item   `bson:"checklist" json:"checklist"`
+	CheckIn      *Stamp   `bson:"checkIn,omitempty" json:"checkIn,omitempty"`
+	CheckOut     *Stamp   `bson:"checkOut,omitempty" json:"checkOut,omitempty"`
+	Minutes      int      `bson:"minutes,omitempty" json:"minutes,omitempty"`
+	Over4h       bool     `bson:"over4h,omitempty" json:"over4h,omitempty"`
+	Notes        string   `bson:"notes,omitempty" json:"notes,omitempty"`
+	Condition    string   `bson:"condition,omitempty" json:"condition,omitempty"`
+	Concern      string   `bson:"concern,omitempty" json:"concern,omitempty"`
+	UndoneReason string   `bson:"undoneReason,omitempty" json:"undoneReason,omitempty"`
+	// Card is what the elder's visit code card said at check-out, when
+	// the elder has one.
+	Card       *CardCheck `bson:"card,omitempty" json:"card,omitempty"`
+	Escalation int        `bson:"escalation" json:"escalation"`
+	Changes    []Change   `bson:"changes" json:"changes"`
+	Version    int        `bson:"version" json:"version"`
+	CreatedAt  time.Time  `bson:"createdAt" json:"createdAt"`
+	UpdatedAt  time.Time  `bson:"updatedAt" json:"updatedAt"`
+}
+
+// CardCheck is the outcome of the visit code card at check-out: a right
+// code confirms the elder saw the volunteer; MaxWrong wrong codes flag the
+// visit for supervision.
+type CardCheck struct {
+	Confirmed bool   `bson:"confirmed" json:"confirmed"`
+	Wrong     int    `bson:"wrong" json:"wrong"`
+	Flagged   bool   `bson:"flagged" json:"flagged"`
+	Note      string `bson:"note,omitempty" json:"note,omitempty"`
 }
 
 // Partner is another volunteer serving the same elder.

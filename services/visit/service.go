@@ -65,6 +65,8 @@ type Service struct {
 	// OnDone are called after a successful check-out (and again when a
 	// retried check-out succeeds), so they must be idempotent; nil-safe.
 	OnDone []func(ctx context.Context, v Visit)
+	// Cards checks visit code card codes at check-out; may be nil.
+	Cards CardChecker
 }
 
 // done runs the OnDone hooks.
