@@ -2,6 +2,9 @@ package workers
 
 import (
 	"context"
+	"errors"
+
+	"jinhui/services/ledger"
 
 	"github.com/hibiken/asynq"
 )
@@ -10,6 +13,10 @@ import (
 // wholesale, so a re-run after a crash gives the same totals.
 func (h *Handlers) ledgerRebuild(ctx context.Context, _ *asynq.Task) error {
 	res, err := h.Ledger.Rebuild(ctx)
+	if errors.Is(err, ledger.ErrBusy) {
+		h.Log.Info("ledger rebuild skipped: another rebuild is running")
+		return nil
+	}
 	if err != nil {
 		return err
 	}

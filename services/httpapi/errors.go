@@ -32,8 +32,12 @@ type errorDetail struct {
 
 // errorHandler is the one place errors become responses. Only internal
 // errors are logged, with the request id and never with request data.
-func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+func errorHandler(log *slog.Logger, aborted func(error) bool) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
+		if aborted != nil && aborted(err) {
+			c.Set(fiber.HeaderRetryAfter, "5")
+			return c.Status(fiber.StatusServiceUnavailable).JSON(errorBody{errorDetail{Code: "unavailable", Message: "服务正在重启, 本次操作未完成, 请稍后重试"}})
+		}
 		var fe *fiber.Error
 		if errors.As(err, &fe) {
 			code := apperr.Invalid

@@ -91,14 +91,15 @@ type Server struct {
 	App    *fiber.App
 	ck     *checker
 	routes []route
+	drain  *drain
 }
 
 // New builds the Fiber app with every route registered.
 func New(d Deps) *Server {
-	s := &Server{Deps: d, ck: newChecker()}
+	s := &Server{Deps: d, ck: newChecker(), drain: newDrain()}
 	s.App = fiber.New(fiber.Config{
 		AppName:               "jinhui",
-		ErrorHandler:          errorHandler(d.Log),
+		ErrorHandler:          errorHandler(d.Log, s.aborted),
 		BodyLimit:             16 << 20,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
@@ -109,6 +110,7 @@ func New(d Deps) *Server {
 		TrustedProxies:          d.TrustedProxies,
 		ProxyHeader:             proxyHeader(d.TrustedProxies),
 	})
+	s.App.Use(s.track)
 	s.App.Use(recover.New())
 	s.App.Use(requestid.New())
 	s.App.Use(s.logRequests)

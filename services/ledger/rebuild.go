@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"jinhui/shared/apperr"
 )
 
 // RebuildResult says what a rebuild counted.
@@ -20,13 +22,14 @@ type RebuildResult struct {
 // Recount computes every totals document from the ledger, the approved
 // subsidies and the registers, in Go (FerretDB's $group computes only its
 // first accumulator).
-func (s *Service) Recount(ctx context.Context) ([]AreaTotals, []PersonTotals, []string, RebuildResult, error) {
+func (s *Service) Recount(ctx context.Context) ([]AreaTotals, []PersonTotals, []Applied, RebuildResult, error) {
 	var res RebuildResult
 	areas := map[string]*AreaTotals{}
 	people := map[string]*PersonTotals{}
-	var applied []string
-	add := func(key string, as, ps []string, month string, d Sums) {
-		applied = append(applied, key)
+	var applied []Applied
+	add := func(ap Applied) {
+		applied = append(applied, ap)
+		as, ps, month, d := ap.Areas, ap.People, ap.Month, ap.Sums
 		for _, a := range as {
 			t := areas[a]
 			if t == nil {
@@ -46,17 +49,7 @@ func (s *Service) Recount(ctx context.Context) ([]AreaTotals, []PersonTotals, []
 	}
 	err := s.Store.EachEntry(ctx, func(e Entry) error {
 		res.Entries++
-		var ps []string
-		if e.Volunteer != "" {
-			ps = append(ps, "v:"+e.Volunteer)
-		}
-		if e.Elder != "" {
-			ps = append(ps, "e:"+e.Elder)
-		}
-		if e.Carer != "" {
-			ps = append(ps, "c:"+e.Carer)
-		}
-		add(e.ID, e.Areas, ps, e.Month, e.Delta())
+		add(AppliedOf(e))
 		return nil
 	})
 	if err != nil {
@@ -64,13 +57,13 @@ func (s *Service) Recount(ctx context.Context) ([]AreaTotals, []PersonTotals, []
 	}
 	err = s.Store.EachSubsidy(ctx, func(sb Subsidy) error {
 		res.Subsidies++
-		add("subsidy:"+sb.ID, sb.Areas, []string{"c:" + sb.Carer}, sb.Month, Sums{Subsidy: sb.Amount})
+		add(subsidyApplied(sb))
 		return nil
 	})
 	if err != nil {
 		return nil, nil, nil, res, fmt.Errorf("ledger.Recount: %w", err)
 	}
-	reg, recruited, err := s.Store.RegisterCensus(ctx)
+	reg, recruited, err := s.Store.RegisterCensus(ctx, "")
 	if err != nil {
 		return nil, nil, nil, res, fmt.Errorf("ledger.Recount: %w", err)
 	}
@@ -108,21 +101,138 @@ func (s *Service) Recount(ctx context.Context) ([]AreaTotals, []PersonTotals, []
 	return outA, outP, applied, res, nil
 }
 
+// RebuildLock names the deployment-wide lease that one rebuild or
+// compaction holds at a time (two at once would switch snapshots under
+// each other).
+const RebuildLock = "ledger-rebuild"
+
+// lockTTL is how long a lease lasts without renewal: a holder that died
+// is taken over after it.
+const lockTTL = 2 * time.Minute
+
+// ErrBusy is the answer while another rebuild holds the lease.
+var ErrBusy = apperr.New(apperr.Conflict, "重算正在进行, 请稍后再试")
+
+// locked runs fn holding the rebuild lease, renewed while fn runs; fn's
+// context ends if the lease is lost. Another holder: ErrBusy.
+func (s *Service) locked(ctx context.Context, fn func(ctx context.Context) error) error {
+	token := newCode()
+	now := s.Now
+	if now == nil {
+		now = time.Now
+	}
+	if err := s.Store.TryLock(ctx, RebuildLock, token, now().Add(lockTTL)); err != nil {
+		if apperr.Is(err, apperr.Conflict) {
+			return ErrBusy
+		}
+		return fmt.Errorf("ledger.lock: %w", err)
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := make(chan struct{})
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		tick := time.NewTicker(lockTTL / 4)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if err := s.Store.RenewLock(ctx, RebuildLock, token, now().Add(lockTTL)); err != nil {
+					cancel(fmt.Errorf("ledger: rebuild lease lost: %w", err))
+					return
+				}
+			}
+		}
+	}()
+	err := fn(ctx)
+	close(stop)
+	<-renewed
+	if uerr := s.Store.Unlock(context.WithoutCancel(ctx), RebuildLock, token); uerr != nil && err == nil && s.Log != nil {
+		s.Log.Warn("ledger: unlock", "err", uerr)
+	}
+	if err == nil && context.Cause(ctx) != nil && ctx.Err() != nil {
+		err = context.Cause(ctx)
+	}
+	return err
+}
+
 // Rebuild recomputes all totals from the ledger and replaces them (the
-// command and the nightly task). Run twice, it gives the same totals; an
-// entry appended while it runs is counted by the next rebuild at the
-// latest.
+// command, the nightly task and the admin's request). One runs at a time
+// in the whole deployment: a second gets ErrBusy. Run twice, it gives the
+// same totals; an entry appended while it runs is counted once, by the
+// snapshot or by its own delta.
 func (s *Service) Rebuild(ctx context.Context) (RebuildResult, error) {
-	start := time.Now()
-	a, p, applied, res, err := s.Recount(ctx)
-	if err != nil {
-		return res, err
+	var res RebuildResult
+	err := s.locked(ctx, func(ctx context.Context) error {
+		start := time.Now()
+		a, p, applied, r, err := s.Recount(ctx)
+		res = r
+		if err != nil {
+			return err
+		}
+		res.Count = time.Since(start)
+		if err := s.Store.ReplaceTotals(ctx, a, p, applied); err != nil {
+			return fmt.Errorf("ledger.Rebuild: %w", err)
+		}
+		res.Took = time.Since(start)
+		res.Write = res.Took - res.Count
+		return nil
+	})
+	return res, err
+}
+
+// Compact folds the deltas applied since the last snapshot into a new
+// snapshot (without reading the ledger) once there are more than
+// s.CompactAbove of them, so that reads stay small between rebuilds. It
+// reports how many it folded; busy (a rebuild runs) it folds none.
+func (s *Service) Compact(ctx context.Context) (int, error) {
+	n := 0
+	err := s.locked(ctx, func(ctx context.Context) error {
+		areas, people, pending, err := s.Store.PendingTotals(ctx)
+		if err != nil || len(pending) <= s.CompactAbove {
+			return err
+		}
+		am := make(map[string]AreaTotals, len(areas))
+		for _, a := range areas {
+			am[a.ID] = a
+		}
+		pm := make(map[string]PersonTotals, len(people))
+		for _, p := range people {
+			pm[p.ID] = p
+		}
+		for _, d := range pending {
+			for _, a := range d.Areas {
+				t, ok := am[a]
+				if !ok || t.Months == nil {
+					t.ID, t.Months = a, map[string]Sums{}
+				}
+				t.Months[d.Month] = t.Months[d.Month].Add(d.Sums)
+				am[a] = t
+			}
+			for _, p := range d.People {
+				t, ok := pm[p]
+				if !ok || t.Months == nil {
+					t.ID, t.Months = p, map[string]Sums{}
+				}
+				t.Months[d.Month] = t.Months[d.Month].Add(d.Sums)
+				pm[p] = t
+			}
+		}
+		areas, people = areas[:0], people[:0]
+		for _, t := range am {
+			areas = append(areas, t)
+		}
+		for _, t := range pm {
+			people = append(people, t)
+		}
+		n = len(pending)
+		return s.Store.ReplaceTotals(ctx, areas, people, pending)
+	})
+	if apperr.Is(err, apperr.Conflict) {
+		return 0, nil
 	}
-	res.Count = time.Since(start)
-	if err := s.Store.ReplaceTotals(ctx, a, p, applied); err != nil {
-		return res, fmt.Errorf("ledger.Rebuild: %w", err)
-	}
-	res.Took = time.Since(start)
-	res.Write = res.Took - res.Count
-	return res, nil
+	return n, err
 }

@@ -22,18 +22,25 @@ type Service struct {
 	// Issuer names the organisation on certificates ("<county>" + Issuer).
 	Issuer string
 	Log    *slog.Logger
+	// CompactAbove is how many pending deltas make Compact fold them.
+	CompactAbove int
 }
 
 // New returns a ledger service on the wall clock.
 func New(s Store, log *slog.Logger) *Service {
-	return &Service{Store: s, Now: time.Now, Issuer: "金晖助老志愿服务项目", Log: log}
+	return &Service{Store: s, Now: time.Now, Issuer: "金晖助老志愿服务项目", Log: log, CompactAbove: 500}
 }
 
 // Apply adds an entry to the totals, once: the totals are maintained as
-// entries are appended (the province's figures never scan the ledger). A
-// crash after the claim leaves the totals short until the next rebuild,
-// which recounts everything from the ledger.
+// entries are appended (the province's figures never scan the ledger).
+// Applying again (a resend, a retried check-out) adds nothing, and a crash
+// at any point is repaired by applying again or by the next rebuild.
 func (s *Service) Apply(ctx context.Context, e Entry) error {
+	return s.Store.ApplyDelta(ctx, AppliedOf(e))
+}
+
+// AppliedOf is what e adds to the totals: its areas and people, month and sums.
+func AppliedOf(e Entry) Applied {
 	var people []string
 	if e.Volunteer != "" {
 		people = append(people, "v:"+e.Volunteer)
@@ -44,7 +51,38 @@ func (s *Service) Apply(ctx context.Context, e Entry) error {
 	if e.Carer != "" {
 		people = append(people, "c:"+e.Carer)
 	}
-	return s.Store.ApplyDelta(ctx, e.ID, e.Areas, people, e.Month, e.Delta())
+	return Applied{Key: e.ID, Areas: e.Areas, People: people, Month: e.Month, Sums: e.Delta()}
+}
+
+// subsidyApplied is what an approved statement adds to the totals.
+func subsidyApplied(sb Subsidy) Applied {
+	return Applied{Key: "subsidy:" + sb.ID, Areas: sb.Areas, People: []string{"c:" + sb.Carer}, Month: sb.Month, Sums: Sums{Subsidy: sb.Amount}}
+}
+
+// Current returns the entry that stands for id now: id itself, or the
+// last correction of it ("fix:…" after "rev:…"); NotFound when it does not
+// exist or was corrected to nothing. A suspension reverses what counts now.
+func (s *Service) Current(ctx context.Context, id string) (Entry, error) {
+	e, err := s.Store.LedgerEntry(ctx, id)
+	if err != nil {
+		return Entry{}, err
+	}
+	for range 64 {
+		if _, err := s.Store.LedgerEntry(ctx, "rev:"+e.ID); apperr.Is(err, apperr.NotFound) {
+			return e, nil
+		} else if err != nil {
+			return Entry{}, fmt.Errorf("ledger.Current: %w", err)
+		}
+		fix, err := s.Store.LedgerEntry(ctx, "fix:"+e.ID)
+		if apperr.Is(err, apperr.NotFound) {
+			return Entry{}, apperr.New(apperr.NotFound, "该记录已更正为零")
+		}
+		if err != nil {
+			return Entry{}, fmt.Errorf("ledger.Current: %w", err)
+		}
+		e = fix
+	}
+	return e, nil
 }
 
 // Append writes an entry under its business key and applies it. A key
@@ -66,7 +104,7 @@ func (s *Service) Append(ctx context.Context, e Entry) error {
 
 // ApplySubsidy adds an approved carer statement's amount to the totals.
 func (s *Service) ApplySubsidy(ctx context.Context, sb Subsidy) error {
-	return s.Store.ApplyDelta(ctx, "subsidy:"+sb.ID, sb.Areas, []string{"c:" + sb.Carer}, sb.Month, Sums{Subsidy: sb.Amount})
+	return s.Store.ApplyDelta(ctx, subsidyApplied(sb))
 }
 
 // HonourInput adds honour hours (rule V6): a forgotten check-out, or
@@ -129,12 +167,18 @@ func (s *Service) Correct(ctx context.Context, p access.Principal, id string, in
 	if old.Reverses != "" || old.Minutes < 0 {
 		return Correction{}, apperr.New(apperr.Invalid, "冲销记录不能再更正")
 	}
-	if _, err := s.Store.LedgerEntry(ctx, "rev:"+id); err == nil {
-		return Correction{}, apperr.New(apperr.Conflict, "该记录已更正过, 请更正新的记录")
+	if prev, err := s.Store.LedgerEntry(ctx, "rev:"+id); err == nil {
+		// Corrected already. The same correction sent again (after a crash
+		// cut it short) completes it; another one corrects the new entry.
+		fix, ferr := s.Store.LedgerEntry(ctx, "fix:"+id)
+		if prev.To != in.Minutes || ferr == nil && fix.Minutes != in.Minutes || ferr != nil && !apperr.Is(ferr, apperr.NotFound) {
+			return Correction{}, apperr.New(apperr.Conflict, "该记录已更正过, 请更正新的记录")
+		}
+		in.Reason = prev.Reason
 	}
 	now := s.Now()
 	rev := old
-	rev.ID, rev.Minutes, rev.Reverses, rev.Source, rev.SourceID = "rev:"+id, -old.Minutes, id, "correction", id
+	rev.ID, rev.Minutes, rev.Reverses, rev.Source, rev.SourceID, rev.To = "rev:"+id, -old.Minutes, id, "correction", id, in.Minutes
 	rev.Reason, rev.By, rev.ByName, rev.Approver, rev.At = strings.TrimSpace(in.Reason), p.ID, p.Name, "", now
 	if err := s.Append(ctx, rev); err != nil {
 		return Correction{}, err

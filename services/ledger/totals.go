@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"jinhui/services/registry"
@@ -28,10 +29,11 @@ func (s Sums) Add(o Sums) Sums {
 }
 
 // Delta is what e adds to every bucket it falls in. A reversal (negative
-// minutes) takes its visit, over-4-hours mark and log back out.
+// minutes) takes its visit, over-4-hours mark and log back out; a restore
+// (the reversal of a reversal) puts them back.
 func (e Entry) Delta() Sums {
 	n := 1
-	if e.Minutes < 0 || e.Reverses != "" {
+	if e.Minutes < 0 || e.Reverses != "" && !e.reinstates() {
 		n = -1
 	}
 	var d Sums
@@ -47,6 +49,22 @@ func (e Entry) Delta() Sums {
 		d.Carer, d.CarerLogs = e.Minutes, n
 	}
 	return d
+}
+
+// reinstates reports whether e undoes a reversal. Restores written before
+// the Reinstates mark existed are known by their key.
+func (e Entry) reinstates() bool {
+	return e.Reinstates || strings.HasPrefix(e.ID, "restore:")
+}
+
+// Applied is one entry's (or approved subsidy's) addition to the totals,
+// under its key.
+type Applied struct {
+	Key    string
+	Areas  []string
+	People []string
+	Month  string
+	Sums   Sums
 }
 
 // Register are the register figures of an area, counted by the census
@@ -99,15 +117,28 @@ type Subsidy struct {
 type Store interface {
 	RecordEntry(ctx context.Context, e Entry) error
 	LedgerEntry(ctx context.Context, id string) (Entry, error)
-	// ApplyDelta adds d to the buckets of areas and people once per key:
-	// the key is claimed with an insert first, so a retry adds nothing.
-	ApplyDelta(ctx context.Context, key string, areas []string, people []string, month string, d Sums) error
+	// ApplyDelta adds a to the totals once per key: the delta is inserted
+	// under the key (a retry finds it), and a key a snapshot counts
+	// already adds nothing. Any crash is repaired by a resend or a rebuild.
+	ApplyDelta(ctx context.Context, a Applied) error
 	// EachEntry streams the whole ledger (the rebuild only).
 	EachEntry(ctx context.Context, fn func(Entry) error) error
 	EachSubsidy(ctx context.Context, fn func(Subsidy) error) error
-	RegisterCensus(ctx context.Context) (map[string]Register, map[string]map[string]int, error)
-	// ReplaceTotals replaces every totals document and applied marker.
-	ReplaceTotals(ctx context.Context, areas []AreaTotals, people []PersonTotals, applied []string) error
+	// RegisterCensus counts the registers of the subtree of scope ("":
+	// everything) by area, and volunteers recruited by area and month.
+	RegisterCensus(ctx context.Context, scope string) (map[string]Register, map[string]map[string]int, error)
+	// ReplaceTotals switches to a new snapshot of the totals that counts
+	// exactly the keys of counted.
+	ReplaceTotals(ctx context.Context, areas []AreaTotals, people []PersonTotals, counted []Applied) error
+	// PendingTotals returns the snapshot's totals documents and the deltas
+	// applied since (Compact folds them).
+	PendingTotals(ctx context.Context) ([]AreaTotals, []PersonTotals, []Applied, error)
+	// TryLock takes the deployment-wide lease name for token until the
+	// time given (a Conflict while another holder's lease runs); RenewLock
+	// extends it (NotFound once lost); Unlock gives it back.
+	TryLock(ctx context.Context, name, token string, until time.Time) error
+	RenewLock(ctx context.Context, name, token string, until time.Time) error
+	Unlock(ctx context.Context, name, token string) error
 	AreaTotals(ctx context.Context, codes []string) (map[string]AreaTotals, error)
 	PersonTotals(ctx context.Context, id string) (PersonTotals, error)
 	LedgerEntries(ctx context.Context, f Filter) ([]Entry, int, error)

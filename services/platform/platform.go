@@ -11,6 +11,7 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -122,7 +123,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 	p.Recruit = recruit.NewService(store, p.Auth.Codes, p.SMS, store, cfg.PublicURL)
 	p.Ledger, p.Stats = ledger.New(store, log), stats.New(store)
 	p.Carers = carer.New(store, p.Ledger)
-	p.Supervise = supervise.New(store, p.SMS, time.Now)
+	p.Supervise = supervise.New(store, p.SMS, p.Ledger, time.Now)
 	p.Wishes = wish.New(store, p.Auth.Codes, p.SMS)
 	p.Wishes.Cache = workers.WishCache{Redis: p.Redis}
 	p.Stats.Wishes = p.Wishes
@@ -218,16 +219,27 @@ func (p *Platform) pairDemo(ctx context.Context, set demo.Set) error {
 	return nil
 }
 
-// Run serves the process's roles until ctx ends, then shuts down
-// gracefully: the HTTP server finishes in-flight requests and the worker
-// its running tasks, within the configured timeout.
+// Run serves the process's roles until ctx ends, then shuts down within
+// one overall deadline (the configured timeout), HTTP and workers in
+// parallel: requests and tasks in flight finish; near the deadline the
+// requests still running are cancelled and answer 503 (retry later), and
+// the worker hands its unfinished tasks back to the queue. Run returns
+// only when nothing uses the store any more, so Close after it is safe.
+// A shutdown asked for by ctx is not an error.
 func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 	role := p.Cfg.Role
 	errc := make(chan error, 3)
 	var srv *asynq.Server
 	var sched *asynq.Scheduler
+	timeout := p.Cfg.ShutdownTimeout
+	if timeout <= 0 {
+		timeout = 20 * time.Second
+	}
+	// The part of the deadline kept to cancel what still runs and let it
+	// answer before the deadline.
+	grace := min(timeout/5, 2*time.Second)
 	if role == config.RoleAll || role == config.RoleWorker {
-		srv = workers.NewServer(p.RedisOpt, p.Log, p.Cfg.ShutdownTimeout)
+		srv = workers.NewServer(p.RedisOpt, p.Log, timeout-grace)
 		h := &workers.Handlers{SMS: p.SMS, Wishes: p.Wishes, Pairing: p.Pairing, Visits: p.Visits, Log: p.Log, Ledger: p.Ledger, Supervise: p.Supervise}
 		if err := srv.Start(h.Mux()); err != nil {
 			return fmt.Errorf("platform.Run worker: %w", err)
@@ -243,7 +255,8 @@ func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 		}
 		sched = s
 	}
-	if role == config.RoleAll || role == config.RoleAPI {
+	serving := role == config.RoleAll || role == config.RoleAPI
+	if serving {
 		go func() { errc <- p.API.App.Listener(ln) }()
 	}
 	var runErr error
@@ -251,19 +264,40 @@ func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	case runErr = <-errc:
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), p.Cfg.ShutdownTimeout)
+	start := time.Now()
+	deadline, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	if role == config.RoleAll || role == config.RoleAPI {
-		if err := p.API.App.ShutdownWithContext(sctx); err != nil && runErr == nil {
-			runErr = err
-		}
+	drainBy, cancelDrain := context.WithTimeout(deadline, timeout-grace)
+	defer cancelDrain()
+	var wg sync.WaitGroup
+	if serving {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Stop accepting; let requests in flight finish until the
+			// drain time, then cancel those left and wait for their answers.
+			stopped := make(chan error, 1)
+			go func() { stopped <- p.API.App.ShutdownWithContext(deadline) }()
+			if err := p.API.Idle(drainBy); err != nil {
+				p.Log.Warn("shutdown: cancelling requests still running", "inFlight", p.API.InFlight())
+				p.API.Abort()
+				if err := p.API.Idle(deadline); err != nil {
+					p.Log.Error("shutdown: requests still running at the deadline", "inFlight", p.API.InFlight())
+				}
+			}
+			<-stopped
+		}()
 	}
 	if sched != nil {
-		sched.Shutdown()
+		wg.Add(1)
+		go func() { defer wg.Done(); sched.Shutdown() }()
 	}
 	if srv != nil {
-		srv.Shutdown()
+		wg.Add(1)
+		go func() { defer wg.Done(); srv.Shutdown() }()
 	}
+	wg.Wait()
+	p.Log.Info("shutdown done", "seconds", time.Since(start).Seconds())
 	if errors.Is(runErr, net.ErrClosed) {
 		runErr = nil
 	}

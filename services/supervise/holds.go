@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"jinhui/services/access"
 	"jinhui/services/ledger"
@@ -47,61 +46,88 @@ func (s *Service) Suspended(ctx context.Context, visitID string) (bool, error) {
 	return n > r, err
 }
 
-// suspend writes a reversing entry for a visit's credit hours unless they
-// are suspended already (rule V6: corrections are entries, never edits),
-// and tells the volunteer (SMS) and the organizers (an alert). A visit
-// without a credit entry has nothing to suspend. The entry's key is
-// suspend:visit:n, so a racing second suspension is refused by the store.
+// suspend writes a reversing entry for a visit's credit hours, as they
+// count now (after any correction), unless they are suspended already
+// (rule V6: corrections are entries, never edits), through the ledger so
+// that the totals, "my hours" and certificates drop them at once, and
+// tells the volunteer (SMS) and the organizers (an alert). A visit without
+// credit hours has nothing to suspend. The entry's key is
+// suspend:visit:n, so a racing second suspension is refused by the store,
+// and a repeat after a crash completes the totals and the messages.
 func (s *Service) suspend(ctx context.Context, visitID, why string, p access.Principal) error {
 	n, r, err := s.held(ctx, visitID)
-	if err != nil || n > r {
+	if err != nil {
 		return err
 	}
-	credit, err := s.Store.LedgerEntry(ctx, "visit:"+visitID)
+	if n > r { // suspended: finish what a crash may have left undone
+		e, err := s.Store.LedgerEntry(ctx, "suspend:"+visitID+":"+strconv.Itoa(n))
+		if err != nil {
+			return fmt.Errorf("supervise.suspend: %w", err)
+		}
+		return s.suspended(ctx, e)
+	}
+	credit, err := s.Ledger.Current(ctx, "visit:"+visitID)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("supervise.suspend: %w", err)
 	}
-	key := "suspend:" + visitID + ":" + strconv.Itoa(n+1)
-	e := hold(credit, key, -credit.Minutes, "visit:"+visitID, why, p, s)
-	if err := s.Store.RecordEntry(ctx, e); err != nil {
-		if apperr.Is(err, apperr.Conflict) {
-			return nil
-		}
+	e := hold(credit, visitID, "suspend:"+visitID+":"+strconv.Itoa(n+1), -credit.Minutes, credit.ID, why, p, s)
+	e.Over4h = credit.Over4h
+	if err := s.Ledger.Append(ctx, e); err != nil {
 		return fmt.Errorf("supervise.suspend: %w", err)
 	}
-	return s.tell(ctx, key, credit, fmt.Sprintf("【金晖助老】您%s的探访服务时长(%d 分钟)因%s暂缓计入, 核实后恢复。如有疑问请联系组织者。", credit.Date, credit.Minutes, why),
-		fmt.Sprintf("志愿者探访(%s)服务时长 %d 分钟暂缓计入: %s", credit.Date, credit.Minutes, why))
+	return s.suspended(ctx, e)
 }
 
-// restore writes back the hours of the open suspension of a visit, if any.
+func (s *Service) suspended(ctx context.Context, e ledger.Entry) error {
+	if err := s.Ledger.Append(ctx, e); err != nil { // a no-op unless a crash cut it short
+		return fmt.Errorf("supervise.suspend: %w", err)
+	}
+	return s.tell(ctx, e.ID, e, fmt.Sprintf("【金晖助老】您%s的探访服务时长(%d 分钟)因%s暂缓计入, 核实后恢复。如有疑问请联系组织者。", e.Date, -e.Minutes, e.Reason),
+		fmt.Sprintf("志愿者探访(%s)服务时长 %d 分钟暂缓计入: %s", e.Date, -e.Minutes, e.Reason))
+}
+
+// restore writes back the hours of the open suspension of a visit, if
+// any: the minutes it suspended, as an entry that reinstates it.
 func (s *Service) restore(ctx context.Context, visitID, why string, p access.Principal) error {
 	n, r, err := s.held(ctx, visitID)
-	if err != nil || n <= r {
+	if err != nil || n == 0 {
 		return err
 	}
-	credit, err := s.Store.LedgerEntry(ctx, "visit:"+visitID)
+	key := "restore:" + visitID + ":" + strconv.Itoa(n)
+	if n == r { // restored: finish what a crash may have left undone
+		e, err := s.Store.LedgerEntry(ctx, key)
+		if err != nil {
+			return fmt.Errorf("supervise.restore: %w", err)
+		}
+		return s.restored(ctx, e)
+	}
+	sus, err := s.Store.LedgerEntry(ctx, "suspend:"+visitID+":"+strconv.Itoa(n))
 	if err != nil {
 		return fmt.Errorf("supervise.restore: %w", err)
 	}
-	key := "restore:" + visitID + ":" + strconv.Itoa(n)
-	e := hold(credit, key, credit.Minutes, "suspend:"+visitID+":"+strconv.Itoa(n), why, p, s)
-	if err := s.Store.RecordEntry(ctx, e); err != nil {
-		if apperr.Is(err, apperr.Conflict) {
-			return nil
-		}
+	e := hold(sus, visitID, key, -sus.Minutes, sus.ID, why, p, s)
+	e.Over4h, e.Reinstates = sus.Over4h, true
+	if err := s.Ledger.Append(ctx, e); err != nil {
 		return fmt.Errorf("supervise.restore: %w", err)
 	}
-	return s.tell(ctx, key, credit, fmt.Sprintf("【金晖助老】您%s的探访已核实, 服务时长(%d 分钟)已恢复计入。感谢您的付出!", credit.Date, credit.Minutes),
-		fmt.Sprintf("志愿者探访(%s)服务时长 %d 分钟已恢复: %s", credit.Date, credit.Minutes, why))
+	return s.restored(ctx, e)
 }
 
-func hold(credit ledger.Entry, key string, minutes int, reverses, why string, p access.Principal, s *Service) ledger.Entry {
+func (s *Service) restored(ctx context.Context, e ledger.Entry) error {
+	if err := s.Ledger.Append(ctx, e); err != nil {
+		return fmt.Errorf("supervise.restore: %w", err)
+	}
+	return s.tell(ctx, e.ID, e, fmt.Sprintf("【金晖助老】您%s的探访已核实, 服务时长(%d 分钟)已恢复计入。感谢您的付出!", e.Date, e.Minutes),
+		fmt.Sprintf("志愿者探访(%s)服务时长 %d 分钟已恢复: %s", e.Date, e.Minutes, e.Reason))
+}
+
+func hold(credit ledger.Entry, visitID, key string, minutes int, reverses, why string, p access.Principal, s *Service) ledger.Entry {
 	return ledger.Entry{ID: key, Kind: ledger.KindCredit, Volunteer: credit.Volunteer, Elder: credit.Elder, Areas: credit.Areas,
 		Village: credit.Village, Date: credit.Date, Month: credit.Month, Minutes: minutes, Source: SourceCheck,
-		SourceID: strings.TrimPrefix(credit.ID, "visit:"), Reverses: reverses, Reason: why, By: p.ID, ByName: p.Name, At: s.Now()}
+		SourceID: visitID, Reverses: reverses, Reason: why, By: p.ID, ByName: p.Name, At: s.Now()}
 }
 
 // tell texts the volunteer and records an alert for the organizers.

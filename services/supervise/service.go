@@ -72,16 +72,24 @@ type SMS interface {
 	Send(ctx context.Context, key, to, kind, body string) error
 }
 
+// Ledger is the service-hour ledger as supervision writes to it: holds
+// and restores are appended through it so that the totals follow.
+type Ledger interface {
+	Append(ctx context.Context, e ledger.Entry) error
+	Current(ctx context.Context, id string) (ledger.Entry, error)
+}
+
 // Service runs supervision.
 type Service struct {
-	Store Store
-	SMS   SMS
-	Now   func() time.Time
+	Store  Store
+	SMS    SMS
+	Ledger Ledger
+	Now    func() time.Time
 }
 
 // New returns the service. The wiring hooks AfterVisit to visits.
-func New(store Store, sms SMS, now func() time.Time) *Service {
-	return &Service{Store: store, SMS: sms, Now: now}
+func New(store Store, sms SMS, led Ledger, now func() time.Time) *Service {
+	return &Service{Store: store, SMS: sms, Ledger: led, Now: now}
 }
 
 // scope returns code (default: the caller's region) if it lies in p's subtree.

@@ -36,6 +36,15 @@ type world struct {
 	elders []registry.Elder
 	vols   []registry.Volunteer
 	visits map[string]visit.Visit // by elder
+	toks   map[string]string      // volunteers' logins, by phone
+}
+
+// login logs a volunteer in once (a second code within a minute is refused).
+func (w *world) login(phone string) string {
+	if w.toks[phone] == "" {
+		w.toks[phone] = w.h.PhoneLogin(phone, "volunteer")
+	}
+	return w.toks[phone]
 }
 
 // setup pairs every active elder of county A with a volunteer and plans
@@ -45,7 +54,7 @@ func setup(t *testing.T) *world {
 	h := platformtest.New(t)
 	now := time.Now().In(clock.Shanghai)
 	start := time.Date(now.Year(), now.Month(), 10, 9, 0, 0, 0, clock.Shanghai)
-	w := &world{h: h, clk: visittest.NewClock(start), month: start.Format("2006-01"), visits: map[string]visit.Visit{}}
+	w := &world{h: h, clk: visittest.NewClock(start), month: start.Format("2006-01"), visits: map[string]visit.Visit{}, toks: map[string]string{}}
 	h.P.Visits.Now, h.P.Visits.Queue, h.P.SMS.Now, h.P.Supervise.Now = w.clk.Now, &visittest.Queue{}, w.clk.Now, w.clk.Now
 	for _, v := range h.Set.Volunteers {
 		if registry.Within(v.Village, countyA) && v.Status == registry.VolActive {
@@ -88,7 +97,7 @@ func (w *world) visit(t *testing.T, i int, minutes int) visit.Visit {
 			vol = x
 		}
 	}
-	tok := w.h.PhoneLogin(vol.Phone, "volunteer")
+	tok := w.login(vol.Phone)
 	at := w.clk.Now()
 	if r := w.h.Do("POST", "/api/visits/"+v.ID+"/checkin", tok, map[string]any{"key": "in-" + v.ID}); r.Status != 200 {
 		t.Fatalf("check-in: %d %s", r.Status, r.Body)

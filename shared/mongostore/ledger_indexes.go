@@ -27,4 +27,6 @@ var ledgerIndexes = []index{
 	{colCertificates, bson.D{{Key: "volunteer", Value: 1}}, false},
 	{colAreaTotals, bson.D{{Key: "gen", Value: 1}}, false},
 	{colPersonTotals, bson.D{{Key: "gen", Value: 1}}, false},
+	{colTotalsDeltas, bson.D{{Key: "areas", Value: 1}}, false},
+	{colTotalsDeltas, bson.D{{Key: "people", Value: 1}}, false},
 }

@@ -27,7 +27,16 @@ type Store struct {
 // FerretDB loses concurrent updates otherwise (PLATFORM.md). On a real
 // server, writes wait for a majority and are retried once on failover.
 func Open(ctx context.Context, uri, db string, embedded bool) (*Store, error) {
+	return OpenWith(ctx, uri, db, embedded, nil)
+}
+
+// OpenWith is Open with a last say over the client's options (the fault
+// harness adds a command monitor).
+func OpenWith(ctx context.Context, uri, db string, embedded bool, configure func(*options.ClientOptions)) (*Store, error) {
 	opts := options.Client().ApplyURI(uri).SetAppName("jinhui").SetTimeout(30 * time.Second)
+	if configure != nil {
+		configure(opts)
+	}
 	if embedded {
 		opts.SetMaxPoolSize(1)
 	} else {
