@@ -77,6 +77,9 @@ type Service struct {
 	Store Store
 	SMS   SMS
 	Now   func() time.Time
+	// OnConfirmed, when set, is called with a visit the elder's side
+	// confirmed by SMS (visits release hours held for review).
+	OnConfirmed func(ctx context.Context, visitID string) error
 }
 
 // New returns the service and hooks it to visits: every completed visit

@@ -99,6 +99,10 @@ type Visit struct {
 	Concern      string    `bson:"concern,omitempty" json:"concern,omitempty"`
 	UndoneReason string    `bson:"undoneReason,omitempty" json:"undoneReason,omitempty"`
 	Escalation   int       `bson:"escalation" json:"escalation"`
+	// Review, when set, holds the visit's hours out of the ledger until an
+	// organizer approves or the elder's side confirms (times reported long
+	// after they happened); its Reason says why.
+	Review *Review `bson:"review,omitempty" json:"review,omitempty"`
 	Changes      []Change  `bson:"changes" json:"changes"`
 	Version      int       `bson:"version" json:"version"`
 	CreatedAt    time.Time `bson:"createdAt" json:"createdAt"`

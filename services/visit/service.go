@@ -65,6 +65,9 @@ type Service struct {
 	// OnDone are called after a successful check-out (and again when a
 	// retried check-out succeeds), so they must be idempotent; nil-safe.
 	OnDone []func(ctx context.Context, v Visit)
+	// OnHeld are called when a checked-out visit's hours are held for
+	// review (see ReviewAfter); nil-safe.
+	OnHeld []func(ctx context.Context, v Visit)
 }
 
 // done runs the OnDone hooks.
