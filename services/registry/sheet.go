@@ -27,15 +27,18 @@ type Row struct {
 // are read one at a time, so a file that unpacks to far more is refused
 // before it is held in memory.
 const (
-	MaxRows     = 50_000
-	MaxColumns  = 100
-	MaxUnzipped = 64 << 20
+	MaxRows    = 50_000
+	MaxColumns = 100
 )
+
+// MaxUnzipped is the most an xlsx upload may unpack to (a variable so
+// that tests can lower it).
+var MaxUnzipped int64 = 64 << 20
 
 // readXLSX reads the first sheet of an xlsx file row by row, stopping at
 // MaxRows.
 func readXLSX(data []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnzipped, UnzipXMLSizeLimit: 8 << 20})
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnzipped, UnzipXMLSizeLimit: min(8<<20, MaxUnzipped)})
 	if err != nil {
 		if strings.Contains(err.Error(), "size") {
 			return nil, apperr.Field("file", fmt.Sprintf("xlsx 文件解压后超过 %d MB", MaxUnzipped>>20))

@@ -87,26 +87,26 @@ type Visit struct {
 	Partners      []Partner `bson:"partners" json:"partners"`
 	// People are the volunteers who may see the visit: the one assigned
 	// and the partners on the same elder.
-	People       []string  `bson:"people" json:"-"`
-	Status       string    `bson:"status" json:"status"`
-	Checklist    []Item    `bson:"checklist" json:"checklist"`
-	CheckIn      *Stamp    `bson:"checkIn,omitempty" json:"checkIn,omitempty"`
-	CheckOut     *Stamp    `bson:"checkOut,omitempty" json:"checkOut,omitempty"`
-	Minutes      int       `bson:"minutes,omitempty" json:"minutes,omitempty"`
-	Over4h       bool      `bson:"over4h,omitempty" json:"over4h,omitempty"`
-	Notes        string    `bson:"notes,omitempty" json:"notes,omitempty"`
-	Condition    string    `bson:"condition,omitempty" json:"condition,omitempty"`
-	Concern      string    `bson:"concern,omitempty" json:"concern,omitempty"`
-	UndoneReason string    `bson:"undoneReason,omitempty" json:"undoneReason,omitempty"`
-	Escalation   int       `bson:"escalation" json:"escalation"`
+	People       []string `bson:"people" json:"-"`
+	Status       string   `bson:"status" json:"status"`
+	Checklist    []Item   `bson:"checklist" json:"checklist"`
+	CheckIn      *Stamp   `bson:"checkIn,omitempty" json:"checkIn,omitempty"`
+	CheckOut     *Stamp   `bson:"checkOut,omitempty" json:"checkOut,omitempty"`
+	Minutes      int      `bson:"minutes,omitempty" json:"minutes,omitempty"`
+	Over4h       bool     `bson:"over4h,omitempty" json:"over4h,omitempty"`
+	Notes        string   `bson:"notes,omitempty" json:"notes,omitempty"`
+	Condition    string   `bson:"condition,omitempty" json:"condition,omitempty"`
+	Concern      string   `bson:"concern,omitempty" json:"concern,omitempty"`
+	UndoneReason string   `bson:"undoneReason,omitempty" json:"undoneReason,omitempty"`
+	Escalation   int      `bson:"escalation" json:"escalation"`
 	// Review, when set, holds the visit's hours out of the ledger until an
 	// organizer approves or the elder's side confirms (times reported long
 	// after they happened); its Reason says why.
-	Review *Review `bson:"review,omitempty" json:"review,omitempty"`
-	Changes      []Change  `bson:"changes" json:"changes"`
-	Version      int       `bson:"version" json:"version"`
-	CreatedAt    time.Time `bson:"createdAt" json:"createdAt"`
-	UpdatedAt    time.Time `bson:"updatedAt" json:"updatedAt"`
+	Review    *Review   `bson:"review,omitempty" json:"review,omitempty"`
+	Changes   []Change  `bson:"changes" json:"changes"`
+	Version   int       `bson:"version" json:"version"`
+	CreatedAt time.Time `bson:"createdAt" json:"createdAt"`
+	UpdatedAt time.Time `bson:"updatedAt" json:"updatedAt"`
 }
 
 // Partner is another volunteer serving the same elder.
