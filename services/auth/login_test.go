@@ -54,7 +54,9 @@ func TestLoginHashingIsBounded(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			_, _, err := s.Login(auth.WithClient(ctx, fmt.Sprintf("10.0.0.%d", i)), fmt.Sprintf("user%d", i), "wrong-password")
-			if !apperr.Is(err, apperr.Unauthorized) {
+			// Refused as busy (429) when no hashing slot frees within
+			// HashWait: the memory bound holds either way.
+			if !apperr.Is(err, apperr.Unauthorized) && !apperr.Is(err, apperr.TooMany) {
 				t.Errorf("login %d: %v", i, err)
 			}
 		}()

@@ -103,8 +103,7 @@ func TestKeyReplayStaysInRegion(t *testing.T) {
 	if !slices.Equal(keyed, want) {
 		t.Fatalf("routes taking a key: %v; a new one needs a replay test here", keyed)
 	}
-	volA, _ := peopleIn(t, h, countyA)
-	volB, _ := peopleIn(t, h, "370102000000")
+	volA, volB := volunteerIn(t, h, countyA), volunteerIn(t, h, "370102000000")
 	honour := func(tok, vol string) platformtest.Response {
 		return h.Do("POST", "/api/ledger/honour", tok, map[string]any{"key": "replay-key-0001", "volunteer": vol, "date": clock.Today(time.Now()),
 			"minutes": 60, "reason": "补记", "approver": "张书记"})
