@@ -115,6 +115,11 @@ func (s *Service) VerifyCode(ctx context.Context, phone, code, kind string) (str
 	if chosen == nil {
 		return "", access.Principal{}, apperr.New(apperr.Unauthorized, "该手机号没有有效的志愿者或护理员身份")
 	}
+	// The record was just read: refresh the cached status (a volunteer
+	// re-accepted through recruitment comes back without a status change).
+	if err := s.PersonChanged(ctx, chosen.Kind, chosen.ID, true); err != nil {
+		return "", access.Principal{}, fmt.Errorf("auth.VerifyCode: %w", err)
+	}
 	p := access.Principal{Kind: chosen.Kind, ID: chosen.ID, Name: chosen.Name}
 	tok, err := s.open(ctx, p)
 	return tok, p, err
