@@ -12,14 +12,11 @@ import (
 	"jinhui/workers/tasks"
 )
 
-// redisDB is this package's Redis database (see testenv.RedisURL).
-const redisDB = 4
-
 // TestPairingCheck runs the daily relay check through the task mux: a relay
 // open longer than the county's limit raises one alert, visible to the
 // county's organizers only, and a second run changes nothing.
 func TestPairingCheck(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	szq := h.Login("szq")
 	var p pairing.Proposal
 	if r := h.Do("POST", "/api/pairing/proposals", szq, map[string]any{"region": "370101000000"}); r.Status != 201 {

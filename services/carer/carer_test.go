@@ -15,15 +15,13 @@ import (
 	"jinhui/shared/clock"
 )
 
-const redisDB = 7
-
 const countyA = "370101000000"
 
 // TestCarerMonth takes a carer's month from the roster (C1) and the logs
 // (C2) to the computed, adjusted and approved statement and the payment
 // list (C3), and the person's move to centralised care (C4).
 func TestCarerMonth(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	var c, other registry.Carer
 	for _, x := range h.Set.Carers {
 		if registry.Within(x.Village, countyA) {

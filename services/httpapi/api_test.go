@@ -14,13 +14,10 @@ import (
 	"jinhui/services/visit"
 )
 
-// redisDB is this package's Redis database (see testenv.RedisURL).
-const redisDB = 2
-
 // TestOpenAPIMatchesRoutes checks that the served OpenAPI document lists
 // exactly the routes the Fiber app has registered, so it cannot drift.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	r := h.Do("GET", "/api/openapi.json", "", nil)
 	if r.Status != 200 {
 		t.Fatalf("GET /api/openapi.json: %d %s", r.Status, r.Body)
@@ -67,7 +64,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 }
 
 func TestHealthAndReady(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	if r := h.Do("GET", "/healthz", "", nil); r.Status != 200 {
 		t.Fatalf("healthz %d", r.Status)
 	}
@@ -83,7 +80,7 @@ func TestHealthAndReady(t *testing.T) {
 }
 
 func TestErrorsHaveOneShape(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	tok := h.Login("szq")
 	for _, tc := range []struct {
 		name, method, path string
@@ -154,7 +151,7 @@ func snapshot(t *testing.T, h *platformtest.Harness) string {
 // query parameters naming county A. Nothing of county A may be read or
 // changed: every answer is a refusal or carries none of its identifiers.
 func TestSiblingCountyReachesNothing(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	fx := fixtures(t, h)
 	// Identifiers of county A that must never appear in an answer.
 	secrets := []string{"370101"}

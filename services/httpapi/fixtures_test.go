@@ -1,9 +1,11 @@
 package httpapi_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	"jinhui/services/family"
 	"jinhui/services/platform/platformtest"
 	"jinhui/services/registry"
 	"jinhui/shared/pii"
@@ -23,6 +25,8 @@ type walkFixtures struct {
 	ledger    ledgerFixtures
 	supervise superviseFixtures
 	wishes    wishFixtures
+	// familyMember is a family member of elder, with no consent yet.
+	familyMember string
 }
 
 func fixtures(t *testing.T, h *platformtest.Harness) walkFixtures {
@@ -61,6 +65,12 @@ func fixtures(t *testing.T, h *platformtest.Harness) walkFixtures {
 	fx.ledger = newLedgerFixtures(t, h, fx)
 	fx.supervise = newSuperviseFixtures(t, h, fx)
 	fx.wishes = newWishFixtures(t, h, fx)
+	fx.familyMember = fx.elder.ID + ":1"
+	if err := h.P.Store.InsertFamilyMember(context.Background(), family.Member{ID: fx.familyMember, Elder: fx.elder.ID, ElderName: fx.elder.Name,
+		Village: fx.elder.Village, Areas: fx.elder.Areas, Name: "王小明", Relation: "儿子", Phone: "+8613912340001", Consent: family.ConsentNone,
+		History: []family.ConsentLog{}, Version: 1}); err != nil {
+		t.Fatal(err)
+	}
 	return fx
 }
 
@@ -84,6 +94,8 @@ func (fx walkFixtures) url(t *testing.T, path string) string {
 		id = fx.account
 	case strings.HasPrefix(path, "/api/regions/{code}"):
 		id = countyA
+	case strings.HasPrefix(path, "/api/family/{id}"):
+		id = fx.familyMember
 	case fx.recruit.id(path, fx.volunteer.ID) != "":
 		id = fx.recruit.id(path, fx.volunteer.ID)
 	case fx.pairing.id(path) != "":
@@ -135,6 +147,22 @@ func (fx walkFixtures) body(method, path string) any {
 		return map[string]any{"eligible": false, "reason": "测试人工认定", "version": fx.elder.Version}
 	case "POST /api/elders/{id}/approve", "POST /api/elders/{id}/reject", "POST /api/elders/{id}/confirm":
 		return map[string]any{"note": "同意", "version": fx.elder.Version}
+	case "POST /api/elders/{id}/family":
+		return map[string]any{"name": "王小明", "relation": "儿子", "phone": "13912340000"}
+	case "POST /api/family/{id}/consent":
+		return map[string]any{"how": "form", "scope": "basic", "givenBy": "王小明", "photo": "consent-form", "version": 1}
+	case "POST /api/family/{id}/withdraw":
+		return map[string]any{"reason": "家属要求", "version": 1}
+	case "POST /api/family/summaries":
+		return map[string]any{"month": "2099-01"}
+	case "POST /api/elders/{id}/codecard":
+		return map[string]any{"reason": "重新制作"}
+	case "POST /api/elders/{id}/codecard/revoke":
+		return map[string]any{"reason": "遗失"}
+	case "POST /api/codecards/print":
+		return map[string]any{"elders": []string{fx.elder.ID}}
+	case "POST /api/visits/{id}/codecard":
+		return map[string]any{"code": "123456"}
 	case "PUT /api/regions/{code}/quota":
 		return map[string]any{"quota": 1}
 	case "POST /api/accounts":

@@ -17,7 +17,7 @@ import (
 // TestRevealIsAudited: lists are masked; the full view is an explicit
 // action, recorded in the audit log that admins of the area can read.
 func TestRevealIsAudited(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	org, sup, admin, other := h.Login("szq"), h.Login("szqdudao"), h.Login("szqadmin"), h.Login("linxian")
 	var page registry.Page[registry.Elder]
 	h.Do("GET", "/api/elders?limit=5", org, nil).JSON(t, &page)
@@ -83,7 +83,7 @@ func sheet(t *testing.T, rows [][]any) []byte {
 // errors stores nothing unless the organizer imports only the valid rows;
 // the compare mode lists who is new, gone and different; export reads back.
 func TestImportCompareExport(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	tok := h.Login("cgz")
 	ctx := context.Background()
 	count := func() int {
@@ -179,7 +179,7 @@ func TestImportCompareExport(t *testing.T) {
 // resends throttled, unknown phones told nothing; a volunteer sees only
 // themself and the elders they serve.
 func TestPhoneLogin(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	var vol registry.Volunteer
 	for _, v := range h.Set.Volunteers {
 		if inCounty(v.Village, countyA) {
@@ -266,7 +266,7 @@ func TestPhoneLogin(t *testing.T) {
 // TestAccounts: admins create accounts only in their subtree; a disabled
 // account cannot log in.
 func TestAccounts(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	admin := h.Login("szqadmin")
 	mk := func(username, region string) platformtest.Response {
 		return h.Do("POST", "/api/accounts", admin, map[string]any{"username": username, "name": "新组织者", "password": "a-long-password", "region": region, "role": "organizer"})

@@ -15,7 +15,7 @@ import (
 // against its agreement, and shows that accepting a former volunteer
 // reactivates their record instead of creating a second one.
 func TestPartnersAndReactivation(t *testing.T) {
-	h := platformtest.New(t, recruitRedisDB)
+	h := platformtest.New(t)
 	szq := h.Login("szq")
 	today := time.Now().In(clock.Shanghai)
 	r := h.Do("POST", "/api/recruit/partners", szq, map[string]any{"name": "山东大学", "kind": "university", "contactName": "王老师",

@@ -28,7 +28,7 @@ func wantRefusal(t *testing.T, what string, r platformtest.Response, status int,
 // TestRecruitmentRefusals shows the quota, the duplicate check, the rate
 // limits and the field checks refusing what they must, storing nothing.
 func TestRecruitmentRefusals(t *testing.T) {
-	h := platformtest.New(t, recruitRedisDB)
+	h := platformtest.New(t)
 	szq := h.Login("szq")
 	call := newCall(t, h, szq, []map[string]any{{"area": "370101001000", "quota": 1}})
 

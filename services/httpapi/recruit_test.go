@@ -16,9 +16,6 @@ import (
 	"jinhui/shared/pii"
 )
 
-// recruitRedisDB is the Redis database of the recruitment tests.
-const recruitRedisDB = 5
-
 type funnelNums struct {
 	Applied, Screened, Accepted, Rejected, Waitlisted, Trained, Paired int
 }
@@ -114,7 +111,7 @@ var goodScores = map[string]int{"time": 4, "care": 5, "experience": 3, "standing
 // pairing in a county that requires training, checking the funnel at each
 // step.
 func TestRecruitmentWholePath(t *testing.T) {
-	h := platformtest.New(t, recruitRedisDB)
+	h := platformtest.New(t)
 	szq := h.Login("szq")
 	call := newCall(t, h, szq, []map[string]any{{"area": "370101001000", "quota": 2}, {"area": "370101002000", "quota": 2}})
 

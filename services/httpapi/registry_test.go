@@ -30,7 +30,7 @@ func getElder(t *testing.T, h *platformtest.Harness, tok, id string) registry.El
 // TestIntake walks rule E4: the township proposes, the county approves
 // within its quota, the village confirms; each step only by its level.
 func TestIntake(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	town, county, village, city := h.Login("cgz"), h.Login("szq"), h.Login("zjc"), h.Login("jinan")
 	const vil = "370101001001"
 
@@ -97,7 +97,7 @@ func TestIntake(t *testing.T) {
 // TestEligibilityOverride: an elder failing rule E1 cannot be approved
 // until an organizer records an override with a reason.
 func TestEligibilityOverride(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	town, county := h.Login("cgz"), h.Login("szq")
 	young := elderBody("370101001002", "37010119700301002") // 56 years old
 	r := h.Do("POST", "/api/elders", town, young)
@@ -125,7 +125,7 @@ func TestEligibilityOverride(t *testing.T) {
 // TestElderStatusHistory: rule E3 — changes recorded with date and reason,
 // never deleted, impossible moves refused, stale versions refused.
 func TestElderStatusHistory(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	tok := h.Login("szq")
 	var id string
 	for _, e := range h.Set.Elders {
@@ -167,7 +167,7 @@ func TestElderStatusHistory(t *testing.T) {
 
 // TestBadInputStoresNothing: each refusal names the field and stores nothing.
 func TestBadInputStoresNothing(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	tok := h.Login("cgz")
 	count := func() int {
 		n, err := h.P.Store.CountElders(context.Background(), registry.Filter{Area: "370000000000"})

@@ -87,8 +87,14 @@ func (s *Server) twilioInbound(c *fiber.Ctx) error {
 	if _, err := s.SMS.Receive(c.UserContext(), params["MessageSid"], params["From"], params["Body"]); err != nil {
 		return err
 	}
-	if _, err := s.Supervise.Reply(c.UserContext(), params["MessageSid"], params["From"], params["Body"]); err != nil {
+	answered, err := s.Supervise.Reply(c.UserContext(), params["MessageSid"], params["From"], params["Body"])
+	if err != nil {
 		return err // the elder's side confirming a visit (rule Q1); nil-safe
+	}
+	if s.Family != nil {
+		if _, err := s.Family.Reply(c.UserContext(), params["MessageSid"], params["From"], params["Body"], answered); err != nil {
+			return err // a family member far away: consent, 退订 or a concern
+		}
 	}
 	c.Set(fiber.HeaderContentType, "text/xml")
 	return c.SendString("<Response></Response>")

@@ -16,7 +16,7 @@ import (
 // tokens get 401 on every operation of the OpenAPI document, and the
 // volunteer's planned visit is offered to the partners.
 func TestDepartedPeopleReachNothing(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	fx := fixtures(t, h)
 	vol, carer := fx.volunteer, fx.carer
 	volTok := h.PhoneLogin(vol.Phone, "volunteer")
@@ -89,7 +89,7 @@ func isPublic(path string) bool {
 // before the account was disabled does not work again after re-enabling
 // (finding 9): disabling deletes it.
 func TestDisabledAccountSessionsStayDead(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	fx := fixtures(t, h)
 	old := h.Login("szq")
 	admin := h.Login("szqadmin")

@@ -25,7 +25,7 @@ import (
 // (HttpOnly, SameSite=Strict, path /admin) and is not accepted on /api
 // (finding 9); the SMS log is the top-level admin's, as documented.
 func TestAdminSurfacesPerRole(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	r := h.Do("POST", "/api/auth/login", "", map[string]string{"username": "szqadmin", "password": demo.Password})
 	ck := r.Header.Get("Set-Cookie")
 	if r.Status != 200 || !strings.Contains(ck, "jinhui_session=") || !strings.Contains(ck, "HttpOnly") ||
@@ -79,7 +79,7 @@ func TestAdminSurfacesPerRole(t *testing.T) {
 // is listed here, and replaying a key from another county never answers
 // with that county's record (finding 4).
 func TestKeyReplayStaysInRegion(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	doc, err := h.P.API.Spec()
 	if err != nil {
 		t.Fatal(err)
@@ -139,7 +139,7 @@ func pngHeader(w, h uint32) []byte {
 // header, a JSON body over 1 MB gets 413 in Chinese (finding 6); answers
 // carry nosniff, no-store on personal data, and pages a CSP (finding 9).
 func TestResourceLimitsAndHeaders(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	tok := h.Login("szq")
 	r := h.Upload("/api/exchange/photos", tok, "a.png", pngHeader(6300, 6300))
 	if r.Status != 400 || !strings.Contains(string(r.Body), "尺寸过大") {
@@ -164,7 +164,7 @@ func TestResourceLimitsAndHeaders(t *testing.T) {
 // immediate check-out credit nothing until an organizer approves; the
 // visit says why (finding 7).
 func TestBackdatedVisitHeldForReview(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	ctx := context.Background()
 	fx := fixtures(t, h)
 	now := time.Now()

@@ -42,7 +42,7 @@ func wantTooMany(t *testing.T, what string, r platformtest.Response) {
 // too; an organizer of the person's county lifts the lock (audited), a
 // sibling county cannot; the code check costs no database command.
 func TestCodeGuessingLocksAndOrganizerUnlocks(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	ctx := context.Background()
 	vol := volunteerIn(t, h, countyA)
 	wrongs := 0
@@ -86,7 +86,7 @@ func TestCodeGuessingLocksAndOrganizerUnlocks(t *testing.T) {
 // TestCodeSendsLimitedPerAddress: one address gets at most 20 codes an
 // hour whatever the phones (finding 1: 40 of 40 were sent before).
 func TestCodeSendsLimitedPerAddress(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	sent, refused := 0, platformtest.Response{}
 	for i := 0; i < 30; i++ {
 		r := h.Do("POST", "/api/auth/code", "", map[string]string{"phone": fmt.Sprintf("1390000%04d", i)})
@@ -109,7 +109,7 @@ func TestCodeSendsLimitedPerAddress(t *testing.T) {
 // (finding 8), a username's consecutive failures make it wait, and the
 // tenth raises an alert the county's admin sees.
 func TestPasswordGuessing(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	login := func(user, pw string) platformtest.Response {
 		return h.Do("POST", "/api/auth/login", "", map[string]string{"username": user, "password": pw})
 	}

@@ -19,6 +19,8 @@ import (
 	"jinhui/services/audit"
 	"jinhui/services/auth"
 	"jinhui/services/carer"
+	"jinhui/services/codecard"
+	"jinhui/services/family"
 	"jinhui/services/ledger"
 	"jinhui/services/notify"
 	"jinhui/services/pairing"
@@ -60,6 +62,8 @@ type Deps struct {
 	Stats     *stats.Service
 	Supervise *supervise.Service
 	Wishes    *wish.Service
+	Cards     *codecard.Service
+	Family    *family.Service
 	SMS       *notify.Service
 	Inbound   InboundLog
 	// TwilioToken validates webhook signatures; PublicURL is the address

@@ -85,7 +85,7 @@ func (f superviseFixtures) body(method, path string) any {
 // A's own organizer, so the sibling county's refusals come from the access
 // check and not from validation.
 func TestSuperviseFixturesWorkInCountyA(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	fx := fixtures(t, h)
 	tok := h.Login("szq")
 	for _, c := range [][2]string{

@@ -12,7 +12,7 @@ import (
 // TestVolunteerRegister: profile, unique phone (the login), status changes
 // with history, and the carer register beside it.
 func TestVolunteerRegister(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	tok := h.Login("cgz")
 	body := map[string]any{"name": "周青", "idNumber": pii.CompleteResidentID("37010120010203004"), "phone": "+86 139-1234-0001", "type": "doctor",
 		"village": "370101001002", "skills": []string{"medical", "massage"}, "capacity": 2, "sourceKind": "university", "sourceOrg": "山东大学",
@@ -84,7 +84,7 @@ func TestVolunteerRegister(t *testing.T) {
 // TestRegionImport: an admin loads new villages from CSV (6-digit county
 // codes accepted); nodes outside the subtree or without a parent are refused.
 func TestRegionImport(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	admin := h.Login("szqadmin")
 	csv := "code,name,lat,lon\n370101009000,新城街道,36.6,117.0\n370101009001,幸福社区,36.61,117.01\n"
 	r := h.Upload("/api/regions/import", admin, "regions.csv", []byte(csv))

@@ -20,8 +20,6 @@ import (
 	"jinhui/shared/clock"
 )
 
-const redisDB = 7
-
 const countyA = "370101000000"
 
 func day(d string, hour int) time.Time {
@@ -90,7 +88,7 @@ func recount(t *testing.T, h *platformtest.Harness) map[string]map[string]ledger
 // read the totals; and the certificate is verifiable by its code.
 func TestLedger(t *testing.T) {
 	ctx := context.Background()
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	clk, q := visittest.NewClock(day("2026-11-25", 10)), &visittest.Queue{}
 	h.P.Visits.Now, h.P.Visits.Queue, h.P.SMS.Now = clk.Now, q, clk.Now
 	var elder registry.Elder

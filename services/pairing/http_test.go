@@ -14,9 +14,6 @@ import (
 	"jinhui/shared/pii"
 )
 
-// redisDB is this package's Redis database (see testenv.RedisURL).
-const redisDB = 4
-
 const countyA = "370101000000"
 
 type world struct {
@@ -28,7 +25,7 @@ type world struct {
 }
 
 func newWorld(t *testing.T) *world {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	w := &world{t: t, h: h, szq: h.Login("szq"), vols: map[string]registry.Volunteer{}}
 	for _, v := range h.Set.Volunteers {
 		w.vols[v.ID] = v

@@ -20,7 +20,9 @@ import (
 	"jinhui/services/access"
 	"jinhui/services/auth"
 	"jinhui/services/carer"
+	"jinhui/services/codecard"
 	"jinhui/services/demo"
+	"jinhui/services/family"
 	"jinhui/services/httpapi"
 	"jinhui/services/ledger"
 	"jinhui/services/notify"
@@ -58,6 +60,8 @@ type Platform struct {
 	Stats     *stats.Service
 	Supervise *supervise.Service
 	Wishes    *wish.Service
+	Cards     *codecard.Service
+	Family    *family.Service
 	API       *httpapi.Server
 
 	demoSet *demo.Set
@@ -147,18 +151,27 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 	p.Wishes = wish.New(store, p.Auth.Codes, p.SMS)
 	p.Wishes.Cache = workers.WishCache{Redis: p.Redis}
 	p.Stats.Wishes = p.Wishes
+	p.Cards = &codecard.Service{Store: store, Visits: p.Visits, Audit: store, Now: time.Now}
+	p.Visits.Cards = p.Cards
+	p.Family = &family.Service{Store: store, SMS: p.SMS, Problems: p.Supervise, Now: time.Now}
 	// A completed visit: its hours reach the totals, a winter item delivers
 	// the elder's claimed wishes (supervise adds its own hook in New).
 	p.Visits.OnDone = append(p.Visits.OnDone,
 		func(ctx context.Context, v visit.Visit) { p.Ledger.VisitDone(ctx, v.ID) },
-		p.Wishes.VisitDone)
+		p.Wishes.VisitDone,
+		// after supervision's hook: the family's 1/2 answers the same question
+		func(ctx context.Context, v visit.Visit) {
+			if err := p.Family.AfterVisit(ctx, v); err != nil {
+				log.Error("family text after a visit", "visit", v.ID, "err", err)
+			}
+		})
 	deps := httpapi.Deps{
 		Registry: p.Registry, Pairing: p.Pairing, Recruit: p.Recruit, Auth: p.Auth, Audit: store, Messages: store, Regions: store, Log: log,
 		Ready: map[string]httpapi.Checker{
 			"mongodb": store.Ping,
 			"redis":   func(ctx context.Context) error { return p.Redis.Ping(ctx).Err() },
 		},
-		Ledger: p.Ledger, Carers: p.Carers, Stats: p.Stats, Supervise: p.Supervise, Wishes: p.Wishes,
+		Ledger: p.Ledger, Carers: p.Carers, Stats: p.Stats, Supervise: p.Supervise, Wishes: p.Wishes, Cards: p.Cards, Family: p.Family,
 		Visits: p.Visits, SMS: p.SMS, Inbound: store, TwilioToken: cfg.TwilioToken, PublicURL: strings.TrimRight(cfg.PublicURL, "/"),
 		Web:            web.Handler(),
 		TrustedProxies: cfg.TrustedProxies,

@@ -20,7 +20,7 @@ import (
 // one-process role on a real port: the worker delivers a queued SMS to the
 // outbox, and a shutdown lets an in-flight request finish.
 func TestRunServesWorksAndStopsGracefully(t *testing.T) {
-	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=" + t.TempDir(), "REDIS_URL=" + testenv.RedisURL(t, 3), "JINHUI_SHUTDOWN_TIMEOUT=5s"}, nil, io.Discard)
+	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=" + t.TempDir(), "REDIS_URL=" + testenv.RedisURL(t), "JINHUI_SHUTDOWN_TIMEOUT=5s"}, nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,8 +31,11 @@ func TestRunServesWorksAndStopsGracefully(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
+	// The slow request tells when it has begun and finishes only when let go.
+	started, letGo := make(chan struct{}), make(chan struct{})
 	p.API.App.Get("/test/slow", func(c *fiber.Ctx) error {
-		time.Sleep(700 * time.Millisecond)
+		close(started)
+		<-letGo
 		return c.SendString("done")
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -70,8 +73,19 @@ func TestRunServesWorksAndStopsGracefully(t *testing.T) {
 		r.Body.Close()
 		slow <- string(b)
 	}()
-	time.Sleep(200 * time.Millisecond)
+	<-started
 	cancel()
+	// Shutdown has begun once new connections are refused; only then is the
+	// in-flight request let go, and it must still be answered.
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	waitFor(t, func() bool {
+		r, err := fresh.Get(base + "/healthz")
+		if err == nil {
+			r.Body.Close()
+		}
+		return err != nil
+	})
+	close(letGo)
 	if got := <-slow; got != "done" {
 		t.Fatalf("in-flight request during shutdown: %q", got)
 	}
@@ -90,12 +104,5 @@ func TestRunServesWorksAndStopsGracefully(t *testing.T) {
 
 func waitFor(t *testing.T, ok func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if ok() {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatal("condition not met within 15 s")
+	testenv.WaitFor(t, 15*time.Second, "condition", ok)
 }

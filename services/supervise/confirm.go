@@ -31,6 +31,21 @@ func (s *Service) afterVisit(ctx context.Context, v visit.Visit) error {
 			return err
 		}
 	}
+	if v.Card != nil && v.Card.Flagged {
+		if err := s.Store.InsertSupAlert(ctx, Alert{ID: "card:" + v.ID, Kind: AlertCard, Areas: v.Areas, Village: v.Village,
+			Message: "志愿者" + v.VolunteerName + "探访" + v.ElderName + "老人时探访码卡验证码错误 " + fmt.Sprint(v.Card.Wrong) + " 次, 请核查", At: s.Now()}); err != nil && !apperr.Is(err, apperr.Conflict) {
+			return fmt.Errorf("supervise.AfterVisit: %w", err)
+		}
+	}
+	if v.Card != nil && v.Card.Confirmed {
+		// The card's code stands for the elder's own confirmation: no
+		// question is texted, and a later SMS reply finds it answered.
+		err := s.Store.InsertAnswer(ctx, Answer{ID: v.ID, Status: ConfirmConfirmed, Reply: "探访码卡验证通过", SID: "card:" + v.ID, At: s.Now()})
+		if err != nil && !apperr.Is(err, apperr.Conflict) {
+			return fmt.Errorf("supervise.AfterVisit: %w", err)
+		}
+		return nil
+	}
 	e, err := s.Store.Elder(ctx, v.Elder)
 	if err != nil {
 		return fmt.Errorf("supervise.AfterVisit: %w", err)
@@ -60,6 +75,21 @@ func (s *Service) afterVisit(ctx context.Context, v visit.Visit) error {
 		return fmt.Errorf("supervise.AfterVisit: %w", err)
 	}
 	return s.SMS.Send(ctx, "confirm:"+v.ID, phone, "confirm", ConfirmText(v.VolunteerName))
+}
+
+// ListenFor lets a 1/2 reply from phone (a family member far away, told of
+// the visit by SMS) confirm or deny visit v, as the contact person's reply
+// does. Idempotent; it runs after AfterVisit.
+func (s *Service) ListenFor(ctx context.Context, v visit.Visit, phone string) error {
+	c := Confirmation{ID: v.ID, Visit: v.ID, Elder: v.Elder, ElderName: v.ElderName, Volunteer: v.Volunteer, VolunteerName: v.VolunteerName,
+		Village: v.Village, Areas: v.Areas, Month: v.Month, Phone: phone, SentAt: s.Now()}
+	if err := s.Store.InsertConfirmation(ctx, c); err != nil && !apperr.Is(err, apperr.Conflict) {
+		return fmt.Errorf("supervise.ListenFor: %w", err)
+	}
+	if err := s.Store.AddSent(ctx, phone, Sent{Visit: v.ID, SentAt: c.SentAt}); err != nil {
+		return fmt.Errorf("supervise.ListenFor: %w", err)
+	}
+	return nil
 }
 
 // ConfirmText is the question to the elder's side.

@@ -152,7 +152,8 @@ func (s *Service) risks(ctx context.Context, region, month string) ([]VisitRisk,
 		out[i] = VisitRisk{Household: Household{Elder: v.Elder, ElderName: v.ElderName, Village: v.Village, Areas: v.Areas, Poor: true,
 			Visit: v.ID, Volunteer: v.Volunteer, VolunteerName: v.VolunteerName},
 			Minutes: v.Minutes, Far: v.CheckIn != nil && v.CheckIn.Far, Late: isLate(i),
-			ManyLate: late[v.Volunteer] >= 2 && 2*late[v.Volunteer] >= total[v.Volunteer], NeverChecked: !checked[v.Volunteer]}
+			ManyLate: late[v.Volunteer] >= 2 && 2*late[v.Volunteer] >= total[v.Volunteer], NeverChecked: !checked[v.Volunteer],
+			CardConfirmed: v.Card != nil && v.Card.Confirmed, CardFlagged: v.Card != nil && v.Card.Flagged}
 	}
 	return out, nil
 }

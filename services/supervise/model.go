@@ -135,6 +135,10 @@ type Answer struct {
 	At     time.Time `bson:"at" json:"at"`
 }
 
+// AlertCard is the kind of alert raised when a visit code card's code was
+// typed wrong too often.
+const AlertCard = "card"
+
 // Alert is a notice for a region's organizers (organizer accounts have no
 // phone): hours suspended or restored, problems overdue.
 type Alert struct {

@@ -10,7 +10,7 @@ import (
 // TestMonthlyReports: the scheduler's monthly task keeps one report for
 // the province and each city (rule Q4), and a retried run adds none.
 func TestMonthlyReports(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	ctx := context.Background()
 	n, err := h.P.Supervise.MonthlyReports(ctx, "2026-10")
 	if err != nil || n != 17 { // 山东省 and its 16 cities

@@ -26,6 +26,7 @@ const (
 	SourceManual  = "manual"
 	SourceConcern = "concern" // a volunteer's concern at check-out
 	SourceReply   = "reply"   // the elder's side replied 2 by SMS
+	SourceFamily  = "family"  // a family member far away replied with a concern
 )
 
 // Problem kinds.
@@ -125,6 +126,14 @@ func (s *Service) autoProblem(ctx context.Context, id, source, sourceID, kind, v
 		return fmt.Errorf("supervise.autoProblem: %w", err)
 	}
 	return nil
+}
+
+// FileFamilyConcern files a family member's SMS concern in the problem
+// ledger of the elder's village (rule Q3); the reply's SID keys it, so a
+// retried webhook files it once. It returns the problem's ID.
+func (s *Service) FileFamilyConcern(ctx context.Context, sid, village string, areas []string, desc string) (string, error) {
+	id := "family:" + sid
+	return id, s.autoProblem(ctx, id, SourceFamily, sid, KindElderNeed, village, areas, desc)
 }
 
 // NewProblem files a problem in p's subtree.

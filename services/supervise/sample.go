@@ -148,6 +148,11 @@ type VisitRisk struct {
 	Late         bool // check-in or check-out sent late
 	ManyLate     bool // the volunteer sent many of the month's visits late
 	NeverChecked bool // the volunteer was never checked before
+	// CardConfirmed: the elder's visit code card confirmed the visit (a
+	// card can be photographed, so it stays in the sample, at less weight).
+	CardConfirmed bool
+	// CardFlagged: wrong card codes were typed MaxWrong times.
+	CardFlagged bool
 }
 
 // Risk thresholds.
@@ -182,6 +187,14 @@ func Weight(v VisitRisk) (float64, []string) {
 	if v.NeverChecked {
 		w += 3
 		why = append(why, "该志愿者从未被抽查")
+	}
+	if v.CardFlagged {
+		w += 6
+		why = append(why, "探访码卡验证码多次错误")
+	}
+	if v.CardConfirmed {
+		w /= 2
+		why = append(why, "探访码卡已验证(降低权重)")
 	}
 	return w, why
 }

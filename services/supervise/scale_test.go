@@ -36,7 +36,7 @@ func TestCountyScale(t *testing.T) {
 		t.Skip("set SUPERVISE_BENCH=1 to run")
 	}
 	ctx := context.Background()
-	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=" + t.TempDir(), "REDIS_URL=" + testenv.RedisURL(t, redisDB)}, nil, io.Discard)
+	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=" + t.TempDir(), "REDIS_URL=" + testenv.RedisURL(t)}, nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,9 +27,6 @@ import (
 	"jinhui/shared/clock"
 )
 
-// redisDB is this package's Redis database (see testenv.RedisURL).
-const redisDB = 8
-
 const countyA = "370101000000"
 
 type world struct {
@@ -45,7 +42,7 @@ type world struct {
 // one visit each this month, on a settable clock.
 func setup(t *testing.T) *world {
 	t.Helper()
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	now := time.Now().In(clock.Shanghai)
 	start := time.Date(now.Year(), now.Month(), 10, 9, 0, 0, 0, clock.Shanghai)
 	w := &world{h: h, clk: visittest.NewClock(start), month: start.Format("2006-01"), visits: map[string]visit.Visit{}}

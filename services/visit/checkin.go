@@ -39,6 +39,16 @@ type CheckOutInput struct {
 	Condition    string   `json:"condition,omitempty" validate:"omitempty,oneof=好 一般 较差 需要关注"`
 	Concern      string   `json:"concern,omitempty" validate:"max=500"`
 	UndoneReason string   `json:"undoneReason,omitempty" validate:"max=500"`
+	// CardCode is the month's code from the elder's visit code card;
+	// CardWrong counts the wrong codes the phone refused offline.
+	CardCode  string `json:"cardCode,omitempty" validate:"omitempty,numeric,len=6"`
+	CardWrong int    `json:"cardWrong,omitempty" validate:"min=0,max=50"`
+}
+
+// CardChecker checks a visit code card's code at check-out; it returns
+// nil when the elder has no card for the visit's month.
+type CardChecker interface {
+	CheckOutCode(ctx context.Context, v Visit, code string, wrong int) (*CardCheck, error)
 }
 
 func (s *Service) stamp(in CheckInInput, v Visit, st Settings) (Stamp, error) {
@@ -167,11 +177,18 @@ func (s *Service) CheckOut(ctx context.Context, p access.Principal, id string, i
 	if len(undone) > 0 && strings.TrimSpace(in.UndoneReason) == "" {
 		return Visit{}, apperr.Field("undoneReason", "规定动作未完成("+strings.Join(undone, "、")+"), 请说明原因")
 	}
+	if s.Cards != nil && (in.CardCode != "" || in.CardWrong > 0) {
+		if v.Card, err = s.Cards.CheckOutCode(ctx, v, in.CardCode, in.CardWrong); err != nil {
+			return Visit{}, fmt.Errorf("visit.CheckOut: %w", err)
+		}
+	}
 	v.CheckOut, v.Status, v.UpdatedAt = &stamp, StatusDone, s.Now()
 	v.Minutes = int(math.Round(d.Minutes()))
 	v.Over4h = d > Over4h
 	v.Notes, v.Condition, v.Concern, v.UndoneReason = in.Notes, in.Condition, in.Concern, in.UndoneReason
-	if why := lateReason(v); why != "" {
+	// A right code from the elder's visit code card is the elder's own
+	// confirmation: late times then need no review.
+	if why := lateReason(v); why != "" && (v.Card == nil || !v.Card.Confirmed) {
 		v.Review = &Review{Status: ReviewPending, Reason: why, At: s.Now()}
 	}
 	if err := s.Store.ReplaceVisit(ctx, &v); err != nil {

@@ -17,6 +17,7 @@ import (
 	"jinhui/services/registry"
 	"jinhui/services/visit"
 	"jinhui/services/visit/visittest"
+	"jinhui/shared/testenv"
 	"jinhui/workers"
 )
 
@@ -62,7 +63,7 @@ func TestCrashAndFlushSendOnce(t *testing.T) {
 	fake := notifytest.Start()
 	defer fake.Close()
 	gw := &crashing{Gateway: fake.Gateway("+15005550006"), crashed: map[string]bool{}}
-	h := platformtest.NewWithGateway(t, redisDB, gw)
+	h := platformtest.NewWithGateway(t, gw)
 	ctx := context.Background()
 	clk := visittest.NewClock(day("2026-11-25", 10))
 	q := workers.Queue{Client: h.P.Queue}
@@ -170,8 +171,7 @@ func allReminders(t *testing.T, h *platformtest.Harness) []visit.Reminder {
 // waitSettled waits until no reminder due by now is pending and no text is queued.
 func waitSettled(t *testing.T, h *platformtest.Harness, now time.Time) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
+	testenv.WaitFor(t, 20*time.Second, fmt.Sprintf("reminders due by %s settled", now), func() bool {
 		busy := 0
 		for _, r := range allReminders(t, h) {
 			if r.Status == "pending" && !r.Due.After(now) && !(visit.QuietHours(now) && r.Kind != visit.RemindAlert) {
@@ -182,10 +182,6 @@ func waitSettled(t *testing.T, h *platformtest.Harness, now time.Time) {
 		if err != nil && !errors.Is(err, context.Canceled) {
 			t.Fatal(err)
 		}
-		if busy == 0 && len(queued) == 0 {
-			return
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
-	t.Fatal(fmt.Sprintf("not settled at %s", now))
+		return busy == 0 && len(queued) == 0
+	})
 }

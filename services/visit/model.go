@@ -98,7 +98,10 @@ type Visit struct {
 	Condition    string   `bson:"condition,omitempty" json:"condition,omitempty"`
 	Concern      string   `bson:"concern,omitempty" json:"concern,omitempty"`
 	UndoneReason string   `bson:"undoneReason,omitempty" json:"undoneReason,omitempty"`
-	Escalation   int      `bson:"escalation" json:"escalation"`
+	// Card is what the elder's visit code card said at check-out, when
+	// the elder has one.
+	Card       *CardCheck `bson:"card,omitempty" json:"card,omitempty"`
+	Escalation int        `bson:"escalation" json:"escalation"`
 	// Review, when set, holds the visit's hours out of the ledger until an
 	// organizer approves or the elder's side confirms (times reported long
 	// after they happened); its Reason says why.
@@ -107,6 +110,16 @@ type Visit struct {
 	Version   int       `bson:"version" json:"version"`
 	CreatedAt time.Time `bson:"createdAt" json:"createdAt"`
 	UpdatedAt time.Time `bson:"updatedAt" json:"updatedAt"`
+}
+
+// CardCheck is the outcome of the visit code card at check-out: a right
+// code confirms the elder saw the volunteer; MaxWrong wrong codes flag the
+// visit for supervision.
+type CardCheck struct {
+	Confirmed bool   `bson:"confirmed" json:"confirmed"`
+	Wrong     int    `bson:"wrong" json:"wrong"`
+	Flagged   bool   `bson:"flagged" json:"flagged"`
+	Note      string `bson:"note,omitempty" json:"note,omitempty"`
 }
 
 // Partner is another volunteer serving the same elder.

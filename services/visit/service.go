@@ -68,6 +68,8 @@ type Service struct {
 	// OnHeld are called when a checked-out visit's hours are held for
 	// review (see ReviewAfter); nil-safe.
 	OnHeld []func(ctx context.Context, v Visit)
+	// Cards checks visit code card codes at check-out; may be nil.
+	Cards CardChecker
 }
 
 // done runs the OnDone hooks.

@@ -14,8 +14,6 @@ import (
 	"jinhui/shared/clock"
 )
 
-const redisDB = 6
-
 type world struct {
 	h      *platformtest.Harness
 	clk    *visittest.Clock
@@ -27,7 +25,7 @@ type world struct {
 // setup pairs two elders of county 370101 with two volunteers each and
 // puts the platform on a settable clock and a recording queue.
 func setup(t *testing.T, start time.Time) *world {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	w := &world{h: h, clk: visittest.NewClock(start), q: &visittest.Queue{}, vols: map[string]registry.Volunteer{}}
 	h.P.Visits.Now, h.P.Visits.Queue, h.P.SMS.Now = w.clk.Now, w.q, w.clk.Now
 	var vs []registry.Volunteer

@@ -22,12 +22,10 @@ import (
 	"jinhui/services/wish"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
+	"jinhui/shared/testenv"
 	"jinhui/workers"
 	"jinhui/workers/tasks"
 )
-
-// redisDB is this package's Redis database.
-const redisDB = 9
 
 const countyA = "370101000000"
 
@@ -106,7 +104,7 @@ func stepKinds(w wish.Wish) []string {
 // reopens → claimed again → delivered on a visit with the winter item
 // (S2) → the donor thanked by SMS; and the figures count every step.
 func TestWishFromRecordToThanks(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	ctx := context.Background()
 	elder, vol := pairedElder(t, h)
 	vtok := h.PhoneLogin(vol.Phone, "volunteer")
@@ -286,7 +284,7 @@ func TestWishFromRecordToThanks(t *testing.T) {
 // TestClaimIsUniqueUnderRace races eight inserts of the same claim round:
 // exactly one wins (an insert on a unique _id, never an update).
 func TestClaimIsUniqueUnderRace(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	won, lost := 0, 0
@@ -319,7 +317,7 @@ func TestClaimIsUniqueUnderRace(t *testing.T) {
 // first, and serves the photo. Without recorded consent a story may not
 // name an elder.
 func TestPostFromSubmissionToPublicPage(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	elder, vol := pairedElder(t, h)
 	vtok := h.PhoneLogin(vol.Phone, "volunteer")
 	org := h.Login("szq")
@@ -361,10 +359,17 @@ func TestPostFromSubmissionToPublicPage(t *testing.T) {
 
 	// An organizer's activity post is published at once.
 	act := map[string]any{"title": "金晖助老冬季送温暖活动", "text": "团县委组织志愿者为老人送去棉衣和取暖器。", "area": countyA, "date": today}
+	var published wish.Post
 	if r := h.Do("POST", "/api/exchange/posts", org, act); r.Status != 201 {
 		t.Fatalf("activity: %d %s", r.Status, r.Body)
+	} else {
+		r.JSON(t, &published)
 	}
-	time.Sleep(5 * time.Millisecond)
+	// The public page is newest first, at the store's millisecond: the
+	// approval below must fall in a later millisecond than the activity.
+	testenv.WaitFor(t, time.Second, "clock past the activity's publication", func() bool {
+		return time.Now().Truncate(time.Millisecond).After(published.PublishedAt)
+	})
 	if r := h.Do("POST", "/api/exchange/posts/"+post.ID+"/approve", h.Login("linxian"), map[string]any{"version": post.Version}); r.Status != 404 {
 		t.Fatalf("sibling county approves: %d", r.Status)
 	}
@@ -403,7 +408,7 @@ func TestPostFromSubmissionToPublicPage(t *testing.T) {
 // TestTwoDonorsRace has two donors, each with a valid code, claim the same
 // wish at the same moment: exactly one wins, the other is told it is taken.
 func TestTwoDonorsRace(t *testing.T) {
-	h := platformtest.New(t, redisDB)
+	h := platformtest.New(t)
 	elder, _ := pairedElder(t, h)
 	org := h.Login("szq")
 	var w wish.Wish

@@ -111,7 +111,7 @@ var indexes = []index{
 
 func (s *Store) ensureIndexes(ctx context.Context) error {
 	all := append(append(append(append([]index{}, indexes...), pairingIndexes...), recruitIndexes...), visitIndexes...)
-	all = append(append(append(all, ledgerIndexes...), superviseIndexes...), wishIndexes...)
+	all = append(append(append(append(append(all, ledgerIndexes...), superviseIndexes...), wishIndexes...), cardIndexes...), familyIndexes...)
 	for _, ix := range all {
 		m := mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetUnique(ix.unique)}
 		if _, err := s.DB.Collection(ix.coll).Indexes().CreateOne(ctx, m); err != nil {

@@ -1,18 +1,15 @@
 // Package testenv gives tests real backing services: a fresh embedded
-// FerretDB per test (the same server the platform embeds), and Redis from
-// REDIS_URL when set (CI's real Redis) or an embedded miniredis.
+// FerretDB per test (the same server the platform embeds), and a Redis
+// database of its own per test (see RedisURL).
 package testenv
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"jinhui/shared/embedded"
 	"jinhui/shared/mongostore"
@@ -40,49 +37,37 @@ func Mongo(t testing.TB) *mongostore.Store {
 	return s
 }
 
-// RedisURL returns a Redis URL for a test. With REDIS_URL set it selects
-// database db there (each test package uses its own number, since go test
-// runs packages in parallel) and empties it; otherwise it starts a
-// miniredis for this test.
-func RedisURL(t testing.TB, db int) string {
-	t.Helper()
-	if base := os.Getenv("REDIS_URL"); base != "" {
-		opt, err := redis.ParseURL(base)
-		if err != nil {
-			t.Fatalf("REDIS_URL: %v", err)
-		}
-		opt.DB = db
-		c := redis.NewClient(opt)
-		defer c.Close()
-		if err := c.FlushDB(context.Background()).Err(); err != nil {
-			t.Fatalf("flush redis db %d: %v", db, err)
-		}
-		return fmt.Sprintf("redis://%s/%d", opt.Addr, db)
-	}
-	r, err := embedded.StartRedis()
-	if err != nil {
-		t.Fatalf("start miniredis: %v", err)
-	}
-	t.Cleanup(r.Stop)
-	return r.URL()
-}
-
-// Redis returns a client for RedisURL(t, db), closed at the end.
-func Redis(t testing.TB, db int) *redis.Client {
-	t.Helper()
-	opt, err := redis.ParseURL(RedisURL(t, db))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := redis.NewClient(opt)
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
-
 // Logger discards log lines unless the test runs with -v.
 func Logger() *slog.Logger {
 	if testing.Verbose() {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// WaitFor checks ok every few milliseconds until it holds, failing the test
+// naming what was awaited if it does not within the given time. Tests wait
+// on conditions with it, never on a fixed sleep.
+func WaitFor(t testing.TB, within time.Duration, what string, ok func() bool) {
+	t.Helper()
+	if !Eventually(within, ok) {
+		t.Fatalf("%s: not within %s", what, within)
+	}
+}
+
+// Eventually checks ok every few milliseconds until it holds (true) or the
+// time is up (false), for callers that report the failure themselves.
+func Eventually(within time.Duration, ok func() bool) bool {
+	deadline := time.NewTimer(within)
+	defer deadline.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for !ok() {
+		select {
+		case <-deadline.C:
+			return ok()
+		case <-tick.C:
+		}
+	}
+	return true
 }

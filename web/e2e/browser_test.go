@@ -3,10 +3,12 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"jinhui/shared/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -176,17 +178,45 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	return v
 }
 
-// text returns the text of the first element matching css.
+// text returns the visible text of the first element matching css, once
+// there is one. It finds the element afresh on every read: pages redraw
+// and replace nodes, and a node found before a redraw is gone by the time
+// it is read ("No node with given id found").
 func text(t *testing.T, ctx context.Context, css string) string {
 	t.Helper()
-	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	s, err := chromedp.Run(tctx, chromedp.Text(chromedp.CSS(css)))
-	if err != nil {
+	var got []string
+	if !testenv.Eventually(30*time.Second, func() bool {
+		got = readText(t, ctx, css)
+		return len(got) == 1
+	}) {
 		shot(t, ctx, "FAILED-"+safe(t.Name()))
-		t.Fatalf("text of %s: %v", css, err)
+		t.Fatalf("text of %s: no visible element", css)
 	}
-	return s
+	return got[0]
+}
+
+// readText reads the visible text of the first element matching css now:
+// one string, or none when there is no such visible element.
+func readText(t *testing.T, ctx context.Context, css string) []string {
+	t.Helper()
+	return eval[[]string](t, ctx, `(() => {
+		const e = document.querySelector(`+strconv.Quote(css)+`);
+		return e && e.getClientRects().length ? [e.innerText] : [];
+	})()`)
+}
+
+// waitText waits until the element matching css says want, reading it
+// afresh each time (it may be redrawn between reads).
+func waitText(t *testing.T, ctx context.Context, css, want string) {
+	t.Helper()
+	var st []string
+	if !testenv.Eventually(25*time.Second, func() bool {
+		st = readText(t, ctx, css)
+		return len(st) == 1 && strings.Contains(st[0], want)
+	}) {
+		shot(t, ctx, "FAILED-"+safe(t.Name()))
+		t.Fatalf("%s says %q, want %q", css, st, want)
+	}
 }
 
 // waitReady waits until the page has rendered with its data.

@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"context"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -124,21 +122,4 @@ func TestCarerOfflineJourney(t *testing.T) {
 	shot(t, org, "console-carer-statements-approved")
 	must(t, ctx, unready(), chromedp.Reload(), waitReady(), chromedp.WaitVisible(chromedp.CSS(`#subsidy[data-status="approved"]`)))
 	shot(t, ctx, "phone-carer-approved")
-}
-
-// waitText waits until the element's text contains want.
-func waitText(t *testing.T, ctx context.Context, css, want string) {
-	t.Helper()
-	deadline := time.Now().Add(25 * time.Second)
-	// Read from the page: the element may be redrawn between finding and reading it.
-	read := func() string {
-		return eval[string](t, ctx, `(document.querySelector(`+strconv.Quote(css)+`) || {}).textContent || ''`)
-	}
-	for st := read(); !strings.Contains(st, want); st = read() {
-		if time.Now().After(deadline) {
-			shot(t, ctx, "FAILED-"+safe(t.Name()))
-			t.Fatalf("%s says %q, want %q", css, st, want)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"jinhui/shared/testenv"
 	"strings"
 	"testing"
 	"time"
@@ -71,17 +72,13 @@ func TestOutboxOffline(t *testing.T) {
 		return (await box.pending()).length;
 	})()`)
 	setNetwork(t, ctx, false, 0, -1)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		n := eval[int](t, ctx, `box.pending().then(l => l.length)`)
-		if n == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Logf("debug: %s", eval[string](t, ctx, `(async () => JSON.stringify({events: window.onlineEvents, online: navigator.onLine, flushing: !!box.flushing, p: await box.pending(), ctl: !!navigator.serviceWorker.controller}))()`))
-			t.Fatalf("outbox did not send on reconnect: %d pending", n)
-		}
-		time.Sleep(100 * time.Millisecond)
+	n := -1
+	if !testenv.Eventually(20*time.Second, func() bool {
+		n = eval[int](t, ctx, `box.pending().then(l => l.length)`)
+		return n == 0
+	}) {
+		t.Logf("debug: %s", eval[string](t, ctx, `(async () => JSON.stringify({events: window.onlineEvents, online: navigator.onLine, flushing: !!box.flushing, p: await box.pending(), ctl: !!navigator.serviceWorker.controller}))()`))
+		t.Fatalf("outbox did not send on reconnect: %d pending", n)
 	}
 	t.Logf("sent after reconnect; 'online' events seen: %d", eval[int](t, ctx, `window.onlineEvents`))
 	if _, keys, _ := s.ledger.counts(); keys != 3 {
@@ -112,13 +109,9 @@ func TestPhonePagesOffline(t *testing.T) {
 	if ok := eval[bool](t, ctx, `navigator.serviceWorker.ready.then(() => true)`); !ok {
 		t.Fatal("service worker not ready")
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for !eval[bool](t, ctx, `!!navigator.serviceWorker.controller`) {
-		if time.Now().After(deadline) {
-			t.Fatal("service worker never took control")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	testenv.WaitFor(t, 10*time.Second, "service worker takes control", func() bool {
+		return eval[bool](t, ctx, `!!navigator.serviceWorker.controller`)
+	})
 	setNetwork(t, ctx, true, 0, -1)
 	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/elders.html"), waitReady())
 	if n := eval[int](t, ctx, `document.querySelectorAll('a.elder').length`); n != len(s.paired) {

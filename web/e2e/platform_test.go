@@ -21,9 +21,6 @@ import (
 	"jinhui/shared/testenv"
 )
 
-// redisDB is this package's own Redis database (see testenv.RedisURL).
-const redisDB = 12
-
 // site is a running platform under test.
 type site struct {
 	t    *testing.T
@@ -53,7 +50,7 @@ func startFreshSite(t *testing.T) *site {
 
 func newSite(t *testing.T, prepair bool) *site {
 	t.Helper()
-	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=" + t.TempDir(), "REDIS_URL=" + testenv.RedisURL(t, redisDB), "JINHUI_SHUTDOWN_TIMEOUT=5s"}, nil, io.Discard)
+	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=" + t.TempDir(), "REDIS_URL=" + testenv.RedisURL(t), "JINHUI_SHUTDOWN_TIMEOUT=5s"}, nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,20 +97,14 @@ func newSite(t *testing.T, prepair bool) *site {
 		}
 		p.Close()
 	})
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	testenv.WaitFor(t, 30*time.Second, "platform ready", func() bool {
 		r, err := http.Get(s.base + "/readyz")
-		if err == nil {
-			r.Body.Close()
-			if r.StatusCode == 200 {
-				break
-			}
+		if err != nil {
+			return false
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("platform not ready within 30 s")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		r.Body.Close()
+		return r.StatusCode == 200
+	})
 	return s
 }
 
@@ -148,8 +139,8 @@ func (s *site) api(method, path, token string, body any, out any) int {
 // (+86…), read from the SMS records, waiting for it to arrive.
 func (s *site) lastCode(phone string) string {
 	s.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
+	code := ""
+	testenv.WaitFor(s.t, 15*time.Second, "code texted to "+phone, func() bool {
 		ms, _, err := s.p.Store.Messages(context.Background(), "", 0, 100)
 		if err != nil {
 			s.t.Fatal(err)
@@ -158,15 +149,15 @@ func (s *site) lastCode(phone string) string {
 			if m.To == phone && m.Kind == "otp" {
 				for i := 0; i+6 <= len(m.Body); i++ {
 					if digits(m.Body[i : i+6]) {
-						return m.Body[i : i+6]
+						code = m.Body[i : i+6]
+						return true
 					}
 				}
 			}
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	s.t.Fatalf("no code sent to %s", phone)
-	return ""
+		return false
+	})
+	return code
 }
 
 func digits(s string) bool {

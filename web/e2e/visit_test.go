@@ -12,6 +12,7 @@ import (
 
 	"jinhui/services/demo"
 	"jinhui/shared/clock"
+	"jinhui/shared/testenv"
 )
 
 // TestPairAndVisitJourney: the county organizer proposes pairs, reads their
@@ -102,13 +103,7 @@ func TestPairAndVisitJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(card+" button.checkout")),
 		chromedp.WaitVisible(chromedp.CSS(card+`[data-status="done"]`)))
 	waitStatus(t, s, login.Token, visitID, "done")
-	deadline := time.Now().Add(10 * time.Second)
-	for st := text(t, m, "#outbox-status"); !strings.Contains(st, "都已上传"); st = text(t, m, "#outbox-status") {
-		if time.Now().After(deadline) {
-			t.Fatalf("outbox after check-out: %s", st)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	waitText(t, m, "#outbox-status", "都已上传")
 	shot(t, m, "phone-visit-done")
 
 	// My hours: the visit's 45 minutes in this month's visit hours, honour
@@ -151,16 +146,9 @@ func TestPairAndVisitJourney(t *testing.T) {
 // waitStatus waits until the API reports the visit in the status.
 func waitStatus(t *testing.T, s *site, token, id, want string) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
+	testenv.WaitFor(t, 15*time.Second, "visit "+id+" "+want, func() bool {
 		var v struct{ Status string }
 		s.api("GET", "/api/visits/"+id, token, nil, &v)
-		if v.Status == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("visit %s is %q, want %q", id, v.Status, want)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return v.Status == want
+	})
 }

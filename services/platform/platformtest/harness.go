@@ -34,17 +34,17 @@ type Harness struct {
 	Set demo.Set
 }
 
-// New starts a platform with the test data set. redisDB is the test
-// package's own Redis database number (see testenv.RedisURL).
-func New(t *testing.T, redisDB int) *Harness {
+// New starts a platform with the test data set, on a Redis database of
+// the test's own (see testenv.RedisURL).
+func New(t *testing.T) *Harness {
 	t.Helper()
-	return NewWithGateway(t, redisDB, nil)
+	return NewWithGateway(t, nil)
 }
 
 // NewWithGateway is New with a given SMS gateway (nil: the outbox).
-func NewWithGateway(t *testing.T, redisDB int, gw notify.Gateway) *Harness {
+func NewWithGateway(t *testing.T, gw notify.Gateway) *Harness {
 	t.Helper()
-	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=" + t.TempDir(), "REDIS_URL=" + testenv.RedisURL(t, redisDB)}, nil, io.Discard)
+	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=" + t.TempDir(), "REDIS_URL=" + testenv.RedisURL(t)}, nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
