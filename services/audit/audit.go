@@ -30,6 +30,12 @@ const (
 	ActionReveal = "reveal"
 	ActionLogin  = "login"
 	ActionExport = "export"
+	// ActionLoginAlert is raised for the admins over an account after
+	// repeated failed logins (auth.Limits.LoginAlertAfter).
+	ActionLoginAlert = "login_alert"
+	// ActionUnlockCodes is an organizer lifting the lock of a person's
+	// one-time codes.
+	ActionUnlockCodes = "unlock_codes"
 )
 
 // Recorder stores audit entries; a failure to record refuses the view.

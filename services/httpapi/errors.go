@@ -3,6 +3,9 @@ package httpapi
 import (
 	"errors"
 	"log/slog"
+	"math"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -48,9 +51,10 @@ func errorHandler(log *slog.Logger, aborted func(error) bool) fiber.ErrorHandler
 			case fiber.StatusMethodNotAllowed:
 				code, msg = apperr.NotFound, "不支持该请求方法"
 			case fiber.StatusRequestEntityTooLarge:
-				msg = "请求内容过大"
+				msg = "请求内容过大: 上传文件不超过 16 MB, 其他请求不超过 1 MB"
 			case fiber.StatusTooManyRequests:
 				code, msg = apperr.TooMany, "请求过于频繁, 请稍后再试"
+				c.Set(fiber.HeaderRetryAfter, "60")
 			}
 			return c.Status(fe.Code).JSON(errorBody{errorDetail{Code: string(code), Message: msg}})
 		}
@@ -59,6 +63,18 @@ func errorHandler(log *slog.Logger, aborted func(error) bool) fiber.ErrorHandler
 			log.Error("request failed", "requestId", c.Locals("requestid"), "method", c.Method(), "route", c.Route().Path, "err", err.Error())
 			ae = apperr.New(apperr.Internal, "服务器内部错误, 请稍后再试")
 		}
+		if ae.Code == apperr.TooMany {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfter(ae.RetryAfter)))
+		}
 		return c.Status(status[ae.Code]).JSON(errorBody{errorDetail{Code: string(ae.Code), Message: ae.Message, Field: ae.Field}})
 	}
+}
+
+// retryAfter is the Retry-After of a refusal in whole seconds (at least 1;
+// 60 when the refusal did not say).
+func retryAfter(d time.Duration) int {
+	if d <= 0 {
+		return 60
+	}
+	return max(1, int(math.Ceil(d.Seconds())))
 }

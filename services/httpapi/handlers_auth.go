@@ -7,7 +7,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"jinhui/services/access"
 	"jinhui/services/auth"
+	"jinhui/services/registry"
 )
 
 func (s *Server) healthz(c *fiber.Ctx) error {
@@ -43,6 +45,10 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The cookie serves only the queue dashboard (path /admin, HttpOnly);
+	// the API itself takes the token from the Authorization header.
+	s.setSessionCookie(c, tok, s.Auth.TTL)
+	noStore(c)
 	return c.JSON(tokenResp{Token: tok, Principal: p})
 }
 
@@ -66,15 +72,57 @@ func (s *Server) verifyCode(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	noStore(c)
 	return c.JSON(tokenResp{Token: tok, Principal: p})
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {
-	h := c.Get(fiber.HeaderAuthorization)
-	if len(h) > 7 {
-		_ = s.Auth.Logout(c.UserContext(), h[7:])
+	if tok := bearer(c); tok != "" {
+		_ = s.Auth.Logout(c.UserContext(), tok)
 	}
+	s.setSessionCookie(c, "", 0)
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+type unlockResp struct {
+	// LockedSeconds is how long the lock still had to run (0: there was none).
+	LockedSeconds int    `json:"lockedSeconds"`
+	Message       string `json:"message"`
+}
+
+// unlockCodes lifts the lock of a volunteer's or carer's one-time codes
+// (finding 1's way back without SMS), for an organizer over them; audited.
+func (s *Server) unlockCodes(kind string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ctx, p, id := c.UserContext(), principal(c), c.Params("id")
+		if err := p.RequireWriter(); err != nil {
+			return err
+		}
+		var phone string
+		var areas []string
+		if kind == access.KindVolunteer {
+			v, err := s.Registry.Store.Volunteer(ctx, id)
+			if err != nil {
+				return err
+			}
+			phone, areas = v.Phone, v.Areas
+		} else {
+			cr, err := s.Registry.Store.Carer(ctx, id)
+			if err != nil {
+				return err
+			}
+			phone, areas = cr.Phone, cr.Areas
+		}
+		left, err := s.Auth.UnlockCodes(ctx, p, kind, id, phone, areas)
+		if err != nil {
+			return err
+		}
+		msg := "该手机号的验证码未被锁定"
+		if left > 0 {
+			msg = "已解除验证码锁定, 可重新获取验证码登录"
+		}
+		return c.JSON(unlockResp{LockedSeconds: int(left.Seconds()), Message: msg})
+	}
 }
 
 func (s *Server) me(c *fiber.Ctx) error { return c.JSON(principal(c)) }
@@ -147,4 +195,16 @@ func (s *Server) listMessages(c *fiber.Ctx) error {
 		items[i] = items[i].Masked()
 	}
 	return c.JSON(fiber.Map{"items": items, "total": total})
+}
+
+func (s *Server) carerStatus(c *fiber.Ctx) error {
+	var in registry.StatusInput
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	cr, err := s.Registry.ChangeCarerStatus(c.UserContext(), principal(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(cr)
 }

@@ -32,9 +32,17 @@ func (s *Server) ledgerHonour(c *fiber.Ctx) error {
 	if err := s.ck.decode(c, &in); err != nil {
 		return err
 	}
-	e, err := s.Ledger.AddHonour(c.UserContext(), principal(c), in)
+	// The client's idempotency key is scoped to the volunteer (whom the
+	// ledger checks the caller may reach), so a key used in another
+	// county never answers with that county's entry (finding 4).
+	p := principal(c)
+	in.Key = in.Volunteer + "/" + in.Key
+	e, err := s.Ledger.AddHonour(c.UserContext(), p, in)
 	if err != nil {
 		return err
+	}
+	if !p.Sees(e.Areas) || e.Volunteer != in.Volunteer {
+		return apperr.New(apperr.NotFound, "志愿者不存在")
 	}
 	return c.JSON(e)
 }

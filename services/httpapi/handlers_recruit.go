@@ -2,12 +2,16 @@ package httpapi
 
 import (
 	"bytes"
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"jinhui/services/audit"
 	"jinhui/services/recruit"
+	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 )
 
@@ -212,6 +216,7 @@ func (s *Server) createPartner(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	pt.ContactPhone = maskPhone(pt.ContactPhone)
 	return c.Status(fiber.StatusCreated).JSON(pt)
 }
 
@@ -220,6 +225,7 @@ func (s *Server) getPartner(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	pt.ContactPhone = maskPhone(pt.ContactPhone)
 	return c.JSON(pt)
 }
 
@@ -232,7 +238,25 @@ func (s *Server) updatePartner(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	pt.ContactPhone = maskPhone(pt.ContactPhone)
 	return c.JSON(pt)
+}
+
+// revealPartner shows a partner's whole contact phone to an organizer who
+// may see the partner, and records the view (finding 9).
+func (s *Server) revealPartner(c *fiber.Ctx) error {
+	ctx, p := c.UserContext(), principal(c)
+	pt, err := s.Recruit.Partner(ctx, p, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	err = s.Registry.Audit.Record(ctx, audit.Entry{ID: registry.NewID(), At: time.Now(), ActorKind: p.Kind, ActorID: p.ID, ActorName: p.Name,
+		Region: p.Region, Action: audit.ActionReveal, ObjectType: "partner", ObjectID: pt.ID, Areas: registry.AreasOf(pt.Region),
+		Fields: []string{"contactPhone"}, RequestID: audit.RequestID(ctx)})
+	if err != nil {
+		return fmt.Errorf("httpapi.revealPartner: %w", err)
+	}
+	return c.JSON(fiber.Map{"contactPhone": pt.ContactPhone})
 }
 
 func (s *Server) listBatches(c *fiber.Ctx) error {

@@ -203,3 +203,15 @@ func (s *Server) listInbound(c *fiber.Ctx) error {
 	}
 	return c.JSON(fiber.Map{"items": items, "total": total})
 }
+
+func (s *Server) reviewVisit(c *fiber.Ctx) error {
+	var in visit.ReviewInput
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	v, err := s.Visits.ReviewVisit(c.UserContext(), principal(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}

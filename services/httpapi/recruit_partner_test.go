@@ -77,7 +77,7 @@ func TestPartnersAndReactivation(t *testing.T) {
 	lcall := newCall(t, h, lx, nil)
 	other := person(3, "370102001001")
 	other.phone = strings.TrimPrefix(former.Phone, "+86")
-	h.P.Redis.Del(t.Context(), "otp-resend:apply:"+former.Phone)
+	h.P.Redis.Del(t.Context(), "otp-resend:{apply:"+former.Phone+"}")
 	id3 := appID(t, apply(t, h, lcall, other))
 	wantRefusal(t, "accept another county's volunteer", review(h, lx, id3, map[string]any{"scores": goodScores, "decision": "accept"}), 409, "")
 }

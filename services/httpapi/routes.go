@@ -97,7 +97,7 @@ func (s *Server) table() []route {
 		{method: "POST", path: "/api/accounts", tag: "accounts", summary: "创建组织者账号", who: whoAdmin, body: auth.AccountInput{}, h: s.createAccount},
 		{method: "PUT", path: "/api/accounts/:id/disabled", tag: "accounts", summary: "停用或启用账号", who: whoAdmin, body: disableReq{}, h: s.disableAccount},
 		{method: "GET", path: "/api/audit", tag: "accounts", summary: "审计日志(完整个人信息查看记录)", who: whoAdmin, query: []string{"offset", "limit"}, h: s.auditLog},
-		{method: "GET", path: "/api/sms/messages", tag: "sms", summary: "短信记录与发件箱", who: whoAdmin, query: []string{"status", "offset", "limit"}, h: s.listMessages},
+		{method: "GET", path: "/api/sms/messages", tag: "sms", summary: "短信记录与发件箱(全部县的短信, 手机号脱敏)", who: "最高一级管理员", query: []string{"status", "offset", "limit"}, h: s.listMessages},
 
 		{method: "GET", path: "/api/elders", tag: "elders", summary: "老人名册(脱敏)", who: whoOrgOrVol, query: []string{"area", "status", "stage", "name", "offset", "limit"}, h: s.listElders},
 		{method: "POST", path: "/api/elders", tag: "elders", summary: "乡镇摸排上报老人(E4 第一步)", who: "乡镇及以上组织者/管理员", body: registry.ElderInput{}, resp: registry.Elder{}, h: s.proposeElder},
@@ -121,9 +121,12 @@ func (s *Server) table() []route {
 		{method: "POST", path: "/api/volunteers/:id/status", tag: "volunteers", summary: "暂停、退出或恢复服务", who: whoWriter, body: registry.StatusInput{}, resp: registry.Volunteer{}, h: s.volunteerStatus},
 		{method: "POST", path: "/api/volunteers/:id/reveal", tag: "volunteers", summary: "查看完整身份证号和手机号(记入审计日志)", who: whoOrg, h: s.revealVolunteer},
 
+		{method: "POST", path: "/api/volunteers/:id/unlock-codes", tag: "volunteers", summary: "解除验证码锁定(多次输错后; 记入审计日志)", who: whoWriter, resp: unlockResp{}, h: s.unlockCodes(access.KindVolunteer)},
 		{method: "GET", path: "/api/carers", tag: "carers", summary: "护理员名册(脱敏)", who: whoOrg, query: []string{"offset", "limit"}, h: s.listCarers},
 		{method: "POST", path: "/api/carers", tag: "carers", summary: "登记护理员(C1)", who: whoWriter, body: registry.CarerInput{}, resp: registry.Carer{}, h: s.createCarer},
 		{method: "GET", path: "/api/carers/:id", tag: "carers", summary: "护理员详情(脱敏)", who: whoOrgOrSelf, resp: registry.Carer{}, h: s.getCarer},
+		{method: "POST", path: "/api/carers/:id/status", tag: "carers", summary: "护理员暂停、退出或恢复服务(退出即结束其登录)", who: whoWriter, body: registry.StatusInput{}, resp: registry.Carer{}, h: s.carerStatus},
+		{method: "POST", path: "/api/carers/:id/unlock-codes", tag: "carers", summary: "解除验证码锁定(多次输错后; 记入审计日志)", who: whoWriter, resp: unlockResp{}, h: s.unlockCodes(access.KindCarer)},
 	}
 	out := append(append(append(base, s.pairingRoutes()...), s.recruitRoutes()...), s.visitRoutes()...)
 	for _, more := range [][]route{s.ledgerRoutes(), s.superviseRoutes(), s.wishRoutes(), s.codecardRoutes(), s.familyRoutes()} {

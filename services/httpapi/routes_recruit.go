@@ -49,6 +49,7 @@ func (s *Server) recruitRoutes() []route {
 		{method: "GET", path: "/api/recruit/partners", tag: "recruit", summary: "合作单位(高校、社会组织)及协议完成情况(V3)", who: whoOrg, h: s.listPartners},
 		{method: "POST", path: "/api/recruit/partners", tag: "recruit", summary: "登记合作单位及服务协议", who: whoWriter, body: recruit.PartnerInput{}, resp: recruit.Partner{}, h: s.createPartner},
 		{method: "GET", path: "/api/recruit/partners/:id", tag: "recruit", summary: "合作单位详情及协议完成情况", who: whoOrg, resp: recruit.Partner{}, h: s.getPartner},
+		{method: "POST", path: "/api/recruit/partners/:id/reveal", tag: "recruit", summary: "查看合作单位联系人完整手机号(记入审计日志)", who: whoOrg, h: s.revealPartner},
 		{method: "PUT", path: "/api/recruit/partners/:id", tag: "recruit", summary: "修改服务协议", who: whoWriter, body: recruit.PartnerUpdate{}, resp: recruit.Partner{}, h: s.updatePartner},
 
 		{method: "GET", path: "/api/recruit/batches", tag: "training", summary: "培训批次列表(V5)", who: whoOrg, query: []string{"offset", "limit"}, h: s.listBatches},

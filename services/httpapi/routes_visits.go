@@ -32,6 +32,7 @@ func (s *Server) visitRoutes() []route {
 		{method: "GET", path: "/api/visits/:id", tag: "visits", summary: "探访详情", who: "组织者 (本辖区); 该老人的结对志愿者", resp: visit.Visit{}, h: s.getVisit},
 		{method: "POST", path: "/api/visits/:id/checkin", tag: "visits", summary: "签到(可离线后补传, 同一 key 只记一次)", who: whoVisitVolunteer, body: visit.CheckInInput{}, resp: visit.Visit{}, h: s.checkIn},
 		{method: "POST", path: "/api/visits/:id/checkout", tag: "visits", summary: "签退与服务清单(S2–S5)", who: whoVisitVolunteer, body: visit.CheckOutInput{}, resp: visit.Visit{}, h: s.checkOut},
+		{method: "POST", path: "/api/visits/:id/review", tag: "visits", summary: "审核补传时间的探访: 通过后服务时长计入台账, 不通过则不计入(须说明)", who: whoWriter, body: visit.ReviewInput{}, resp: visit.Visit{}, h: s.reviewVisit},
 		{method: "POST", path: "/api/visits/:id/date", tag: "visits", summary: "改到本月另一天", who: whoVisitVolunteer, body: visit.DateInput{}, resp: visit.Visit{}, h: s.visitDate},
 		{method: "POST", path: "/api/visits/:id/swap", tag: "visits", summary: "与搭档交换探访", who: whoVisitVolunteer, body: visit.SwapInput{}, resp: visit.Visit{}, h: s.visitSwap},
 		{method: "POST", path: "/api/visits/:id/giveback", tag: "visits", summary: "退回探访, 请搭档接手", who: whoVisitVolunteer, body: visit.ReasonInput{}, resp: visit.Visit{}, h: s.visitGiveBack},

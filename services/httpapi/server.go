@@ -100,7 +100,7 @@ func New(d Deps) *Server {
 	s.App = fiber.New(fiber.Config{
 		AppName:               "jinhui",
 		ErrorHandler:          errorHandler(d.Log, s.aborted),
-		BodyLimit:             16 << 20,
+		BodyLimit:             maxUploadBody,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
@@ -113,13 +113,14 @@ func New(d Deps) *Server {
 	s.App.Use(s.track)
 	s.App.Use(recover.New())
 	s.App.Use(requestid.New())
+	s.App.Use(s.secureHeaders())
 	s.App.Use(s.logRequests)
 	s.routes = s.table()
 	for _, r := range s.routes {
 		s.App.Add(r.method, r.path, s.handler(r))
 	}
 	if d.Dashboard != nil {
-		s.App.Use("/admin/queues", s.adminOnly, adaptor.HTTPHandler(d.Dashboard))
+		s.App.Use("/admin/queues", s.rootOnly, adaptor.HTTPHandler(d.Dashboard))
 	}
 	if d.Web != nil {
 		s.App.Use(d.Web)
@@ -150,39 +151,28 @@ func principal(c *fiber.Ctx) access.Principal {
 	return p
 }
 
+// authenticate finds the caller of an /api route by the Bearer token
+// only: the session cookie is not accepted here (CSRF).
 func (s *Server) authenticate(c *fiber.Ctx) (access.Principal, error) {
-	h := c.Get(fiber.HeaderAuthorization)
-	tok := ""
-	if len(h) > 7 && h[:7] == "Bearer " {
-		tok = h[7:]
-	} else {
-		tok = c.Cookies("jinhui_session")
-	}
+	tok := bearer(c)
 	if tok == "" {
 		return access.Principal{}, errUnauthorized
 	}
 	return s.Auth.Session(c.UserContext(), tok)
 }
 
-func (s *Server) adminOnly(c *fiber.Ctx) error {
-	p, err := s.authenticate(c)
-	if err != nil {
-		return err
-	}
-	if err := p.RequireAdmin(); err != nil {
-		return err
-	}
-	return c.Next()
-}
-
 func (s *Server) handler(r route) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if err := limitBody(c, r); err != nil {
+			return err
+		}
 		if !r.public {
 			p, err := s.authenticate(c)
 			if err != nil {
 				return err
 			}
 			c.Locals("principal", p)
+			noStore(c)
 		}
 		return r.h(c)
 	}

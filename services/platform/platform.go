@@ -22,8 +22,8 @@ import (
 	"jinhui/services/auth"
 	"jinhui/services/carer"
 	"jinhui/services/codecard"
-	"jinhui/services/family"
 	"jinhui/services/demo"
+	"jinhui/services/family"
 	"jinhui/services/httpapi"
 	"jinhui/services/ledger"
 	"jinhui/services/notify"
@@ -119,11 +119,36 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 	p.Registry = registry.NewService(store, store)
 	p.Auth = auth.NewService(store, store, p.Redis, p.SMS, cfg.SessionTTL)
 	p.Pairing = pairing.New(store, p.SMS)
-	p.Registry.OnVolunteerStatus, p.Registry.OnElderStatus = p.Pairing.VolunteerStatusChanged, p.Pairing.ElderStatusChanged
+	p.Auth.Audit = store
+	p.Auth.PersonActive = p.personActive
+	// A volunteer who pauses or leaves: sessions end first (that must not
+	// wait on the relay), then their pairs go to the relay (rule P2) and
+	// their planned visits are offered to their partners.
+	p.Registry.OnVolunteerStatus = func(ctx context.Context, v registry.Volunteer) error {
+		active := v.Status == registry.VolActive
+		if err := p.Auth.PersonChanged(ctx, access.KindVolunteer, v.ID, active); err != nil {
+			return err
+		}
+		if err := p.Pairing.VolunteerStatusChanged(ctx, v); err != nil {
+			return err
+		}
+		if !active {
+			return p.Visits.Withdraw(ctx, lastBy(v.History), v.ID, map[string]string{registry.VolPaused: "志愿者暂停服务", registry.VolLeft: "志愿者退出服务"}[v.Status])
+		}
+		return nil
+	}
+	p.Registry.OnCarerStatus = func(ctx context.Context, c registry.Carer) error {
+		return p.Auth.PersonChanged(ctx, access.KindCarer, c.ID, c.Status == registry.VolActive)
+	}
+	p.Registry.OnElderStatus = p.Pairing.ElderStatusChanged
 	p.Recruit = recruit.NewService(store, p.Auth.Codes, p.SMS, store, cfg.PublicURL)
 	p.Ledger, p.Stats = ledger.New(store, log), stats.New(store)
 	p.Carers = carer.New(store, p.Ledger)
 	p.Supervise = supervise.New(store, p.SMS, p.Ledger, time.Now)
+	// A visit held for review (back-dated times) still asks the elder's
+	// side to confirm; a confirmation releases its hours.
+	p.Visits.OnHeld = append(p.Visits.OnHeld, p.Supervise.AfterVisit)
+	p.Supervise.OnConfirmed = p.Visits.ElderConfirmed
 	p.Wishes = wish.New(store, p.Auth.Codes, p.SMS)
 	p.Wishes.Cache = workers.WishCache{Redis: p.Redis}
 	p.Stats.Wishes = p.Wishes

@@ -52,6 +52,7 @@ type Storer interface {
 	Volunteer(ctx context.Context, id string) (Volunteer, error)
 	Volunteers(ctx context.Context, f Filter) (Page[Volunteer], error)
 	ReplaceVolunteer(ctx context.Context, v *Volunteer) error
+	ReplaceCarer(ctx context.Context, c *Carer) error
 
 	InsertCarers(ctx context.Context, cs []Carer) error
 	Carer(ctx context.Context, id string) (Carer, error)
@@ -69,6 +70,9 @@ type Service struct {
 	// error is returned to the caller; the change itself stays recorded.
 	OnVolunteerStatus func(ctx context.Context, v Volunteer) error
 	OnElderStatus     func(ctx context.Context, e Elder) error
+	// OnCarerStatus, when set, is called after a carer's status change
+	// is stored (their sessions end when they leave).
+	OnCarerStatus func(ctx context.Context, c Carer) error
 }
 
 // NewService returns a Service using the wall clock.

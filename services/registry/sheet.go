@@ -22,8 +22,58 @@ type Row struct {
 	Cells map[string]string
 }
 
-// MaxRows bounds an upload (a county's register is a few thousand rows).
-const MaxRows = 50_000
+// Limits of an upload (a county's register is a few thousand rows). An
+// xlsx file is a zip: its unpacked size is bounded as well, and its rows
+// are read one at a time, so a file that unpacks to far more is refused
+// before it is held in memory.
+const (
+	MaxRows    = 50_000
+	MaxColumns = 100
+)
+
+// MaxUnzipped is the most an xlsx upload may unpack to (a variable so
+// that tests can lower it).
+var MaxUnzipped int64 = 64 << 20
+
+// readXLSX reads the first sheet of an xlsx file row by row, stopping at
+// MaxRows.
+func readXLSX(data []byte) ([][]string, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnzipped, UnzipXMLSizeLimit: min(8<<20, MaxUnzipped)})
+	if err != nil {
+		if strings.Contains(err.Error(), "size") {
+			return nil, apperr.Field("file", fmt.Sprintf("xlsx 文件解压后超过 %d MB", MaxUnzipped>>20))
+		}
+		return nil, apperr.Field("file", "无法读取 xlsx 文件")
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, apperr.Field("file", "xlsx 文件没有工作表")
+	}
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, apperr.Field("file", "无法读取 xlsx 工作表")
+	}
+	defer rows.Close()
+	var records [][]string
+	for rows.Next() {
+		if len(records) > MaxRows {
+			return nil, apperr.Field("file", fmt.Sprintf("文件超过 %d 行", MaxRows))
+		}
+		rec, err := rows.Columns()
+		if err != nil {
+			return nil, apperr.Field("file", "无法读取 xlsx 工作表")
+		}
+		if len(rec) > MaxColumns {
+			return nil, apperr.Field("file", fmt.Sprintf("文件超过 %d 列", MaxColumns))
+		}
+		records = append(records, rec)
+	}
+	if err := rows.Error(); err != nil {
+		return nil, apperr.Field("file", "无法读取 xlsx 工作表")
+	}
+	return records, nil
+}
 
 // ReadSheet reads the first sheet of an xlsx file, or a CSV file (UTF-8,
 // with or without BOM, or GB18030 as Chinese office software saves it),
@@ -32,17 +82,9 @@ func ReadSheet(name string, data []byte) ([]Row, error) {
 	var records [][]string
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".xlsx":
-		f, err := excelize.OpenReader(bytes.NewReader(data))
-		if err != nil {
-			return nil, apperr.Field("file", "无法读取 xlsx 文件")
-		}
-		defer f.Close()
-		sheets := f.GetSheetList()
-		if len(sheets) == 0 {
-			return nil, apperr.Field("file", "xlsx 文件没有工作表")
-		}
-		if records, err = f.GetRows(sheets[0]); err != nil {
-			return nil, apperr.Field("file", "无法读取 xlsx 工作表")
+		var err error
+		if records, err = readXLSX(data); err != nil {
+			return nil, err
 		}
 	case ".csv":
 		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))

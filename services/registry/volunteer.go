@@ -76,14 +76,16 @@ type Volunteer struct {
 
 // Carer is a neighbour carer (rule C1); the carer issue adds the roster and logs.
 type Carer struct {
-	ID        string    `bson:"_id" json:"id"`
-	Name      string    `bson:"name" json:"name"`
-	IDNumber  string    `bson:"idNumber" json:"idNumber"`
-	Phone     string    `bson:"phone" json:"phone"`
-	Village   string    `bson:"village" json:"village"`
-	Areas     []string  `bson:"areas" json:"-"`
-	Status    string    `bson:"status" json:"status"`
-	StartDate string    `bson:"startDate" json:"startDate"`
-	Version   int       `bson:"version" json:"version"`
-	CreatedAt time.Time `bson:"createdAt" json:"createdAt"`
+	ID        string   `bson:"_id" json:"id"`
+	Name      string   `bson:"name" json:"name"`
+	IDNumber  string   `bson:"idNumber" json:"idNumber"`
+	Phone     string   `bson:"phone" json:"phone"`
+	Village   string   `bson:"village" json:"village"`
+	Areas     []string `bson:"areas" json:"-"`
+	Status    string   `bson:"status" json:"status"`
+	StartDate string   `bson:"startDate" json:"startDate"`
+	// History keeps every status change (left, paused, back).
+	History   []StatusChange `bson:"history,omitempty" json:"history,omitempty"`
+	Version   int            `bson:"version" json:"version"`
+	CreatedAt time.Time      `bson:"createdAt" json:"createdAt"`
 }

@@ -173,6 +173,11 @@ func (s *Service) answer(ctx context.Context, sent []Sent, yes bool, sid, body s
 		return false, nil
 	}
 	if yes {
+		if s.OnConfirmed != nil {
+			if err := s.OnConfirmed(ctx, c.Visit); err != nil {
+				return true, err
+			}
+		}
 		return true, s.restore(ctx, c.Visit, "老人家属短信确认探访", elderSide)
 	}
 	if err := s.suspend(ctx, c.Visit, "老人家属短信回复未来探访", elderSide); err != nil {

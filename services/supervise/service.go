@@ -85,6 +85,9 @@ type Service struct {
 	SMS    SMS
 	Ledger Ledger
 	Now    func() time.Time
+	// OnConfirmed, when set, is called with a visit the elder's side
+	// confirmed by SMS (visits release hours held for review).
+	OnConfirmed func(ctx context.Context, visitID string) error
 }
 
 // New returns the service. The wiring hooks AfterVisit to visits.

@@ -125,6 +125,9 @@ func (s *Service) CheckOut(ctx context.Context, p access.Principal, id string, i
 	}
 	if v.CheckOut != nil {
 		if v.CheckOut.Key == in.Key {
+			if v.Held() {
+				return v, nil
+			}
 			if err := s.record(ctx, p, v); err != nil { // the ledger write may be what failed last time
 				return v, err
 			}
@@ -185,8 +188,16 @@ func (s *Service) CheckOut(ctx context.Context, p access.Principal, id string, i
 	v.Minutes = int(math.Round(d.Minutes()))
 	v.Over4h = d > Over4h
 	v.Notes, v.Condition, v.Concern, v.UndoneReason = in.Notes, in.Condition, in.Concern, in.UndoneReason
+	// A right code from the elder's visit code card is the elder's own
+	// confirmation: late times then need no review.
+	if why := lateReason(v); why != "" && (v.Card == nil || !v.Card.Confirmed) {
+		v.Review = &Review{Status: ReviewPending, Reason: why, At: s.Now()}
+	}
 	if err := s.Store.ReplaceVisit(ctx, &v); err != nil {
 		return Visit{}, fmt.Errorf("visit.CheckOut: %w", err)
+	}
+	if v.Held() {
+		return v, s.hold(ctx, v)
 	}
 	if err := s.record(ctx, p, v); err != nil {
 		return v, err

@@ -102,10 +102,14 @@ type Visit struct {
 	// the elder has one.
 	Card       *CardCheck `bson:"card,omitempty" json:"card,omitempty"`
 	Escalation int        `bson:"escalation" json:"escalation"`
-	Changes    []Change   `bson:"changes" json:"changes"`
-	Version    int        `bson:"version" json:"version"`
-	CreatedAt  time.Time  `bson:"createdAt" json:"createdAt"`
-	UpdatedAt  time.Time  `bson:"updatedAt" json:"updatedAt"`
+	// Review, when set, holds the visit's hours out of the ledger until an
+	// organizer approves or the elder's side confirms (times reported long
+	// after they happened); its Reason says why.
+	Review    *Review   `bson:"review,omitempty" json:"review,omitempty"`
+	Changes   []Change  `bson:"changes" json:"changes"`
+	Version   int       `bson:"version" json:"version"`
+	CreatedAt time.Time `bson:"createdAt" json:"createdAt"`
+	UpdatedAt time.Time `bson:"updatedAt" json:"updatedAt"`
 }
 
 // CardCheck is the outcome of the visit code card at check-out: a right

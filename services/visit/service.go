@@ -68,6 +68,9 @@ type Service struct {
 	// whose retry with the same key runs every hook again, so hooks must
 	// be idempotent.
 	OnDone []func(ctx context.Context, v Visit) error
+	// OnHeld are called when a checked-out visit's hours are held for
+	// review (see ReviewAfter), in the order given; idempotent.
+	OnHeld []func(ctx context.Context, v Visit) error
 	// Cards checks visit code card codes at check-out; may be nil.
 	Cards CardChecker
 }

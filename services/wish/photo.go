@@ -19,7 +19,8 @@ import (
 // Photo limits: what is accepted on upload and what is stored.
 const (
 	MaxUpload     = 10 << 20 // bytes of an uploaded file
-	MaxPixels     = 40e6     // width × height of an uploaded image (decompression bombs)
+	MaxPixels     = 25e6     // width × height of an uploaded image (decompression bombs: ~100 MB decoded)
+	MaxUploadSide = 8000     // either side of an uploaded image, in pixels
 	MaxSide       = 1600     // the stored image's longer side, in pixels
 	MaxStoredSize = 1 << 20  // bytes of the stored JPEG
 )
@@ -67,8 +68,9 @@ func Resize(data []byte) ([]byte, int, int, error) {
 	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
 		return nil, 0, 0, apperr.Field("file", "无法识别的图片")
 	}
-	if float64(cfg.Width)*float64(cfg.Height) > MaxPixels {
-		return nil, 0, 0, apperr.Field("file", "图片尺寸过大")
+	// Checked from the header alone, before anything is decoded.
+	if float64(cfg.Width)*float64(cfg.Height) > MaxPixels || cfg.Width > MaxUploadSide || cfg.Height > MaxUploadSide {
+		return nil, 0, 0, apperr.Field("file", fmt.Sprintf("图片尺寸过大(%d×%d): 不超过 2500 万像素、每边不超过 %d 像素", cfg.Width, cfg.Height, MaxUploadSide))
 	}
 	src, err := decode(data)
 	if err != nil {

@@ -6,6 +6,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an error for the caller.
@@ -28,6 +29,9 @@ type Error struct {
 	Code    Code
 	Message string
 	Field   string
+	// RetryAfter, on a TooMany error, is how long the caller should wait
+	// (the HTTP layer sends it as Retry-After).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -46,6 +50,11 @@ func Field(field, msg string) *Error { return &Error{Code: Invalid, Message: msg
 // Errorf returns an error with a formatted message.
 func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Wait returns a TooMany error telling the caller to retry after d.
+func Wait(msg string, d time.Duration) *Error {
+	return &Error{Code: TooMany, Message: msg, RetryAfter: d}
 }
 
 // NotFoundf is a shorthand for a NotFound error.
