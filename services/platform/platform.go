@@ -21,8 +21,8 @@ import (
 	"jinhui/services/auth"
 	"jinhui/services/carer"
 	"jinhui/services/codecard"
-	"jinhui/services/family"
 	"jinhui/services/demo"
+	"jinhui/services/family"
 	"jinhui/services/httpapi"
 	"jinhui/services/ledger"
 	"jinhui/services/notify"
@@ -222,7 +222,7 @@ func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 	var sched *asynq.Scheduler
 	if role == config.RoleAll || role == config.RoleWorker {
 		srv = workers.NewServer(p.RedisOpt, p.Log, p.Cfg.ShutdownTimeout)
-		h := &workers.Handlers{SMS: p.SMS, Wishes: p.Wishes, Pairing: p.Pairing, Visits: p.Visits, Log: p.Log, Ledger: p.Ledger, Supervise: p.Supervise}
+		h := &workers.Handlers{SMS: p.SMS, Wishes: p.Wishes, Pairing: p.Pairing, Visits: p.Visits, Log: p.Log, Ledger: p.Ledger, Supervise: p.Supervise, Family: p.Family}
 		if err := srv.Start(h.Mux()); err != nil {
 			return fmt.Errorf("platform.Run worker: %w", err)
 		}
