@@ -13,6 +13,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"jinhui/services/family"
 	"jinhui/services/ledger"
 	"jinhui/services/notify"
 	"jinhui/services/pairing"
@@ -52,6 +53,8 @@ type Handlers struct {
 	Log     *slog.Logger
 	// Supervise flags overdue problems (rule Q3).
 	Supervise *supervise.Service
+	// Family texts monthly summaries to consenting family members.
+	Family *family.Service
 }
 
 // Mux routes task types to handlers; every handler's error goes through
@@ -67,6 +70,7 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	mux.HandleFunc(tasks.TypeLedgerRebuild, h.ledgerRebuild)
 	mux.HandleFunc(tasks.TypeSuperviseOverdue, h.superviseOverdue)
 	mux.HandleFunc(tasks.TypeSuperviseMonthly, h.superviseMonthly)
+	mux.HandleFunc(tasks.TypeFamilySummary, h.familySummary)
 	return mux
 }
 
@@ -120,6 +124,9 @@ func NewScheduler(r asynq.RedisConnOpt, log *slog.Logger) (*asynq.Scheduler, err
 		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
 	}
 	if _, err := s.Register(tasks.SuperviseMonthlyCron, tasks.NewSuperviseMonthlyTask()); err != nil {
+		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
+	}
+	if _, err := s.Register(tasks.FamilySummaryCron, tasks.NewFamilySummaryTask()); err != nil {
 		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
 	}
 	return s, nil

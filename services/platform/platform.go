@@ -265,7 +265,7 @@ func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 	grace := min(timeout/5, 2*time.Second)
 	if role == config.RoleAll || role == config.RoleWorker {
 		srv = workers.NewServer(p.RedisOpt, p.Log, timeout-grace)
-		h := &workers.Handlers{SMS: p.SMS, Wishes: p.Wishes, Pairing: p.Pairing, Visits: p.Visits, Log: p.Log, Ledger: p.Ledger, Supervise: p.Supervise}
+		h := &workers.Handlers{SMS: p.SMS, Wishes: p.Wishes, Pairing: p.Pairing, Visits: p.Visits, Log: p.Log, Ledger: p.Ledger, Supervise: p.Supervise, Family: p.Family}
 		if err := srv.Start(h.Mux()); err != nil {
 			return fmt.Errorf("platform.Run worker: %w", err)
 		}
