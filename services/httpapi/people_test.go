@@ -216,7 +216,7 @@ func TestPhoneLogin(t *testing.T) {
 		t.Fatalf("right code after 5 wrong ones: %d %s", r.Status, r.Body)
 	}
 	// A fresh code (after the resend window) works once.
-	h.P.Redis.Del(context.Background(), "otp-resend:"+vol.Phone)
+	h.P.Redis.Del(context.Background(), "otp-resend:{login:"+vol.Phone+"}")
 	tok := h.PhoneLogin(vol.Phone, "volunteer")
 	if r := h.Do("POST", "/api/auth/verify", "", map[string]string{"phone": vol.Phone, "code": h.LastCode(vol.Phone)}); r.Status == 200 {
 		t.Fatalf("a used code logged in again")

@@ -56,7 +56,7 @@ func TestRecruitmentRefusals(t *testing.T) {
 	wantRefusal(t, "same ID number", apply(t, h, call, dupID), 409, "idNumber")
 	dupPhone := person(6, "370101001001")
 	dupPhone.phone = second.phone
-	h.P.Redis.Del(context.Background(), "otp-resend:apply:+86"+second.phone)
+	h.P.Redis.Del(context.Background(), "otp-resend:{apply:+86"+second.phone+"}")
 	wantRefusal(t, "same phone", apply(t, h, call, dupPhone), 409, "phone")
 	if got := countApps(t, h, call); got != n {
 		t.Fatalf("duplicates stored: %d applications, want %d", got, n)
