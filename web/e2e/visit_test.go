@@ -111,8 +111,18 @@ func TestPairAndVisitJourney(t *testing.T) {
 	var visit struct {
 		Minutes int
 		Date    string
+		Version int
+		Review  *struct{ Status string }
 	}
 	s.api("GET", "/api/visits/"+visitID, login.Token, nil, &visit)
+	if visit.Review != nil && visit.Review.Status != "approved" {
+		// The phone's clock was set back 45 minutes, so the check-in looks
+		// back-dated and the hours wait for the organizer's review (issue 13).
+		if st := s.api("POST", "/api/visits/"+visitID+"/review", login.Token,
+			map[string]any{"approve": true, "note": "组织者电话核实", "version": visit.Version}, nil); st != 200 {
+			t.Fatalf("approve the held visit: %d", st)
+		}
+	}
 	if visit.Minutes < 44 || visit.Minutes > 46 {
 		t.Fatalf("visit lasted %d minutes, want 45", visit.Minutes)
 	}
