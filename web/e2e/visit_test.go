@@ -94,9 +94,16 @@ func TestPairAndVisitJourney(t *testing.T) {
 	waitStatus(t, s, login.Token, visitID, "checked_in")
 	eval[bool](t, m, `(window.Date = window.RealDate, true)`)
 	must(t, m, chromedp.WaitVisible(chromedp.CSS(card+` button.checkout`)))
-	n := eval[int](t, m, `(() => { const b = [...document.querySelectorAll('`+card+` input[name=item]')]; b.forEach(i => { if (!i.checked) i.click(); }); return b.length })()`)
-	if n < 5 {
-		t.Fatalf("checklist has %d items, want the five ones", n)
+	// The page redraws the card when the upload round ends and the schedule
+	// is read again; wait for the drawn card's checklist, then tick it.
+	var n int
+	if !testenv.Eventually(20*time.Second, func() bool {
+		n = eval[int](t, m, `(() => { const b = [...document.querySelectorAll('`+card+` input[name=item]')]; b.forEach(i => { if (!i.checked) i.click(); }); return b.length })()`)
+		return n >= 5
+	}) {
+		shot(t, m, "FAILED-"+safe(t.Name()))
+		t.Fatalf("checklist has %d items, want the five ones; the schedule shows: %.1500s", n,
+			eval[string](t, m, `(document.querySelector('#visits') || document.body).outerHTML`))
 	}
 	shot(t, m, "phone-visit-checklist")
 	must(t, m,
