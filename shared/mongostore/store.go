@@ -51,7 +51,7 @@ func OpenWith(ctx context.Context, uri, db string, embedded bool, configure func
 		_ = c.Disconnect(context.Background())
 		return nil, fmt.Errorf("mongostore.Open: %w", err)
 	}
-	if err := s.ensureIndexes(ctx); err != nil {
+	if err := s.EnsureIndexes(ctx); err != nil {
 		_ = c.Disconnect(context.Background())
 		return nil, fmt.Errorf("mongostore.Open: %w", err)
 	}
@@ -116,18 +116,6 @@ var indexes = []index{
 	{colSMSOutcomes, bson.D{{Key: "sid", Value: 1}}, false},
 	{colSMSOutcomes, bson.D{{Key: "status", Value: 1}, {Key: "at", Value: -1}}, false},
 	{colSMSPending, bson.D{{Key: "createdAt", Value: 1}}, false},
-}
-
-func (s *Store) ensureIndexes(ctx context.Context) error {
-	all := append(append(append(append([]index{}, indexes...), pairingIndexes...), recruitIndexes...), visitIndexes...)
-	all = append(append(append(append(append(all, ledgerIndexes...), superviseIndexes...), wishIndexes...), cardIndexes...), familyIndexes...)
-	for _, ix := range all {
-		m := mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetUnique(ix.unique)}
-		if _, err := s.DB.Collection(ix.coll).Indexes().CreateOne(ctx, m); err != nil {
-			return fmt.Errorf("index on %s: %w", ix.coll, err)
-		}
-	}
-	return nil
 }
 
 // wrap turns driver errors into the domain's: a missing document is

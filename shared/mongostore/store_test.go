@@ -91,3 +91,26 @@ func TestClaimHasOneWinner(t *testing.T) {
 		t.Fatalf("claimed: %v %v", ok, err)
 	}
 }
+
+// TestCheckIndexes: after Open every declared index is there; one dropped
+// by hand is reported missing by name, and EnsureIndexes puts it back.
+func TestCheckIndexes(t *testing.T) {
+	s := testenv.Mongo(t)
+	ctx := context.Background()
+	if missing, err := s.CheckIndexes(ctx); err != nil || len(missing) != 0 {
+		t.Fatalf("after Open: missing %v, err %v", missing, err)
+	}
+	if err := s.DB.Collection("volunteers").Indexes().DropOne(ctx, "phone_1"); err != nil {
+		t.Fatal(err)
+	}
+	missing, err := s.CheckIndexes(ctx)
+	if err != nil || len(missing) != 1 || missing[0] != "volunteers {phone: 1}" {
+		t.Fatalf("after a drop: missing %v, err %v", missing, err)
+	}
+	if err := s.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if missing, _ := s.CheckIndexes(ctx); len(missing) != 0 {
+		t.Fatalf("after EnsureIndexes: missing %v", missing)
+	}
+}

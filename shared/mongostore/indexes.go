@@ -1,0 +1,79 @@
+package mongostore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// allIndexes is every declared index, per collection in declaration order.
+func allIndexes() []index {
+	all := append(append(append(append([]index{}, indexes...), pairingIndexes...), recruitIndexes...), visitIndexes...)
+	return append(append(append(append(append(all, ledgerIndexes...), superviseIndexes...), wishIndexes...), cardIndexes...), familyIndexes...)
+}
+
+// EnsureIndexes creates every declared index; creating one that exists is
+// a no-op, so it can run at every start and in every migrate step.
+func (s *Store) EnsureIndexes(ctx context.Context) error {
+	for _, ix := range allIndexes() {
+		m := mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetUnique(ix.unique)}
+		if _, err := s.DB.Collection(ix.coll).Indexes().CreateOne(ctx, m); err != nil {
+			return fmt.Errorf("index on %s: %w", ix.coll, err)
+		}
+	}
+	return nil
+}
+
+// CheckIndexes lists the declared indexes the database does not have, as
+// "collection {key: dir, …}" strings; empty when all are there. A
+// collection that does not exist yet has none of its indexes.
+func (s *Store) CheckIndexes(ctx context.Context) ([]string, error) {
+	have := map[string]map[string]bool{}
+	var missing []string
+	for _, ix := range allIndexes() {
+		got, ok := have[ix.coll]
+		if !ok {
+			got = map[string]bool{}
+			specs, err := s.DB.Collection(ix.coll).Indexes().ListSpecifications(ctx)
+			var ce mongo.CommandError
+			if err != nil && !(errors.As(err, &ce) && ce.Code == 26) { // 26: NamespaceNotFound
+				return nil, fmt.Errorf("mongostore.CheckIndexes %s: %w", ix.coll, err)
+			}
+			for _, sp := range specs {
+				var keys bson.D
+				if err := bson.Unmarshal(sp.KeysDocument, &keys); err == nil {
+					got[keyString(keys)] = true
+				}
+			}
+			have[ix.coll] = got
+		}
+		if !got[keyString(ix.keys)] {
+			missing = append(missing, ix.coll+" "+keyString(ix.keys))
+		}
+	}
+	return missing, nil
+}
+
+// keyString writes an index key document as {a: 1, b: -1}, numbers
+// normalised (a server may answer 1 as an int32, int64 or double).
+func keyString(keys bson.D) string {
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		dir := fmt.Sprint(k.Value)
+		switch v := k.Value.(type) {
+		case int32:
+			dir = fmt.Sprint(int(v))
+		case int64:
+			dir = fmt.Sprint(int(v))
+		case float64:
+			dir = fmt.Sprint(int(v))
+		}
+		parts[i] = k.Key + ": " + dir
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
