@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
 	"jinhui/shared/embedded"
 	"jinhui/shared/mongostore"
 )
@@ -19,13 +21,20 @@ import (
 // store on it; both are closed when the test ends.
 func Mongo(t testing.TB) *mongostore.Store {
 	t.Helper()
+	return MongoWith(t, nil)
+}
+
+// MongoWith is Mongo with a last say over the client's options (a command
+// monitor, say: see package dbcount).
+func MongoWith(t testing.TB, configure func(*options.ClientOptions)) *mongostore.Store {
+	t.Helper()
 	m, err := embedded.StartMongo(t.TempDir(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatalf("start FerretDB: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	s, err := mongostore.Open(ctx, m.URI, "jinhui_test", true)
+	s, err := mongostore.OpenWith(ctx, m.URI, "jinhui_test", true, configure)
 	if err != nil {
 		m.Stop()
 		t.Fatalf("open store: %v", err)
