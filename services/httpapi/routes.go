@@ -45,7 +45,7 @@ type tokenResp struct {
 
 type loginReq struct {
 	Username string `json:"username" validate:"required,max=64"`
-	Password string `json:"password" validate:"required,max=128"`
+	Password string `json:"password" validate:"required,max=128" textnorm:"keep"`
 }
 
 type codeReq struct {
@@ -59,7 +59,7 @@ type verifyReq struct {
 }
 
 type quotaReq struct {
-	Quota int `json:"quota" validate:"min=0,max=1000000"`
+	Quota *int `json:"quota" validate:"required,min=0,max=1000000"`
 }
 
 type disableReq struct {
