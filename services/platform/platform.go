@@ -295,20 +295,29 @@ func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 	if err != nil {
 		return err
 	}
-	if role == config.RoleAll || role == config.RoleWorker {
-		srv = workers.NewServer(p.RedisOpt, p.Log, timeout-grace)
-		h := &workers.Handlers{SMS: p.SMS, Wishes: p.Wishes, Pairing: p.Pairing, Visits: p.Visits, Log: p.Log, Ledger: p.Ledger, Supervise: p.Supervise, Family: p.Family}
-		if err := srv.Start(h.Mux()); err != nil {
-			return fmt.Errorf("platform.Run worker: %w", err)
+	// A start that fails half-way stops what it started.
+	fail := func(err error) error {
+		if srv != nil {
+			srv.Shutdown()
 		}
+		stopHealth(context.Background())
+		return err
+	}
+	if role == config.RoleAll || role == config.RoleWorker {
+		w := workers.NewServer(p.RedisOpt, p.Log, timeout-grace)
+		h := &workers.Handlers{SMS: p.SMS, Wishes: p.Wishes, Pairing: p.Pairing, Visits: p.Visits, Log: p.Log, Ledger: p.Ledger, Supervise: p.Supervise, Family: p.Family}
+		if err := w.Start(h.Mux()); err != nil {
+			return fail(fmt.Errorf("platform.Run worker: %w", err))
+		}
+		srv = w
 	}
 	if role == config.RoleAll || role == config.RoleScheduler {
 		s, err := workers.NewScheduler(p.RedisOpt, p.Log, p.Cfg.SweepEvery)
 		if err != nil {
-			return err
+			return fail(err)
 		}
 		if err := s.Start(); err != nil {
-			return fmt.Errorf("platform.Run scheduler: %w", err)
+			return fail(fmt.Errorf("platform.Run scheduler: %w", err))
 		}
 		sched = s
 	}
