@@ -55,6 +55,8 @@ func (m Message) Masked() Message {
 // key exists already.
 type Store interface {
 	InsertMessage(ctx context.Context, m Message) error
+	// InsertMessages records messages at once, skipping keys used already.
+	InsertMessages(ctx context.Context, ms []Message) error
 	Message(ctx context.Context, id string) (Message, error)
 	Claim(ctx context.Context, id string) error
 	Unclaim(ctx context.Context, id string) error
@@ -123,6 +125,33 @@ type Service struct {
 // twice records and sends it once.
 func (s *Service) Send(ctx context.Context, key, to, kind, body string) error {
 	return s.send(ctx, Message{ID: key, To: to, Kind: kind, Body: body, Status: StatusQueued, CreatedAt: s.Now()})
+}
+
+// Text is one message of a batch: its business key, number, kind and body.
+type Text struct {
+	Key, To, Kind, Body string
+}
+
+// SendBatch records and queues many texts with a fixed number of database
+// commands (issue 16); a key recorded before is recorded and sent once, as
+// with Send.
+func (s *Service) SendBatch(ctx context.Context, ts []Text) error {
+	if len(ts) == 0 {
+		return nil
+	}
+	now := s.Now()
+	ms := make([]Message, len(ts))
+	for i, t := range ts {
+		ms[i] = Message{ID: t.Key, To: t.To, Kind: t.Kind, Body: t.Body, Status: StatusQueued, CreatedAt: now}
+	}
+	if err := s.Store.InsertMessages(ctx, ms); err != nil {
+		return fmt.Errorf("notify.SendBatch: %w", err)
+	}
+	for _, m := range ms {
+		// As in send: MongoDB holds the message, reconcile re-queues it.
+		_ = s.Queue.EnqueueSend(ctx, m.ID, Urgent(m.Kind))
+	}
+	return nil
 }
 
 func (s *Service) send(ctx context.Context, m Message) error {
