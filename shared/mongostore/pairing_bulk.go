@@ -183,3 +183,26 @@ func insertTaken[T any](ctx context.Context, c *mongo.Collection, docs []T) ([]i
 	}
 	return taken, nil
 }
+
+// ElderIDNumbers returns which of the resident ID numbers the register
+// holds, one query per 1,000 numbers (an import checks every row at once).
+func (s *Store) ElderIDNumbers(ctx context.Context, numbers []string) ([]string, error) {
+	out := []string{}
+	for i := 0; i < len(numbers); i += 1000 {
+		cur, err := s.DB.Collection(colElders).Find(ctx, bson.D{{Key: "idNumber", Value: bson.D{{Key: "$in", Value: numbers[i:min(i+1000, len(numbers))]}}}},
+			options.Find().SetProjection(bson.D{{Key: "idNumber", Value: 1}}))
+		if err != nil {
+			return nil, wrap("mongostore.ElderIDNumbers", err)
+		}
+		var es []struct {
+			IDNumber string `bson:"idNumber"`
+		}
+		if err := cur.All(ctx, &es); err != nil {
+			return nil, wrap("mongostore.ElderIDNumbers", err)
+		}
+		for _, e := range es {
+			out = append(out, e.IDNumber)
+		}
+	}
+	return out, nil
+}
