@@ -46,6 +46,9 @@ type BatchSender interface {
 	SendBatch(ctx context.Context, ts []notify.Text) error
 }
 
+// bulk is the store's bulk half.
+func (s *Service) bulk() BulkStore { return s.Store }
+
 // sendAll texts ts, in one batch when the sender can.
 func (s *Service) sendAll(ctx context.Context, ts []notify.Text) error {
 	if s.SMS == nil || len(ts) == 0 {
@@ -72,11 +75,11 @@ func (s *Service) sendAll(ctx context.Context, ts []notify.Text) error {
 // interrupted run is taken as the item's. It returns per item the pair
 // made, or the person-facing error that stopped it.
 func (s *Service) confirmBatch(ctx context.Context, by access.Principal, pr *Proposal, sel []int) ([]Pair, []error, error) {
-	bs, ok := s.Store.(BulkStore)
-	if !ok {
-		return nil, nil, fmt.Errorf("pairing.confirmBatch: the store does not read in bulk")
-	}
+	bs := s.bulk()
 	pairsOut, errs := make([]Pair, len(sel)), make([]error, len(sel))
+	if len(sel) == 0 {
+		return pairsOut, errs, nil
+	}
 	var eids, vids []string
 	for _, i := range sel {
 		eids = append(eids, pr.Items[i].Elder)
