@@ -1,9 +1,9 @@
 package registry
 
 import (
-	"slices"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
