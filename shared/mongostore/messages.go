@@ -97,6 +97,11 @@ func (s *Store) Message(ctx context.Context, id string) (notify.Message, error) 
 	return m, s.merge(ctx, &m)
 }
 
+// Recorded returns the message as recorded, without its claim or outcome.
+func (s *Store) Recorded(ctx context.Context, id string) (notify.Message, error) {
+	return get[notify.Message](ctx, s.DB.Collection(colMessages), id)
+}
+
 // Claim marks a message as being sent by inserting its claim; only one
 // insert of a key can win, on FerretDB as on MongoDB (PLATFORM.md).
 func (s *Store) Claim(ctx context.Context, id string) error {

@@ -24,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"jinhui/services/access"
@@ -38,8 +39,23 @@ import (
 	"jinhui/shared/mongostore"
 )
 
+// slow, when set, prints every command that took longer.
+var slow time.Duration
+
+// monitor counts commands in c and prints the slow ones.
+func monitor(c *dbcount.Counter) *event.CommandMonitor {
+	m := c.Monitor()
+	m.Succeeded = func(_ context.Context, e *event.CommandSucceededEvent) {
+		if slow > 0 && e.Duration > slow {
+			fmt.Printf("    slow: %s %v\n", e.CommandName, e.Duration.Round(time.Millisecond))
+		}
+	}
+	return m
+}
+
 func main() {
 	full := flag.Bool("full", false, "also load, pair and plan the full-scale demo (10,288 elders; minutes)")
+	flag.DurationVar(&slow, "slow", 0, "print the commands slower than this")
 	flag.Parse()
 	if err := run(*full); err != nil {
 		fmt.Fprintln(os.Stderr, "benchcounty:", err)
@@ -49,10 +65,10 @@ func main() {
 
 func run(full bool) error {
 	ctx := context.Background()
-	if err := demoFigures(ctx, demo.Small, "small"); err != nil {
+	if err := confirmAndImport(ctx); err != nil {
 		return err
 	}
-	if err := confirmAndImport(ctx); err != nil {
+	if err := demoFigures(ctx, demo.Small, "small"); err != nil {
 		return err
 	}
 	if full {
@@ -76,7 +92,7 @@ func demoFigures(ctx context.Context, sc demo.Scale, name string) error {
 		return err
 	}
 	c := dbcount.New(false)
-	p, err := platform.NewWith(ctx, cfg, quiet(), nil, func(o *options.ClientOptions) { o.SetMonitor(c.Monitor()) })
+	p, err := platform.NewWith(ctx, cfg, quiet(), nil, func(o *options.ClientOptions) { o.SetMonitor(monitor(c)) })
 	if err != nil {
 		return err
 	}
@@ -166,7 +182,7 @@ func confirmAndImport(ctx context.Context) error {
 	}
 	defer m.Stop()
 	c := dbcount.New(false)
-	st, err := mongostore.OpenWith(ctx, m.URI, "jinhui", true, func(o *options.ClientOptions) { o.SetMonitor(c.Monitor()) })
+	st, err := mongostore.OpenWith(ctx, m.URI, "jinhui", true, func(o *options.ClientOptions) { o.SetMonitor(monitor(c)) })
 	if err != nil {
 		return err
 	}
