@@ -55,17 +55,18 @@ func monitor(c *dbcount.Counter) *event.CommandMonitor {
 
 func main() {
 	full := flag.Bool("full", false, "also load, pair and plan the full-scale demo (10,288 elders; minutes)")
+	onlyBulk := flag.Bool("bulk-only", false, "only the confirmation and the import check")
 	flag.DurationVar(&slow, "slow", 0, "print the commands slower than this")
 	flag.Parse()
-	if err := run(*full); err != nil {
+	if err := run(*full, *onlyBulk); err != nil {
 		fmt.Fprintln(os.Stderr, "benchcounty:", err)
 		os.Exit(1)
 	}
 }
 
-func run(full bool) error {
+func run(full, onlyBulk bool) error {
 	ctx := context.Background()
-	if err := confirmAndImport(ctx); err != nil {
+	if err := confirmAndImport(ctx); err != nil || onlyBulk {
 		return err
 	}
 	if err := demoFigures(ctx, demo.Small, "small"); err != nil {
