@@ -36,8 +36,8 @@ func StartMongo(dir string, logger *slog.Logger) (*Mongo, error) {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	}
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
-		Handler:   "sqlite",
+		Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:  "sqlite",
 		// WAL with synchronous=NORMAL: a commit survives the process
 		// crashing (the WAL is on disk), only a power cut may lose the
 		// last commits; without it every write waits for an fsync, which
