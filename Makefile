@@ -1,7 +1,7 @@
 # Jinhui — the two commands a newcomer needs are `make run` and `make test`.
 GO ?= go
 
-.PHONY: run test test-scale vet bench bench-load bench-pairing build test-web browser docs-screenshots
+.PHONY: run test test-scale vet bench bench-load bench-pairing bench-county build test-web browser docs-screenshots
 
 ## run: start the whole platform on embedded defaults (add JINHUI_DEMO=1 for the demo)
 run:
@@ -42,5 +42,10 @@ bench-load:
 ## bench-pairing: OR-Library and province instances through the optimiser
 bench-pairing:
 	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchtime 1x ./services/pairing/solver/
+
+## bench-county: issue 16's figures on the embedded default (demo pair+plan, confirm 108, import check, list pages, SMS rate)
+bench-county:
+	$(GO) run ./services/cmd/benchcounty $(BENCH_FLAGS)
+	$(GO) run ./services/visit/cmd/visitbench -n 1000 -rate 50 send
 
 bench: bench-load bench-pairing

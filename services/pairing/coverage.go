@@ -242,6 +242,7 @@ type CheckResult struct {
 	Silent   int `json:"silent"`
 	Queued   int `json:"queued"`
 	Alerts   int `json:"alerts"`
+	Synced   int `json:"synced"`
 }
 
 // DailyCheck is the daily relay check (rule P2). It opens the slots of
@@ -257,16 +258,15 @@ func (s *Service) DailyCheck(ctx context.Context) (CheckResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("pairing.DailyCheck: %w", err)
 	}
-	vols := map[string]registry.Volunteer{}
+	// The volunteers of every active pair in one read, not one per pair (issue 16).
+	vols, err := s.volunteersOf(ctx, pairs)
+	if err != nil {
+		return res, err
+	}
 	sets := map[string]Settings{}
+	var silent []Pair
 	for _, p := range pairs {
-		v, ok := vols[p.Volunteer]
-		if !ok {
-			if v, err = s.Store.Volunteer(ctx, p.Volunteer); err != nil && !isNotFound(err) {
-				return res, fmt.Errorf("pairing.DailyCheck: %w", err)
-			}
-			vols[p.Volunteer] = v
-		}
+		v := vols[p.Volunteer]
 		if v.Status == registry.VolPaused || v.Status == registry.VolLeft || v.ID == "" {
 			kind := map[string]string{registry.VolPaused: ReasonVolunteerPaused}[v.Status]
 			if kind == "" {
@@ -290,10 +290,20 @@ func (s *Service) DailyCheck(ctx context.Context) (CheckResult, error) {
 			last = *p.LastVisitAt
 		}
 		if days(last, now) > st.SilentDays {
+			silent = append(silent, p)
+		}
+	}
+	if len(silent) > 0 {
+		elders, err := s.eldersOf(ctx, silent)
+		if err != nil {
+			return res, err
+		}
+		for _, p := range silent {
 			// A hospitalised elder cannot be visited: silence does not count.
-			if e, err := s.Store.Elder(ctx, p.Elder); err != nil || e.Status != registry.StatusActive {
+			if e, ok := elders[p.Elder]; !ok || e.Status != registry.StatusActive {
 				continue
 			}
+			st := sets[p.County]
 			if _, err := s.openSlot(ctx, system, p, ReasonSilent, fmt.Sprintf("超过 %d 天未完成探访", st.SilentDays)); err != nil {
 				return res, err
 			}
@@ -310,10 +320,14 @@ func (s *Service) DailyCheck(ctx context.Context) (CheckResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("pairing.DailyCheck: %w", err)
 	}
-	pairsOf, relaysOf := map[string][]Pair{}, map[string][]Relay{}
+	pairsOf, relaysOf, want := map[string][]Pair{}, map[string][]Relay{}, map[string][]string{}
 	for _, p := range all {
 		pairsOf[p.Elder] = append(pairsOf[p.Elder], p)
+		if p.Status == PairActive {
+			want[p.Elder] = append(want[p.Elder], p.Volunteer)
+		}
 	}
+	var drift []string
 	for _, r := range open {
 		relaysOf[r.Elder] = append(relaysOf[r.Elder], r)
 	}
@@ -327,6 +341,9 @@ func (s *Service) DailyCheck(ctx context.Context) (CheckResult, error) {
 			}
 			sets[county] = st
 		}
+		if !sameSet(e.Volunteers, want[e.ID]) {
+			drift = append(drift, e.ID)
+		}
 		n, err := s.queueSlots(ctx, e, st, pairsOf[e.ID], relaysOf[e.ID], ReasonUnpaired, ReasonName[ReasonUnpaired])
 		res.Queued += n
 		return err
@@ -334,10 +351,19 @@ func (s *Service) DailyCheck(ctx context.Context) (CheckResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("pairing.DailyCheck: %w", err)
 	}
+	// An elder whose access list differs from their active pairs (a
+	// confirmation or an ending stopped half-way) is put right.
+	for _, id := range drift {
+		if err := s.syncElder(ctx, id); err != nil {
+			return res, err
+		}
+		res.Synced++
+	}
 	relays, err := s.Store.Relays(ctx, RelayFilter{Status: RelayOpen})
 	if err != nil {
 		return res, fmt.Errorf("pairing.DailyCheck: %w", err)
 	}
+	var names map[string]string
 	for _, r := range relays {
 		st, ok := sets[r.County]
 		if !ok {
@@ -350,9 +376,14 @@ func (s *Service) DailyCheck(ctx context.Context) (CheckResult, error) {
 		if d <= st.RelayLimitDays {
 			continue
 		}
+		if names == nil {
+			if names, err = s.villageNames(ctx, relays); err != nil {
+				return res, err
+			}
+		}
 		a := Alert{ID: r.ID, Relay: r.ID, Elder: r.Elder, ElderName: r.ElderName, Village: r.Village, Areas: r.Areas, County: r.County,
 			Days: d, Limit: st.RelayLimitDays, At: now,
-			Message: fmt.Sprintf("%s(%s)的第 %d 个结对岗位已在接力队列 %d 天, 超过本县时限 %d 天", r.ElderName, s.villageName(ctx, r.Village), r.Slot+1, d, st.RelayLimitDays)}
+			Message: fmt.Sprintf("%s(%s)的第 %d 个结对岗位已在接力队列 %d 天, 超过本县时限 %d 天", r.ElderName, names[r.Village], r.Slot+1, d, st.RelayLimitDays)}
 		switch err := s.Store.InsertAlert(ctx, a); {
 		case err == nil:
 			res.Alerts++
@@ -361,6 +392,76 @@ func (s *Service) DailyCheck(ctx context.Context) (CheckResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// volunteersOf reads the volunteers of pairs in one query; a volunteer
+// no longer on the register is left out (zero value).
+func (s *Service) volunteersOf(ctx context.Context, pairs []Pair) (map[string]registry.Volunteer, error) {
+	ids := make([]string, 0, len(pairs))
+	for _, p := range pairs {
+		ids = append(ids, p.Volunteer)
+	}
+	slices.Sort(ids)
+	vs, err := s.bulk().VolunteersByID(ctx, slices.Compact(ids))
+	if err != nil {
+		return nil, fmt.Errorf("pairing.volunteersOf: %w", err)
+	}
+	out := make(map[string]registry.Volunteer, len(vs))
+	for _, v := range vs {
+		out[v.ID] = v
+	}
+	return out, nil
+}
+
+// eldersOf reads the elders of pairs in one query.
+func (s *Service) eldersOf(ctx context.Context, pairs []Pair) (map[string]registry.Elder, error) {
+	ids := make([]string, 0, len(pairs))
+	for _, p := range pairs {
+		ids = append(ids, p.Elder)
+	}
+	slices.Sort(ids)
+	es, err := s.bulk().EldersByID(ctx, slices.Compact(ids))
+	if err != nil {
+		return nil, fmt.Errorf("pairing.eldersOf: %w", err)
+	}
+	out := make(map[string]registry.Elder, len(es))
+	for _, e := range es {
+		out[e.ID] = e
+	}
+	return out, nil
+}
+
+// villageNames names the villages of relays in one query (the code stands
+// for a village not found).
+func (s *Service) villageNames(ctx context.Context, relays []Relay) (map[string]string, error) {
+	var codes []string
+	for _, r := range relays {
+		codes = append(codes, r.Village)
+	}
+	names := map[string]string{}
+	if len(codes) == 0 {
+		return names, nil
+	}
+	slices.Sort(codes)
+	codes = slices.Compact(codes)
+	rs, err := s.bulk().RegionsByCode(ctx, codes)
+	if err != nil {
+		return nil, fmt.Errorf("pairing.villageNames: %w", err)
+	}
+	for _, c := range codes {
+		names[c] = c
+	}
+	for _, r := range rs {
+		names[r.Code] = r.Name
+	}
+	return names, nil
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
 // ListAlerts lists relay alerts in p's subtree, newest first.

@@ -218,7 +218,15 @@ func (s *Service) notifyPair(ctx context.Context, p Pair, e *registry.Elder, v *
 	if s.SMS == nil || v.Phone == "" {
 		return nil
 	}
-	vil := s.villageName(ctx, e.Village)
+	body := pairText(v, s.villageName(ctx, e.Village), e, h, s.Now())
+	if err := s.SMS.Send(ctx, "pair:"+p.ID, v.Phone, "pairing", body); err != nil {
+		return fmt.Errorf("pairing.notifyPair: %w", err)
+	}
+	return nil
+}
+
+// pairText is the text to the volunteer of a new pair (h: a relay's handover).
+func pairText(v *registry.Volunteer, vil string, e *registry.Elder, h *Handover, now time.Time) string {
 	var body string
 	if h != nil {
 		body = fmt.Sprintf("【金晖助老】%s您好, 您将接力服务%s的%s", v.Name, vil, elderCall(e))
@@ -229,14 +237,11 @@ func (s *Service) notifyPair(ctx context.Context, p Pair, e *registry.Elder, v *
 		if h.JointVisit != "" {
 			body += "联合首访日期 " + h.JointVisit + "; "
 		}
-		body += "请于" + firstVisitBy(s.Now()) + "完成首次探访。"
+		body += "请于" + firstVisitBy(now) + "完成首次探访。"
 	} else {
-		body = fmt.Sprintf("【金晖助老】%s您好, 您已与%s的%s结对, 请于%s完成首次探访, 详情请登录平台查看。", v.Name, vil, elderCall(e), firstVisitBy(s.Now()))
+		body = fmt.Sprintf("【金晖助老】%s您好, 您已与%s的%s结对, 请于%s完成首次探访, 详情请登录平台查看。", v.Name, vil, elderCall(e), firstVisitBy(now))
 	}
-	if err := s.SMS.Send(ctx, "pair:"+p.ID, v.Phone, "pairing", body); err != nil {
-		return fmt.Errorf("pairing.notifyPair: %w", err)
-	}
-	return nil
+	return body
 }
 
 // ListPairs lists pairs in an organizer's subtree, or a volunteer's own.

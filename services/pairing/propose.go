@@ -302,10 +302,13 @@ func (s *Service) Confirm(ctx context.Context, p access.Principal, id string, in
 			}
 		}
 	}
-	for _, i := range sel {
+	made, errs, err := s.confirmBatch(ctx, p, &pr, sel)
+	if err != nil {
+		return res, err
+	}
+	for j, i := range sel {
 		it := &pr.Items[i]
-		pair, err := s.confirmItem(ctx, p, &pr, it)
-		if err != nil {
+		if err := errs[j]; err != nil {
 			if apperr.As(err) == nil {
 				return res, err
 			}
@@ -321,7 +324,7 @@ func (s *Service) Confirm(ctx context.Context, p access.Principal, id string, in
 			}
 			continue
 		}
-		it.State, it.Pair, it.Error = ItemConfirmed, pair.ID, ""
+		it.State, it.Pair, it.Error = ItemConfirmed, made[j].ID, ""
 		res.Confirmed++
 	}
 	if err := s.Store.ReplaceProposal(ctx, &pr); err != nil {
@@ -329,31 +332,4 @@ func (s *Service) Confirm(ctx context.Context, p access.Principal, id string, in
 	}
 	res.Proposal = pr
 	return res, nil
-}
-
-func (s *Service) confirmItem(ctx context.Context, p access.Principal, pr *Proposal, it *Item) (Pair, error) {
-	e, err := s.Store.Elder(ctx, it.Elder)
-	if err != nil {
-		return Pair{}, err
-	}
-	v, _, x, err := s.checkVolunteer(ctx, &e, it.Slot, it.Volunteer)
-	if err != nil {
-		return Pair{}, err
-	}
-	x.Pinned = it.Explanation.Pinned
-	x.Text = x.summary()
-	src, reason := "proposal", ""
-	if it.Override != nil {
-		src, reason = "override", it.Override.Reason
-	} else if x.Pinned != "" {
-		src, reason = "pin", x.Pinned
-	}
-	pair, _, err := s.createPair(ctx, p, newPair{elder: &e, slot: it.Slot, role: it.Role, vol: &v, source: src, sourceID: pr.ID, reason: reason, x: x})
-	if err != nil {
-		return Pair{}, err
-	}
-	if err := s.closeRelay(ctx, pair); err != nil {
-		return pair, err
-	}
-	return pair, s.notifyPair(ctx, pair, &e, &v, nil)
 }

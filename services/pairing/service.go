@@ -90,6 +90,8 @@ type Store interface {
 	Handovers(ctx context.Context, area, person string) ([]Handover, error)
 
 	InsertAlert(ctx context.Context, a Alert) error
+
+	BulkStore
 	Alerts(ctx context.Context, area string, offset, limit int) ([]Alert, int, error)
 }
 

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
 	"github.com/hibiken/asynq"
 	"github.com/hibiken/asynqmon"
 	"github.com/redis/go-redis/v9"
@@ -77,6 +79,12 @@ type Platform struct {
 // is configured) and builds every service. Gateway overrides the SMS
 // gateway (tests use a fake Twilio); nil chooses from the configuration.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notify.Gateway) (*Platform, error) {
+	return NewWith(ctx, cfg, log, gateway, nil)
+}
+
+// NewWith is New with a last say over the MongoDB client's options (a
+// benchmark counts the commands sent with a monitor; see package dbcount).
+func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notify.Gateway, configure func(*options.ClientOptions)) (*Platform, error) {
 	p := &Platform{Cfg: cfg, Log: log}
 	mongoURI, redisURL := cfg.MongoURI, cfg.RedisURL
 	if cfg.Embedded() {
@@ -94,7 +102,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 		}
 		p.mini, redisURL = r, r.URL()
 	}
-	store, err := mongostore.Open(ctx, mongoURI, cfg.MongoDB, cfg.Embedded())
+	store, err := mongostore.OpenWith(ctx, mongoURI, cfg.MongoDB, cfg.Embedded(), configure)
 	if err != nil {
 		p.Close()
 		return nil, err

@@ -35,6 +35,11 @@ type ElderInput struct {
 // build checks the input's identity, phones and village and returns the
 // record fields it sets. Errors name the field.
 func (s *Service) build(ctx context.Context, p access.Principal, in ElderInput, e *Elder) error {
+	return s.buildIn(ctx, p, in, e, nil)
+}
+
+// buildIn is build with the villages read already (see villages).
+func (s *Service) buildIn(ctx context.Context, p access.Principal, in ElderInput, e *Elder, known map[string]Region) error {
 	id, err := pii.ParseResidentID(in.IDNumber, s.Now())
 	if err != nil {
 		return apperr.Field("idNumber", err.Error())
@@ -53,7 +58,7 @@ func (s *Service) build(ctx context.Context, p access.Principal, in ElderInput, 
 		}
 		contacts[i] = Contact{Name: strings.TrimSpace(c.Name), Relation: c.Relation, Phone: ph}
 	}
-	v, err := s.village(ctx, p, in.Village, "village")
+	v, err := s.villageIn(ctx, p, in.Village, "village", known)
 	if err != nil {
 		return err
 	}

@@ -106,6 +106,17 @@ func rowInput(r Row) (ElderInput, *Problem) {
 	return in, nil
 }
 
+// villageCodes are the village codes the rows name.
+func villageCodes(rows []Row) []string {
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		if c := strings.TrimSpace(r.Cells["村代码"]); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // colOf maps a build error's field to the sheet's column.
 var colOf = map[string]string{"idNumber": "身份证号", "phone": "电话", "village": "村代码", "contacts[0].phone": "联系人电话"}
 
@@ -128,6 +139,11 @@ func (s *Service) ImportElders(ctx context.Context, p access.Principal, rows []R
 	seen := map[string]int{}
 	now := s.Now()
 	var good []Elder
+	var goodRow []int
+	known, err := s.villages(ctx, villageCodes(rows))
+	if err != nil {
+		return ImportReport{}, err
+	}
 	for _, r := range rows {
 		in, prob := rowInput(r)
 		if prob != nil {
@@ -135,7 +151,7 @@ func (s *Service) ImportElders(ctx context.Context, p access.Principal, rows []R
 			continue
 		}
 		e := Elder{ID: NewID(), Status: StatusPending, Stage: StageProposed, CreatedAt: now, UpdatedAt: now, Version: 1, History: []StatusChange{}}
-		if err := s.build(ctx, p, in, &e); err != nil {
+		if err := s.buildIn(ctx, p, in, &e, known); err != nil {
 			ae := apperr.As(err)
 			if ae == nil || ae.Field == "" {
 				return ImportReport{}, fmt.Errorf("registry.ImportElders: %w", err)
@@ -148,14 +164,33 @@ func (s *Service) ImportElders(ctx context.Context, p access.Principal, rows []R
 			continue
 		}
 		seen[e.IDNumber] = r.N
-		if _, err := s.Store.ElderByIDNumber(ctx, e.IDNumber); err == nil {
-			rep.Problems = append(rep.Problems, Problem{Row: r.N, Field: "身份证号", Problem: "该老人已在名册中"})
-			continue
-		} else if !apperr.Is(err, apperr.NotFound) {
-			return ImportReport{}, fmt.Errorf("registry.ImportElders: %w", err)
-		}
 		e.Intake = []IntakeStep{{Stage: StageProposed, By: p.ID, ByName: p.Name, Region: p.Region, Note: "表格导入", At: now}}
-		good = append(good, e)
+		good, goodRow = append(good, e), append(goodRow, r.N)
+	}
+	// One query for every row's ID number, not one per row (issue 16).
+	nums := make([]string, len(good))
+	for i, e := range good {
+		nums[i] = e.IDNumber
+	}
+	held, err := s.Store.ElderIDNumbers(ctx, nums)
+	if err != nil {
+		return ImportReport{}, fmt.Errorf("registry.ImportElders: %w", err)
+	}
+	if len(held) > 0 {
+		in := map[string]bool{}
+		for _, n := range held {
+			in[n] = true
+		}
+		kept := good[:0]
+		for i, e := range good {
+			if in[e.IDNumber] {
+				rep.Problems = append(rep.Problems, Problem{Row: goodRow[i], Field: "身份证号", Problem: "该老人已在名册中"})
+				continue
+			}
+			kept = append(kept, e)
+		}
+		good = kept
+		sortProblems(rep.Problems)
 	}
 	rep.Valid = len(good)
 	if mode == ModeCheck || (mode == ModeStrict && len(rep.Problems) > 0) || len(good) == 0 {
@@ -200,6 +235,10 @@ func (s *Service) CompareElders(ctx context.Context, p access.Principal, rows []
 	cmp := Comparison{New: []Problem{}, Gone: []Elder{}, Differ: []Diff{}, Problems: []Problem{}}
 	sheet := map[string]Elder{}
 	rowOf := map[string]int{}
+	known, err := s.villages(ctx, villageCodes(rows))
+	if err != nil {
+		return Comparison{}, err
+	}
 	for _, r := range rows {
 		in, prob := rowInput(r)
 		if prob != nil {
@@ -207,7 +246,7 @@ func (s *Service) CompareElders(ctx context.Context, p access.Principal, rows []
 			continue
 		}
 		var e Elder
-		if err := s.build(ctx, p, in, &e); err != nil {
+		if err := s.buildIn(ctx, p, in, &e, known); err != nil {
 			ae := apperr.As(err)
 			if ae == nil {
 				return Comparison{}, err
@@ -217,7 +256,7 @@ func (s *Service) CompareElders(ctx context.Context, p access.Principal, rows []
 		}
 		sheet[e.IDNumber], rowOf[e.IDNumber] = e, r.N
 	}
-	err := s.Store.AllElders(ctx, p.Region, func(e Elder) error {
+	err = s.Store.AllElders(ctx, p.Region, func(e Elder) error {
 		in, ok := sheet[e.IDNumber]
 		if !ok {
 			if e.Status == StatusActive || e.Status == StatusHospitalised || e.Status == StatusPending {

@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"jinhui/services/notify"
+	"jinhui/shared/apperr"
 )
 
 // SMS records are append-only on the send path: the message document is
@@ -46,6 +47,26 @@ func (s *Store) InsertMessage(ctx context.Context, m notify.Message) error {
 	return wrap("mongostore.InsertMessage", err)
 }
 
+// InsertMessages records many messages in two commands, skipping keys used
+// already. The pending entries go first: a crash between the two leaves
+// pending entries without a message (dropped by QueuedBefore), never a
+// message that nothing would send.
+func (s *Store) InsertMessages(ctx context.Context, ms []notify.Message) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	ps := make([]smsPending, len(ms))
+	for i := range ms {
+		ms[i].Status = notify.StatusQueued
+		ps[i] = smsPending{ID: ms[i].ID, CreatedAt: ms[i].CreatedAt}
+	}
+	if _, err := insertNew(ctx, s.DB.Collection(colSMSPending), ps); err != nil {
+		return err
+	}
+	_, err := insertNew(ctx, s.DB.Collection(colMessages), ms)
+	return err
+}
+
 // merge lays a message's outcome (or its claim) over the stored document.
 func (s *Store) merge(ctx context.Context, m *notify.Message) error {
 	var o smsOutcome
@@ -74,6 +95,11 @@ func (s *Store) Message(ctx context.Context, id string) (notify.Message, error) 
 		return m, err
 	}
 	return m, s.merge(ctx, &m)
+}
+
+// Recorded returns the message as recorded, without its claim or outcome.
+func (s *Store) Recorded(ctx context.Context, id string) (notify.Message, error) {
+	return get[notify.Message](ctx, s.DB.Collection(colMessages), id)
 }
 
 // Claim marks a message as being sent by inserting its claim; only one
@@ -156,13 +182,28 @@ func (s *Store) QueuedBefore(ctx context.Context, t time.Time, limit int) ([]not
 		return nil, wrap("mongostore.QueuedBefore", err)
 	}
 	out := []notify.Message{}
+	var drop []string
 	for _, p := range ps {
 		m, err := s.Message(ctx, p.ID)
-		if err != nil {
+		switch {
+		case apperr.Is(err, apperr.NotFound):
+			drop = append(drop, p.ID) // a batch that stopped before its messages
+			continue
+		case err != nil:
 			return nil, err
 		}
-		if m.Status == notify.StatusQueued {
+		switch m.Status {
+		case notify.StatusQueued:
 			out = append(out, m)
+		case notify.StatusSending:
+		default:
+			drop = append(drop, p.ID) // settled: a batch recorded it again
+		}
+	}
+	if len(drop) > 0 {
+		_, err := s.DB.Collection(colSMSPending).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: drop}}}})
+		if err != nil {
+			return nil, wrap("mongostore.QueuedBefore", err)
 		}
 	}
 	return out, nil

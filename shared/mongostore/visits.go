@@ -253,6 +253,11 @@ func (s *Store) InsertVisits(ctx context.Context, vs []visit.Visit) ([]string, e
 	return ids, err
 }
 
+// VisitsByID returns the visits whose ids are given, in one query.
+func (s *Store) VisitsByID(ctx context.Context, ids []string) ([]visit.Visit, error) {
+	return byIDs[visit.Visit](ctx, s.DB.Collection(colVisits), ids, "mongostore.VisitsByID")
+}
+
 // Visit returns one visit.
 func (s *Store) Visit(ctx context.Context, id string) (visit.Visit, error) {
 	return get[visit.Visit](ctx, s.DB.Collection(colVisits), id)
