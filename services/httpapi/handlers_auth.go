@@ -128,7 +128,10 @@ func (s *Server) unlockCodes(kind string) fiber.Handler {
 func (s *Server) me(c *fiber.Ctx) error { return c.JSON(principal(c)) }
 
 func (s *Server) listAccounts(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Auth.ListAccounts(c.UserContext(), principal(c), off, lim)
 	if err != nil {
 		return err
@@ -172,7 +175,10 @@ func (s *Server) auditLog(c *fiber.Ctx) error {
 	if err := p.RequireAdmin(); err != nil {
 		return err
 	}
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Audit.AuditLog(c.UserContext(), p.Region, off, lim)
 	if err != nil {
 		return err
@@ -186,7 +192,10 @@ func (s *Server) listMessages(c *fiber.Ctx) error {
 	if err := s.rootAdmin(c); err != nil {
 		return err
 	}
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Messages.Messages(c.UserContext(), c.Query("status"), off, lim)
 	if err != nil {
 		return err

@@ -7,7 +7,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,6 +29,7 @@ import (
 	"jinhui/services/supervise"
 	"jinhui/services/visit"
 	"jinhui/services/wish"
+	"jinhui/shared/page"
 	"jinhui/shared/pii"
 )
 
@@ -178,17 +178,15 @@ func (s *Server) handler(r route) fiber.Handler {
 	}
 }
 
-// paging reads offset and limit from the query.
-func paging(c *fiber.Ctx) (int, int) {
-	off, _ := strconv.Atoi(c.Query("offset"))
-	lim, _ := strconv.Atoi(c.Query("limit", "50"))
-	if off < 0 {
-		off = 0
-	}
-	if lim <= 0 || lim > 500 {
-		lim = 50
-	}
-	return off, lim
+// paging reads offset and limit from the query (package page): a bad
+// value is a 400 naming the field.
+func paging(c *fiber.Ctx) (int, int, error) {
+	p, err := pageParams(c)
+	return p.Offset, p.Limit, err
+}
+
+func pageParams(c *fiber.Ctx) (page.Params, error) {
+	return page.Parse(c.Query("offset"), c.Query("limit"))
 }
 
 // Routes lists method and path of every route in the table.

@@ -100,7 +100,7 @@ func (s *Store) SetMessageStatus(ctx context.Context, id, status, sid, errText s
 // Messages lists messages, newest first, optionally of one status.
 func (s *Store) Messages(ctx context.Context, status string, offset, limit int) ([]notify.Message, int, error) {
 	if status == "" {
-		items, total, err := page[notify.Message](ctx, s.DB.Collection(colMessages), bson.D{}, bson.D{{Key: "createdAt", Value: -1}}, offset, limit)
+		items, total, err := findPage[notify.Message](ctx, s.DB.Collection(colMessages), bson.D{}, bson.D{{Key: "createdAt", Value: -1}}, offset, limit)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -114,7 +114,7 @@ func (s *Store) Messages(ctx context.Context, status string, offset, limit int) 
 	var ids []string
 	var total int
 	if status == notify.StatusQueued {
-		ps, n, err := page[smsPending](ctx, s.DB.Collection(colSMSPending), bson.D{}, bson.D{{Key: "createdAt", Value: -1}}, offset, limit)
+		ps, n, err := findPage[smsPending](ctx, s.DB.Collection(colSMSPending), bson.D{}, bson.D{{Key: "createdAt", Value: -1}}, offset, limit)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -123,7 +123,7 @@ func (s *Store) Messages(ctx context.Context, status string, offset, limit int) 
 		}
 		total = n
 	} else {
-		os, n, err := page[smsOutcome](ctx, s.DB.Collection(colSMSOutcomes), bson.D{{Key: "status", Value: status}}, bson.D{{Key: "at", Value: -1}}, offset, limit)
+		os, n, err := findPage[smsOutcome](ctx, s.DB.Collection(colSMSOutcomes), bson.D{{Key: "status", Value: status}}, bson.D{{Key: "at", Value: -1}}, offset, limit)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -258,7 +258,7 @@ func (s *Store) InsertInbound(ctx context.Context, in notify.Inbound) error {
 
 // InboundMessages lists replies, newest first.
 func (s *Store) InboundMessages(ctx context.Context, offset, limit int) ([]notify.Inbound, int, error) {
-	return page[notify.Inbound](ctx, s.DB.Collection(colSMSInbound), bson.D{}, bson.D{{Key: "at", Value: -1}}, offset, limit)
+	return findPage[notify.Inbound](ctx, s.DB.Collection(colSMSInbound), bson.D{}, bson.D{{Key: "at", Value: -1}}, offset, limit)
 }
 
 // Template returns an admin's edit of an SMS template.

@@ -15,6 +15,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
 
 	"jinhui/shared/apperr"
+	"jinhui/shared/page"
 )
 
 // Store is the platform's MongoDB database.
@@ -168,8 +169,8 @@ func replaceVersioned(ctx context.Context, c *mongo.Collection, id string, readV
 	return nil
 }
 
-// page runs a paged find and a count.
-func page[T any](ctx context.Context, c *mongo.Collection, filter bson.D, sort bson.D, offset, limit int) ([]T, int, error) {
+// findPage runs a paged find and a count.
+func findPage[T any](ctx context.Context, c *mongo.Collection, filter bson.D, sort bson.D, offset, limit int) ([]T, int, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
@@ -186,6 +187,12 @@ func page[T any](ctx context.Context, c *mongo.Collection, filter bson.D, sort b
 		return nil, 0, wrap("mongostore.find "+c.Name(), err)
 	}
 	return out, int(total), nil
+}
+
+// pageOf runs a paged find and a count (package page's parameters).
+func pageOf[T any](ctx context.Context, c *mongo.Collection, filter bson.D, sort bson.D, pg page.Params) ([]T, int, error) {
+	pg = pg.Norm()
+	return findPage[T](ctx, c, filter, sort, pg.Offset, pg.Limit)
 }
 
 func isNotFound(err error) bool {

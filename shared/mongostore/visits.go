@@ -259,7 +259,7 @@ func (s *Store) Visits(ctx context.Context, f visit.Filter) ([]visit.Visit, int,
 	if f.Elder != "" {
 		d = append(d, bson.E{Key: "elder", Value: f.Elder})
 	}
-	return page[visit.Visit](ctx, s.DB.Collection(colVisits), d, bson.D{{Key: "date", Value: 1}, {Key: "_id", Value: 1}}, f.Offset, f.Limit)
+	return findPage[visit.Visit](ctx, s.DB.Collection(colVisits), d, bson.D{{Key: "date", Value: 1}, {Key: "_id", Value: 1}}, f.Offset, f.Limit)
 }
 
 // ReplaceVisit writes v at the version read, bumping it.
@@ -316,7 +316,7 @@ func (s *Store) InsertVisitAlert(ctx context.Context, a visit.Alert) error {
 
 // VisitAlerts lists a subtree's visit alerts, newest first.
 func (s *Store) VisitAlerts(ctx context.Context, area string, offset, limit int) ([]visit.Alert, int, error) {
-	return page[visit.Alert](ctx, s.DB.Collection(colVisitAlerts), bson.D{{Key: "areas", Value: area}}, bson.D{{Key: "at", Value: -1}}, offset, limit)
+	return findPage[visit.Alert](ctx, s.DB.Collection(colVisitAlerts), bson.D{{Key: "areas", Value: area}}, bson.D{{Key: "at", Value: -1}}, offset, limit)
 }
 
 // RecordEntry appends a ledger entry; its key already there is a Conflict.
