@@ -15,8 +15,8 @@ import (
 	"jinhui/services/ledger"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
-	"jinhui/shared/page"
 	"jinhui/shared/clock"
+	"jinhui/shared/page"
 	"jinhui/shared/pii"
 )
 
