@@ -17,6 +17,8 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/hibiken/asynqmon"
 	"github.com/redis/go-redis/v9"
+	"go.mongodb.org/mongo-driver/v2/event"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"jinhui/services/access"
 	"jinhui/services/auth"
@@ -35,6 +37,7 @@ import (
 	"jinhui/services/visit"
 	"jinhui/services/wish"
 	"jinhui/shared/config"
+	"jinhui/shared/dbcount"
 	"jinhui/shared/embedded"
 	"jinhui/shared/mongostore"
 	"jinhui/shared/redisconn"
@@ -73,7 +76,8 @@ type Platform struct {
 // New connects to MongoDB and Redis (starting the embedded ones when none
 // is configured) and builds every service. Gateway overrides the SMS
 // gateway (tests use a fake Twilio); nil chooses from the configuration.
-func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notify.Gateway) (*Platform, error) {
+// Monitors also see every database command (tests count them).
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notify.Gateway, monitors ...*event.CommandMonitor) (*Platform, error) {
 	p := &Platform{Cfg: cfg, Log: log}
 	mongoURI, redisURL := cfg.MongoURI, cfg.RedisURL
 	if cfg.Embedded() {
@@ -91,7 +95,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 		}
 		p.mini, redisURL = r, r.URL()
 	}
-	store, err := mongostore.Open(ctx, mongoURI, cfg.MongoDB, cfg.Embedded())
+	store, err := mongostore.OpenWith(ctx, mongoURI, cfg.MongoDB, cfg.Embedded(), func(o *options.ClientOptions) { o.SetMonitor(dbcount.Fan(monitors...)) })
 	if err != nil {
 		p.Close()
 		return nil, err

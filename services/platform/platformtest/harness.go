@@ -20,9 +20,11 @@ import (
 	"jinhui/services/notify"
 	"jinhui/services/platform"
 	"jinhui/shared/config"
+	"jinhui/shared/dbcount"
 	"jinhui/shared/testenv"
 
 	"github.com/alexedwards/argon2id"
+	"go.mongodb.org/mongo-driver/v2/event"
 )
 
 // Scale is the test data set: the whole tree of counties with two
@@ -36,6 +38,11 @@ type Harness struct {
 	P   *platform.Platform
 	Set demo.Set
 }
+
+// Commands, when a test binary sets it (in TestMain, before any test),
+// records every database command of every platform the harness starts:
+// the index coverage check reads it (mongostore.Unserved).
+var Commands *dbcount.Counter
 
 // New starts a platform with the test data set, on a Redis database of
 // the test's own (see testenv.RedisURL).
@@ -53,7 +60,11 @@ func NewWithGateway(t *testing.T, gw notify.Gateway) *Harness {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	p, err := platform.New(ctx, cfg, testenv.Logger(), gw)
+	var mon *event.CommandMonitor
+	if Commands != nil {
+		mon = Commands.Monitor()
+	}
+	p, err := platform.New(ctx, cfg, testenv.Logger(), gw, mon)
 	if err != nil {
 		t.Fatalf("platform.New: %v", err)
 	}
