@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"jinhui/services/access"
 	"jinhui/services/auth"
@@ -216,4 +217,13 @@ func (s *Server) carerStatus(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(cr)
+}
+
+// metrics serves the Prometheus metrics to the top-level admin (a scraper
+// without a session uses JINHUI_METRICS_ADDR instead).
+func (s *Server) metrics(c *fiber.Ctx) error {
+	if err := s.rootAdmin(c); err != nil {
+		return err
+	}
+	return adaptor.HTTPHandler(s.Metrics.Handler())(c)
 }

@@ -29,6 +29,7 @@ import (
 	"jinhui/services/supervise"
 	"jinhui/services/visit"
 	"jinhui/services/wish"
+	"jinhui/shared/metrics"
 	"jinhui/shared/page"
 	"jinhui/shared/pii"
 )
@@ -83,6 +84,9 @@ type Deps struct {
 	TrustedProxies []string
 	// Web serves the web app's static files; may be nil.
 	Web fiber.Handler
+	// Metrics counts requests per route and serves GET /metrics to the
+	// top-level admin; may be nil.
+	Metrics *metrics.Metrics
 }
 
 // Server is the HTTP API.
@@ -141,7 +145,9 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 			st = e.Code
 		}
 	}
-	s.Log.Info("http", "requestId", rid, "method", c.Method(), "route", c.Route().Path, "status", st, "ms", time.Since(start).Milliseconds())
+	took := time.Since(start)
+	s.Log.Info("http", "requestId", rid, "method", c.Method(), "route", c.Route().Path, "status", st, "ms", took.Milliseconds())
+	s.Metrics.Request(c.Method(), c.Route().Path, st, took)
 	return err
 }
 

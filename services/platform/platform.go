@@ -39,6 +39,7 @@ import (
 	"jinhui/shared/config"
 	"jinhui/shared/dbcount"
 	"jinhui/shared/embedded"
+	"jinhui/shared/metrics"
 	"jinhui/shared/mongostore"
 	"jinhui/shared/redisconn"
 	"jinhui/web"
@@ -67,6 +68,7 @@ type Platform struct {
 	Cards     *codecard.Service
 	Family    *family.Service
 	API       *httpapi.Server
+	Metrics   *metrics.Metrics
 
 	demoSet *demo.Set
 	mongo   *embedded.Mongo
@@ -78,7 +80,8 @@ type Platform struct {
 // gateway (tests use a fake Twilio); nil chooses from the configuration.
 // Monitors also see every database command (tests count them).
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notify.Gateway, monitors ...*event.CommandMonitor) (*Platform, error) {
-	p := &Platform{Cfg: cfg, Log: log}
+	p := &Platform{Cfg: cfg, Log: log, Metrics: metrics.New()}
+	monitors = append(monitors, p.Metrics.Monitor())
 	mongoURI, redisURL := cfg.MongoURI, cfg.RedisURL
 	if cfg.Embedded() {
 		m, err := embedded.StartMongo(filepath.Join(cfg.DataDir, "mongo"), nil)
@@ -114,7 +117,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 			gateway = notify.NewTwilio(cfg.TwilioSID, cfg.TwilioToken, cfg.TwilioFrom, strings.TrimRight(cfg.PublicURL, "/")+"/api/sms/twilio/status", nil)
 		}
 	}
-	p.SMS = &notify.Service{Store: store, Queue: workers.Queue{Client: p.Queue}, Gateway: gateway, Templates: store, Now: time.Now}
+	p.SMS = &notify.Service{Store: countedSMS{store, p.Metrics}, Queue: workers.Queue{Client: p.Queue}, Gateway: gateway, Templates: store, Now: time.Now}
 	if cfg.Twilio() {
 		// The carrier's rate, shared by every worker; the outbox needs none.
 		p.SMS.Limiter = workers.NewSendRate(p.Redis, cfg.TwilioFrom, cfg.SMSRate)
@@ -186,6 +189,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 		Visits: p.Visits, SMS: p.SMS, Inbound: store, TwilioToken: cfg.TwilioToken, PublicURL: strings.TrimRight(cfg.PublicURL, "/"),
 		Web:            web.Handler(),
 		TrustedProxies: cfg.TrustedProxies,
+		Metrics:        p.Metrics,
 	}
 	deps.Dashboard = asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: p.RedisOpt, ReadOnly: false})
 	p.API = httpapi.New(deps)
@@ -270,7 +274,7 @@ func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 	if role == config.RoleAll || role == config.RoleWorker {
 		srv = workers.NewServer(p.RedisOpt, p.Log, timeout-grace)
 		h := &workers.Handlers{SMS: p.SMS, Wishes: p.Wishes, Pairing: p.Pairing, Visits: p.Visits, Log: p.Log, Ledger: p.Ledger, Supervise: p.Supervise, Family: p.Family}
-		if err := srv.Start(h.Mux()); err != nil {
+		if err := srv.Start(p.Metrics.Tasks(h.Mux())); err != nil {
 			return fmt.Errorf("platform.Run worker: %w", err)
 		}
 	}
@@ -285,6 +289,7 @@ func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 		sched = s
 	}
 	serving := role == config.RoleAll || role == config.RoleAPI
+	defer p.serveMetrics()()
 	if serving {
 		go func() { errc <- p.API.App.Listener(ln) }()
 	}

@@ -20,11 +20,14 @@ var scanAllowed = map[string]string{
 }
 
 // Unserved returns, one line per distinct query shape, the recorded reads
-// and writes that no declared index serves the way MongoDB needs: every
-// equality field of the filter first (in any order), then the sort keys
-// in order (all in the index's direction or all reversed), then the range
-// fields. A filter on _id is always served; a command with neither filter
-// nor sort is served only on the collections of scanAllowed.
+// and writes that no declared index serves the way MongoDB needs (ESR):
+// the index starts with fields the filter pins by equality (plain value,
+// $eq, $in; other pinned fields are checked on the documents it finds),
+// then has the sort keys in order (all in the index's direction or all
+// reversed), so no sort happens in memory; a filter with only ranges needs
+// an index that starts with one of them. A filter on _id is always served;
+// a command with neither filter nor sort is served only on the collections
+// of scanAllowed.
 func Unserved(cmds []dbcount.Command) []string {
 	byColl := map[string][]bson.D{}
 	for _, ix := range allIndexes() {
@@ -178,20 +181,23 @@ func (q shape) servedBy(coll string, indexes []bson.D) bool {
 
 func serves(ix bson.D, q shape) bool {
 	i := 0
-	eq := map[string]bool{}
+	eq, pinned := map[string]bool{}, map[string]bool{}
 	for _, f := range q.eq {
-		eq[f] = true
+		eq[f], pinned[f] = true, true
 	}
 	for i < len(ix) && eq[ix[i].Key] {
 		delete(eq, ix[i].Key)
 		i++
 	}
-	if len(eq) > 0 {
-		return false
+	if len(q.eq) > 0 && i == 0 {
+		return false // the index does not start with a field the filter pins
 	}
 	if len(q.sort) > 0 {
 		dir := 0
 		for _, s := range q.sort {
+			if pinned[s.Key] {
+				continue // every document found has the same value
+			}
 			if i >= len(ix) || ix[i].Key != s.Key {
 				// a trailing _id tie-break is served by the index's own order
 				// only when _id is the next key; otherwise the sort is in memory
@@ -210,10 +216,10 @@ func serves(ix bson.D, q shape) bool {
 	for _, f := range q.rng {
 		rng[f] = true
 	}
-	for ; i < len(ix) && rng[ix[i].Key]; i++ {
-		delete(rng, ix[i].Key)
+	if i == 0 {
+		return len(rng) > 0 && rng[ix[0].Key] // a range alone: the index must start with it
 	}
-	return len(rng) == 0
+	return true
 }
 
 func sign(v any) int {

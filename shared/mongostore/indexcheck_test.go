@@ -37,6 +37,7 @@ func TestUnserved(t *testing.T) {
 		{"ScanAllowed", colRegions, bson.D{}, nil, true},
 		{"InIsEquality", colPairs, bson.D{{Key: "elder", Value: bson.D{{Key: "$in", Value: bson.A{"a", "b"}}}}}, nil, true},
 		{"ErrRangeBeforeSort", colProposals, bson.D{{Key: "at", Value: bson.D{{Key: "$gt", Value: 1}}}}, nil, false},
+		{"ExtraEqualityFiltered", colProposals, bson.D{{Key: "areas", Value: "37"}, {Key: "by", Value: "x"}}, bson.D{{Key: "at", Value: -1}}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -31,17 +31,18 @@ const (
 
 // pairingIndexes are the pairing collections' indexes.
 var pairingIndexes = []index{
-	{colPairs, bson.D{{Key: "elder", Value: 1}}, false},
-	{colPairs, bson.D{{Key: "volunteer", Value: 1}, {Key: "status", Value: 1}}, false},
-	{colPairs, bson.D{{Key: "county", Value: 1}, {Key: "status", Value: 1}}, false},
-	{colPairs, bson.D{{Key: "areas", Value: 1}}, false},
-	{colRelays, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}}, false},
-	{colRelays, bson.D{{Key: "elder", Value: 1}}, false},
+	{colPairs, bson.D{{Key: "elder", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colPairs, bson.D{{Key: "volunteer", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colPairs, bson.D{{Key: "county", Value: 1}, {Key: "status", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colPairs, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colRelays, bson.D{{Key: "areas", Value: 1}, {Key: "openedAt", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colRelays, bson.D{{Key: "elder", Value: 1}, {Key: "openedAt", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colProposals, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
-	{colPairRules, bson.D{{Key: "elder", Value: 1}}, false},
-	{colPairRules, bson.D{{Key: "county", Value: 1}}, false},
-	{colHandovers, bson.D{{Key: "areas", Value: 1}}, false},
-	{colHandovers, bson.D{{Key: "people", Value: 1}}, false},
+	{colPairRules, bson.D{{Key: "elder", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colPairRules, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colPairRules, bson.D{{Key: "county", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colHandovers, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: 1}}, false},
+	{colHandovers, bson.D{{Key: "people", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: 1}}, false},
 	{colPairAlerts, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
 }
 

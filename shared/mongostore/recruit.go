@@ -28,14 +28,18 @@ const (
 
 // recruitIndexes are the recruitment collections' indexes.
 var recruitIndexes = []index{
-	{colCalls, bson.D{{Key: "areas", Value: 1}}, false},
+	{colCalls, bson.D{{Key: "areas", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, false},
+	{colCalls, bson.D{{Key: "region", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, false},
 	{colApplications, bson.D{{Key: "areas", Value: 1}, {Key: "callId", Value: 1}, {Key: "status", Value: 1}}, false},
-	{colApplications, bson.D{{Key: "phone", Value: 1}}, false},
+	{colApplications, bson.D{{Key: "phone", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colApplications, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colApplications, bson.D{{Key: "callId", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colSlots, bson.D{{Key: "scope", Value: 1}}, false},
-	{colPartners, bson.D{{Key: "areas", Value: 1}}, false},
-	{colBatches, bson.D{{Key: "areas", Value: 1}}, false},
-	{colInvites, bson.D{{Key: "batchId", Value: 1}}, false},
-	{colInvites, bson.D{{Key: "volunteerId", Value: 1}}, false},
+	{colPartners, bson.D{{Key: "areas", Value: 1}, {Key: "name", Value: 1}}, false},
+	{colPartners, bson.D{{Key: "region", Value: 1}, {Key: "name", Value: 1}}, false},
+	{colBatches, bson.D{{Key: "areas", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
+	{colInvites, bson.D{{Key: "batchId", Value: 1}, {Key: "invitedAt", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colInvites, bson.D{{Key: "volunteerId", Value: 1}, {Key: "invitedAt", Value: 1}, {Key: "_id", Value: 1}}, false},
 }
 
 var newestFirst = bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}

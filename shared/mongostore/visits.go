@@ -25,13 +25,15 @@ const (
 )
 
 var visitIndexes = []index{
-	{colVisits, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}}, false},
-	{colVisits, bson.D{{Key: "people", Value: 1}, {Key: "date", Value: 1}}, false},
+	{colVisits, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colVisits, bson.D{{Key: "areas", Value: 1}, {Key: "date", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colVisits, bson.D{{Key: "people", Value: 1}, {Key: "date", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colReminders, bson.D{{Key: "status", Value: 1}, {Key: "due", Value: 1}}, false},
 	{colReminders, bson.D{{Key: "visit", Value: 1}}, false},
 	{colVisitAlerts, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
 	{colLedger, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}}, false},
 	{colLedger, bson.D{{Key: "volunteer", Value: 1}, {Key: "month", Value: 1}}, false},
+	{colLedger, bson.D{{Key: "volunteer", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: 1}}, false},
 }
 
 // VisitSettings returns a county's saved visit settings (NotFound: none saved).
