@@ -68,6 +68,7 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	h.registerWishes(mux)
 	mux.HandleFunc(tasks.TypePairingCheck, h.pairingCheck)
 	mux.HandleFunc(tasks.TypeLedgerRebuild, h.ledgerRebuild)
+	mux.HandleFunc(tasks.TypeLedgerCompact, h.ledgerCompact)
 	mux.HandleFunc(tasks.TypeSuperviseOverdue, h.superviseOverdue)
 	mux.HandleFunc(tasks.TypeSuperviseMonthly, h.superviseMonthly)
 	mux.HandleFunc(tasks.TypeFamilySummary, h.familySummary)
@@ -118,6 +119,9 @@ func NewScheduler(r asynq.RedisConnOpt, log *slog.Logger) (*asynq.Scheduler, err
 		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
 	}
 	if _, err := s.Register(tasks.LedgerRebuildCron, tasks.NewLedgerRebuildTask()); err != nil {
+		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
+	}
+	if _, err := s.Register(tasks.LedgerCompactCron, tasks.NewLedgerCompactTask()); err != nil {
 		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
 	}
 	if _, err := s.Register(tasks.SuperviseOverdueCron, tasks.NewSuperviseOverdueTask()); err != nil {

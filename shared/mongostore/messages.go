@@ -121,7 +121,9 @@ func (s *Store) Messages(ctx context.Context, status string, offset, limit int) 
 		if err != nil {
 			return nil, 0, err
 		}
-		if err := s.mergeAll(ctx, ms); err != nil {
+		// A pending message has no outcome (settling one deletes it from
+		// sms_pending): only a claim can have moved it on, to sending.
+		if err := s.mergeClaims(ctx, ms, ids); err != nil {
 			return nil, 0, err
 		}
 		out := []notify.Message{}
@@ -204,6 +206,12 @@ func (s *Store) mergeAll(ctx context.Context, ms []notify.Message) error {
 			open = append(open, ms[i].ID)
 		}
 	}
+	return s.mergeClaims(ctx, ms, open)
+}
+
+// mergeClaims marks as sending those of ms, among the ids open, that were
+// claimed: one command.
+func (s *Store) mergeClaims(ctx context.Context, ms []notify.Message, open []string) error {
 	if len(open) == 0 {
 		return nil
 	}
@@ -219,7 +227,7 @@ func (s *Store) mergeAll(ctx context.Context, ms []notify.Message) error {
 		claimed[c.ID] = true
 	}
 	for i := range ms {
-		if _, settled := outcome[ms[i].ID]; !settled && claimed[ms[i].ID] {
+		if claimed[ms[i].ID] && ms[i].Status == notify.StatusQueued {
 			ms[i].Status = notify.StatusSending
 		}
 	}

@@ -32,6 +32,7 @@ var visitIndexes = []index{
 	{colReminders, bson.D{{Key: "visit", Value: 1}}, false},
 	{colVisitAlerts, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
 	{colLedger, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}}, false},
+	{colLedger, bson.D{{Key: "areas", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: 1}}, false},
 	{colLedger, bson.D{{Key: "volunteer", Value: 1}, {Key: "month", Value: 1}}, false},
 	{colLedger, bson.D{{Key: "volunteer", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: 1}}, false},
 }
