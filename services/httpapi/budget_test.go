@@ -159,5 +159,23 @@ func budgetRun(t *testing.T, k int) map[string]int {
 			t.Logf("%d× %s %s: %s", k, r.role, r.path, strings.Join(by, ", "))
 		}
 	}
+	// Every list pages in the store: five rows of a page of five, the
+	// total over all pages; a bad limit or offset is refused naming it.
+	var pg struct {
+		Items []map[string]any `json:"items"`
+		Total int              `json:"total"`
+	}
+	h.Do("GET", "/api/pairs?limit=5", tokens["organizer"], nil).JSON(t, &pg)
+	if len(pg.Items) != 5 || pg.Total != len(h.Set.Elders) {
+		t.Errorf("/api/pairs?limit=5: %d rows, total %d; want 5 of %d", len(pg.Items), pg.Total, len(h.Set.Elders))
+	}
+	for q, field := range map[string]string{"limit=501": "limit", "limit=0": "limit", "limit=x": "limit", "offset=-1": "offset"} {
+		for _, path := range []string{"/api/pairs", "/api/relays", "/api/handovers", "/api/carer-logs", "/api/carer-roster", "/api/carer-statements", "/api/elders"} {
+			r := h.Do("GET", path+"?"+q, tokens["organizer"], nil)
+			if r.Status != 400 || r.ErrorField(t) != field {
+				t.Errorf("GET %s?%s: %d %s, want 400 naming %s", path, q, r.Status, r.Body, field)
+			}
+		}
+	}
 	return out
 }
