@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"jinhui/shared/apperr"
+	"jinhui/shared/textnorm"
 )
 
 // maxJSON bounds a JSON body; file uploads have their own limit.
@@ -54,6 +55,14 @@ func (ck *checker) decode(c *fiber.Ctx, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return apperr.Field("body", "请求内容为空")
 	}
+	// A body must be what the operation describes: `null`, a bare number
+	// or a list where an object is expected would otherwise decode as
+	// "nothing given" and, on a PUT, wipe what is stored.
+	if want := reflect.TypeOf(dst).Elem().Kind(); want == reflect.Struct {
+		if t := bytes.TrimSpace(body); t[0] != '{' {
+			return apperr.Field("body", "请求内容应为 JSON 对象 {…}")
+		}
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -62,6 +71,7 @@ func (ck *checker) decode(c *fiber.Ctx, dst any) error {
 	if dec.Decode(&struct{}{}) != io.EOF {
 		return apperr.Field("body", "请求内容在 JSON 之后还有多余数据")
 	}
+	textnorm.Struct(dst)
 	return ck.check(dst)
 }
 

@@ -39,7 +39,7 @@ func (s *Server) setQuota(c *fiber.Ctx) error {
 	if err := s.ck.decode(c, &in); err != nil {
 		return err
 	}
-	r, err := s.Registry.SetElderQuota(c.UserContext(), principal(c), c.Params("code"), in.Quota)
+	r, err := s.Registry.SetElderQuota(c.UserContext(), principal(c), c.Params("code"), *in.Quota)
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ type tokenResp struct {
 
 type loginReq struct {
 	Username string `json:"username" validate:"required,max=64"`
-	Password string `json:"password" validate:"required,max=128"`
+	Password string `json:"password" validate:"required,max=128" textnorm:"keep"`
 }
 
 type codeReq struct {
@@ -59,7 +59,7 @@ type verifyReq struct {
 }
 
 type quotaReq struct {
-	Quota int `json:"quota" validate:"min=0,max=1000000"`
+	Quota *int `json:"quota" validate:"required,min=0,max=1000000"`
 }
 
 type disableReq struct {
@@ -112,7 +112,7 @@ func (s *Server) table() []route {
 		{method: "POST", path: "/api/elders/:id/eligibility", tag: "elders", summary: "人工认定帮扶资格(E1 例外)", who: whoWriter, body: registry.OverrideInput{}, resp: registry.Elder{}, h: s.overrideEligibility},
 		{method: "POST", path: "/api/elders/:id/approve", tag: "intake", summary: "县级审核通过(E4 第二步, 受名额限制)", who: "县级组织者/管理员", body: registry.IntakeInput{}, resp: registry.Elder{}, h: s.approveElder},
 		{method: "POST", path: "/api/elders/:id/reject", tag: "intake", summary: "县级不予通过", who: "县级组织者/管理员", body: registry.IntakeInput{}, resp: registry.Elder{}, h: s.rejectElder},
-		{method: "POST", path: "/api/elders/:id/confirm", tag: "intake", summary: "村级确认名单(E4 第三步)", who: "村级组织者/管理员", body: registry.IntakeInput{}, resp: registry.Elder{}, h: s.confirmElder},
+		{method: "POST", path: "/api/elders/:id/confirm", tag: "intake", summary: "村级确认名单(E4 第三步); 村无账号时县级组织者可填写原因代为确认", who: "村级组织者/管理员; 县级组织者(代村确认, 须填原因)", body: registry.IntakeInput{}, resp: registry.Elder{}, h: s.confirmElder},
 		{method: "GET", path: "/api/intake/queue", tag: "intake", summary: "本级待办的入册队列", who: whoOrg, query: []string{"offset", "limit"}, h: s.intakeQueue},
 
 		{method: "GET", path: "/api/volunteers", tag: "volunteers", summary: "志愿者名册(脱敏)", who: whoOrg, query: []string{"area", "status", "type", "name", "offset", "limit"}, h: s.listVolunteers},

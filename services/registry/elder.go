@@ -101,7 +101,10 @@ type IntakeStep struct {
 	ByName string    `bson:"byName" json:"byName"`
 	Region string    `bson:"region" json:"region"`
 	Note   string    `bson:"note,omitempty" json:"note,omitempty"`
-	At     time.Time `bson:"at" json:"at"`
+	// OnBehalfOf is the village a county organizer confirmed for (E4: a
+	// village without a working account); Note then holds the reason.
+	OnBehalfOf string    `bson:"onBehalfOf,omitempty" json:"onBehalfOf,omitempty"`
+	At         time.Time `bson:"at" json:"at"`
 }
 
 // Elder is one person served by the programme (rules E1–E5). Elders are
