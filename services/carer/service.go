@@ -122,7 +122,8 @@ func (s *Service) ElderStatusChanged(ctx context.Context, e registry.Elder) erro
 	if !homeCareEnds[e.Status] {
 		return nil
 	}
-	as, err := s.Store.Assignments(ctx, e.Village, "")
+	// a village's active roster: a few lines, one page
+	as, _, err := s.Store.Assignments(ctx, e.Village, "", Active, page.Params{Limit: page.Max})
 	if err != nil {
 		return fmt.Errorf("carer.ElderStatusChanged: %w", err)
 	}
