@@ -81,6 +81,7 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/healthz", tag: "system", summary: "进程存活检查", who: whoPublic, public: true, h: s.healthz},
 		{method: "GET", path: "/readyz", tag: "system", summary: "依赖(MongoDB、Redis)可用检查", who: whoPublic, public: true, h: s.readyz},
 		{method: "GET", path: "/metrics", tag: "system", summary: "Prometheus 指标(请求、数据库命令、后台任务、短信)", who: "最高一级管理员", binary: "text/plain", h: s.metrics},
+		{method: "GET", path: "/api/public/dict", tag: "system", summary: "词典: 字段的中文名称与各类代码的中文名称(页面与错误信息共用)", who: whoPublic, public: true, h: s.dict},
 		{method: "GET", path: "/api/openapi.json", tag: "system", summary: "本 API 的 OpenAPI 3 文档", who: whoPublic, public: true, h: s.openapi},
 
 		{method: "POST", path: "/api/auth/login", tag: "auth", summary: "组织者用户名密码登录", who: whoPublic, public: true, body: loginReq{}, resp: tokenResp{}, h: s.login},
@@ -91,6 +92,7 @@ func (s *Server) table() []route {
 
 		{method: "GET", path: "/api/regions", tag: "regions", summary: "下级区划列表", who: whoOrg, query: []string{"parent"}, h: s.listRegions},
 		{method: "GET", path: "/api/regions/:code", tag: "regions", summary: "区划详情", who: whoOrg, resp: registry.Region{}, h: s.getRegion},
+		{method: "PUT", path: "/api/regions/:code/key-village", tag: "regions", summary: "设为或取消重点村(Q2: 重点村每次抽查必查), 须填原因", who: "县级及以上组织者/管理员", body: registry.KeyVillageInput{}, resp: registry.Region{}, h: s.setKeyVillage},
 		{method: "PUT", path: "/api/regions/:code/quota", tag: "regions", summary: "分配县级老人名额(E4)", who: "市、省级组织者/管理员", body: quotaReq{}, h: s.setQuota},
 		{method: "POST", path: "/api/regions/import", tag: "regions", summary: "从 CSV 导入区划(code,name[,lat,lon])", who: whoAdmin, upload: true, h: s.importRegions},
 

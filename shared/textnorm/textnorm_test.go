@@ -5,9 +5,9 @@ import "testing"
 func TestTrim(t *testing.T) {
 	for in, want := range map[string]string{
 		"\u200b\u200c\u200d\ufeff\u2060": "",
-		"  \u3000张三\u200b ":               "张三",
-		"张\u200b三":                        "张\u200b三", // inside a word it stays
-		"\u00ad":                           "",
+		"  \u3000张三\u200b ":              "张三",
+		"张\u200b三":                       "张\u200b三", // inside a word it stays
+		"\u00ad":                         "",
 	} {
 		if got := Trim(in); got != want {
 			t.Errorf("Trim(%q) = %q, want %q", in, got, want)
