@@ -23,3 +23,19 @@ func (h *Handlers) ledgerRebuild(ctx context.Context, _ *asynq.Task) error {
 	h.Log.Info("ledger rebuild", "entries", res.Entries, "subsidies", res.Subsidies, "areas", res.Areas, "people", res.People, "took", res.Took)
 	return nil
 }
+
+// ledgerCompact folds pending totals deltas into a snapshot (a rebuild
+// running meanwhile makes it a no-op: the rebuild folds them too).
+func (h *Handlers) ledgerCompact(ctx context.Context, _ *asynq.Task) error {
+	n, err := h.Ledger.Compact(ctx)
+	if errors.Is(err, ledger.ErrBusy) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		h.Log.Info("ledger compact", "deltas", n)
+	}
+	return nil
+}

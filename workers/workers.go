@@ -67,6 +67,7 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	h.registerWishes(mux)
 	mux.HandleFunc(tasks.TypePairingCheck, h.pairingCheck)
 	mux.HandleFunc(tasks.TypeLedgerRebuild, h.ledgerRebuild)
+	mux.HandleFunc(tasks.TypeLedgerCompact, h.ledgerCompact)
 	mux.HandleFunc(tasks.TypeSuperviseOverdue, h.superviseOverdue)
 	mux.HandleFunc(tasks.TypeSuperviseMonthly, h.superviseMonthly)
 	mux.HandleFunc(tasks.TypeFamilySummary, h.familySummary)
@@ -115,6 +116,7 @@ func NewScheduler(r asynq.RedisConnOpt, log *slog.Logger, sweepEvery time.Durati
 		{sweep, tasks.NewSMSReconcileTask()},
 		{tasks.PairingCheckCron, tasks.NewPairingCheckTask()},
 		{tasks.LedgerRebuildCron, tasks.NewLedgerRebuildTask()},
+		{tasks.LedgerCompactCron, tasks.NewLedgerCompactTask()},
 		{tasks.SuperviseOverdueCron, tasks.NewSuperviseOverdueTask()},
 		{tasks.SuperviseMonthlyCron, tasks.NewSuperviseMonthlyTask()},
 		{tasks.FamilySummaryCron, tasks.NewFamilySummaryTask()},

@@ -8,6 +8,7 @@ import (
 
 	"jinhui/services/ledger"
 	"jinhui/services/registry"
+	"jinhui/shared/page"
 )
 
 // Kinds of help a carer logs (rule C2).
@@ -145,15 +146,21 @@ type Store interface {
 	CarersIn(ctx context.Context, area string) ([]registry.Carer, error)
 	InsertAssignment(ctx context.Context, a Assignment) error
 	Assignment(ctx context.Context, id string) (Assignment, error)
-	Assignments(ctx context.Context, area, carer string) ([]Assignment, error)
+	// Assignments is one page of the roster of an area or of one carer,
+	// of one status when status is set, and its number of lines.
+	Assignments(ctx context.Context, area, carer, status string, pg page.Params) ([]Assignment, int, error)
 	ReplaceAssignment(ctx context.Context, a *Assignment) error
 	InsertCarerLog(ctx context.Context, l Log) error
 	CarerLog(ctx context.Context, id string) (Log, error)
 	CarerLogs(ctx context.Context, area, carer, month string) ([]Log, error)
+	// CarerLogPage is one page of CarerLogs and its number of logs.
+	CarerLogPage(ctx context.Context, area, carer, month string, pg page.Params) ([]Log, int, error)
 	CarerRule(ctx context.Context, county string) (Rule, error)
 	PutCarerRule(ctx context.Context, r *Rule) error
 	Statement(ctx context.Context, id string) (Statement, error)
 	Statements(ctx context.Context, area, carer, month string) ([]Statement, error)
+	// StatementPage is one page of Statements and its number of statements.
+	StatementPage(ctx context.Context, area, carer, month string, pg page.Params) ([]Statement, int, error)
 	PutStatement(ctx context.Context, st *Statement, readVersion int) error
 }
 

@@ -17,6 +17,7 @@ import (
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
+	"jinhui/shared/page"
 	"jinhui/shared/pii"
 	"jinhui/shared/xlsx"
 )
@@ -123,7 +124,8 @@ func (s *Service) ElderStatusChanged(ctx context.Context, e registry.Elder) erro
 	if !homeCareEnds[e.Status] {
 		return nil
 	}
-	as, err := s.Store.Assignments(ctx, e.Village, "")
+	// a village's active roster: a few lines, one page
+	as, _, err := s.Store.Assignments(ctx, e.Village, "", Active, page.Params{Limit: page.Max})
 	if err != nil {
 		return fmt.Errorf("carer.ElderStatusChanged: %w", err)
 	}
@@ -149,22 +151,15 @@ func (s *Service) ElderStatusChanged(ctx context.Context, e registry.Elder) erro
 }
 
 // Roster lists the roster of an area (organizers) or the carer's own.
-func (s *Service) Roster(ctx context.Context, p access.Principal, area string) ([]Assignment, error) {
+func (s *Service) Roster(ctx context.Context, p access.Principal, area string, pg page.Params) ([]Assignment, int, error) {
 	if p.Kind == access.KindCarer { // the people they care for now
-		all, err := s.Store.Assignments(ctx, "", p.ID)
-		out := []Assignment{}
-		for _, a := range all {
-			if a.Status == Active {
-				out = append(out, a)
-			}
-		}
-		return out, err
+		return s.Store.Assignments(ctx, "", p.ID, Active, pg)
 	}
 	area, err := s.area(p, area)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return s.Store.Assignments(ctx, area, "")
+	return s.Store.Assignments(ctx, area, "", "", pg)
 }
 
 func (s *Service) area(p access.Principal, area string) (string, error) {
@@ -260,15 +255,15 @@ func (s *Service) appendEntry(ctx context.Context, l Log) error {
 }
 
 // Logs lists logs: a carer's own, or an area's for organizers.
-func (s *Service) Logs(ctx context.Context, p access.Principal, area, month string) ([]Log, error) {
+func (s *Service) Logs(ctx context.Context, p access.Principal, area, month string, pg page.Params) ([]Log, int, error) {
 	if p.Kind == access.KindCarer {
-		return s.Store.CarerLogs(ctx, "", p.ID, month)
+		return s.Store.CarerLogPage(ctx, "", p.ID, month, pg)
 	}
 	area, err := s.area(p, area)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return s.Store.CarerLogs(ctx, area, "", month)
+	return s.Store.CarerLogPage(ctx, area, "", month, pg)
 }
 
 // Rule returns a county's subsidy rule (the default if none is set).
@@ -388,15 +383,15 @@ func (s *Service) Compute(ctx context.Context, p access.Principal, in ComputeInp
 }
 
 // Statements lists statements: a carer's own, or an area's for organizers.
-func (s *Service) Statements(ctx context.Context, p access.Principal, area, month string) ([]Statement, error) {
+func (s *Service) Statements(ctx context.Context, p access.Principal, area, month string, pg page.Params) ([]Statement, int, error) {
 	if p.Kind == access.KindCarer {
-		return s.Store.Statements(ctx, "", p.ID, month)
+		return s.Store.StatementPage(ctx, "", p.ID, month, pg)
 	}
 	area, err := s.area(p, area)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return s.Store.Statements(ctx, area, "", month)
+	return s.Store.StatementPage(ctx, area, "", month, pg)
 }
 
 // ApproveInput approves a statement; an Amount other than the computed

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"jinhui/services/access"
 	"jinhui/services/auth"
@@ -146,7 +147,10 @@ func (s *Server) unlockCodes(kind string) fiber.Handler {
 func (s *Server) me(c *fiber.Ctx) error { return c.JSON(principal(c)) }
 
 func (s *Server) listAccounts(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Auth.ListAccounts(c.UserContext(), principal(c), off, lim)
 	if err != nil {
 		return err
@@ -190,7 +194,10 @@ func (s *Server) auditLog(c *fiber.Ctx) error {
 	if err := p.RequireAdmin(); err != nil {
 		return err
 	}
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Audit.AuditLog(c.UserContext(), p.Region, off, lim)
 	if err != nil {
 		return err
@@ -204,7 +211,10 @@ func (s *Server) listMessages(c *fiber.Ctx) error {
 	if err := s.rootAdmin(c); err != nil {
 		return err
 	}
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Messages.Messages(c.UserContext(), c.Query("status"), off, lim)
 	if err != nil {
 		return err
@@ -225,4 +235,13 @@ func (s *Server) carerStatus(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(cr)
+}
+
+// metrics serves the Prometheus metrics to the top-level admin (a scraper
+// without a session uses JINHUI_METRICS_ADDR instead).
+func (s *Server) metrics(c *fiber.Ctx) error {
+	if err := s.rootAdmin(c); err != nil {
+		return err
+	}
+	return adaptor.HTTPHandler(s.Metrics.Handler())(c)
 }

@@ -13,11 +13,15 @@ import (
 	"jinhui/services/ledger"
 	"jinhui/services/stats"
 	"jinhui/shared/apperr"
+	"jinhui/shared/page"
 	"jinhui/shared/qr"
 )
 
 func (s *Server) ledgerEntries(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Ledger.Entries(c.UserContext(), principal(c), ledger.Filter{Area: c.Query("area"), Volunteer: c.Query("volunteer"),
 		Month: c.Query("month"), Offset: off, Limit: lim})
 	if err != nil {
@@ -136,11 +140,15 @@ func (s *Server) certificateQR(c *fiber.Ctx) error {
 }
 
 func (s *Server) carerRoster(c *fiber.Ctx) error {
-	items, err := s.Carers.Roster(c.UserContext(), principal(c), c.Query("area"))
+	pg, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items})
+	items, n, err := s.Carers.Roster(c.UserContext(), principal(c), c.Query("area"), pg)
+	if err != nil {
+		return err
+	}
+	return c.JSON(page.Of(items, n))
 }
 
 func (s *Server) addRoster(c *fiber.Ctx) error {
@@ -168,11 +176,15 @@ func (s *Server) leaveRoster(c *fiber.Ctx) error {
 }
 
 func (s *Server) carerLogs(c *fiber.Ctx) error {
-	items, err := s.Carers.Logs(c.UserContext(), principal(c), c.Query("area"), c.Query("month"))
+	pg, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items})
+	items, n, err := s.Carers.Logs(c.UserContext(), principal(c), c.Query("area"), c.Query("month"), pg)
+	if err != nil {
+		return err
+	}
+	return c.JSON(page.Of(items, n))
 }
 
 func (s *Server) addCarerLog(c *fiber.Ctx) error {
@@ -220,11 +232,15 @@ func (s *Server) computeStatements(c *fiber.Ctx) error {
 }
 
 func (s *Server) listStatements(c *fiber.Ctx) error {
-	items, err := s.Carers.Statements(c.UserContext(), principal(c), c.Query("area"), c.Query("month"))
+	pg, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items})
+	items, n, err := s.Carers.Statements(c.UserContext(), principal(c), c.Query("area"), c.Query("month"), pg)
+	if err != nil {
+		return err
+	}
+	return c.JSON(page.Of(items, n))
 }
 
 func (s *Server) approveStatement(c *fiber.Ctx) error {

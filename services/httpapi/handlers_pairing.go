@@ -53,7 +53,10 @@ func (s *Server) propose(c *fiber.Ctx) error {
 }
 
 func (s *Server) listProposals(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	ps, n, err := s.Pairing.ListProposals(c.UserContext(), principal(c), c.Query("area"), off, lim)
 	if err != nil {
 		return err
@@ -94,11 +97,15 @@ func (s *Server) confirmProposal(c *fiber.Ctx) error {
 }
 
 func (s *Server) listPairRules(c *fiber.Ctx) error {
-	rs, err := s.Pairing.ListRules(c.UserContext(), principal(c), c.Query("area"), c.Query("elder"))
+	pg, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(items(rs, len(rs)))
+	rs, n, err := s.Pairing.ListRules(c.UserContext(), principal(c), c.Query("area"), c.Query("elder"), pg)
+	if err != nil {
+		return err
+	}
+	return c.JSON(items(rs, n))
 }
 
 func (s *Server) addPairRule(c *fiber.Ctx) error {
@@ -134,7 +141,10 @@ func (s *Server) coverage(c *fiber.Ctx) error {
 }
 
 func (s *Server) pairAlerts(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	as, n, err := s.Pairing.ListAlerts(c.UserContext(), principal(c), c.Query("area"), off, lim)
 	if err != nil {
 		return err
@@ -155,11 +165,15 @@ func (s *Server) pairingCheck(c *fiber.Ctx) error {
 
 func (s *Server) listPairs(c *fiber.Ctx) error {
 	f := pairing.PairFilter{Area: c.Query("area"), Elder: c.Query("elder"), Volunteer: c.Query("volunteer"), Status: c.Query("status")}
-	ps, err := s.Pairing.ListPairs(c.UserContext(), principal(c), f)
+	pg, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(items(ps, len(ps)))
+	ps, n, err := s.Pairing.ListPairs(c.UserContext(), principal(c), f, pg)
+	if err != nil {
+		return err
+	}
+	return c.JSON(items(ps, n))
 }
 
 func (s *Server) getPair(c *fiber.Ctx) error {
@@ -195,11 +209,15 @@ func (s *Server) endPair(c *fiber.Ctx) error {
 }
 
 func (s *Server) listRelays(c *fiber.Ctx) error {
-	rs, err := s.Pairing.ListRelays(c.UserContext(), principal(c), c.Query("area"), c.Query("status"))
+	pg, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(items(rs, len(rs)))
+	rs, n, err := s.Pairing.ListRelays(c.UserContext(), principal(c), c.Query("area"), c.Query("status"), pg)
+	if err != nil {
+		return err
+	}
+	return c.JSON(items(rs, n))
 }
 
 func (s *Server) getRelay(c *fiber.Ctx) error {
@@ -231,11 +249,15 @@ func (s *Server) confirmRelay(c *fiber.Ctx) error {
 }
 
 func (s *Server) listHandovers(c *fiber.Ctx) error {
-	hs, err := s.Pairing.ListHandovers(c.UserContext(), principal(c), c.Query("area"))
+	pg, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(items(hs, len(hs)))
+	hs, n, err := s.Pairing.ListHandovers(c.UserContext(), principal(c), c.Query("area"), pg)
+	if err != nil {
+		return err
+	}
+	return c.JSON(items(hs, n))
 }
 
 func (s *Server) getHandover(c *fiber.Ctx) error {

@@ -99,7 +99,10 @@ func (s *Server) applyStatus(c *fiber.Ctx) error {
 }
 
 func (s *Server) listCalls(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	pg, err := s.Recruit.ListCalls(c.UserContext(), principal(c), off, lim)
 	if err != nil {
 		return err
@@ -140,7 +143,10 @@ func (s *Server) updateCall(c *fiber.Ctx) error {
 }
 
 func (s *Server) listApplications(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	f := recruit.AppFilter{CallID: c.Query("call"), Area: c.Query("area"), Kind: c.Query("kind"), Status: split(c.Query("status")), Offset: off, Limit: lim}
 	pg, err := s.Recruit.ListApplications(c.UserContext(), principal(c), f)
 	if err != nil {
@@ -260,7 +266,10 @@ func (s *Server) revealPartner(c *fiber.Ctx) error {
 }
 
 func (s *Server) listBatches(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	pg, err := s.Recruit.ListBatches(c.UserContext(), principal(c), off, lim)
 	if err != nil {
 		return err

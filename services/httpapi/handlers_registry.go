@@ -66,7 +66,10 @@ func (s *Server) setKeyVillage(c *fiber.Ctx) error {
 }
 
 func (s *Server) listElders(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	f := registry.Filter{Area: c.Query("area"), Status: split(c.Query("status")), Stage: split(c.Query("stage")), Name: c.Query("name"), Offset: off, Limit: lim}
 	pg, err := s.Registry.ListElders(c.UserContext(), principal(c), f)
 	if err != nil {
@@ -166,7 +169,10 @@ func (s *Server) rejectElder(c *fiber.Ctx) error  { return s.intake(c, "reject")
 func (s *Server) confirmElder(c *fiber.Ctx) error { return s.intake(c, "confirm") }
 
 func (s *Server) intakeQueue(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	pg, err := s.Registry.IntakeQueue(c.UserContext(), principal(c), off, lim)
 	if err != nil {
 		return err
@@ -175,7 +181,10 @@ func (s *Server) intakeQueue(c *fiber.Ctx) error {
 }
 
 func (s *Server) listVolunteers(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	f := registry.Filter{Area: c.Query("area"), Status: split(c.Query("status")), Type: c.Query("type"), Name: c.Query("name"), Offset: off, Limit: lim}
 	pg, err := s.Registry.ListVolunteers(c.UserContext(), principal(c), f)
 	if err != nil {
@@ -237,7 +246,10 @@ func (s *Server) revealVolunteer(c *fiber.Ctx) error {
 }
 
 func (s *Server) listCarers(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	pg, err := s.Registry.ListCarers(c.UserContext(), principal(c), registry.Filter{Offset: off, Limit: lim})
 	if err != nil {
 		return err

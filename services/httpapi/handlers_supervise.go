@@ -22,7 +22,10 @@ func (s *Server) newDraw(c *fiber.Ctx) error {
 }
 
 func (s *Server) listDraws(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Supervise.ListDraws(c.UserContext(), principal(c), c.Query("area"), c.Query("month"), off, lim)
 	if err != nil {
 		return err
@@ -39,7 +42,10 @@ func (s *Server) getDraw(c *fiber.Ctx) error {
 }
 
 func (s *Server) listCheckTasks(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Supervise.ListTasks(c.UserContext(), principal(c), supervise.TaskFilter{Area: c.Query("area"), Month: c.Query("month"),
 		Draw: c.Query("draw"), Status: c.Query("status"), Assignee: c.Query("assignee"), Offset: off, Limit: lim})
 	if err != nil {
@@ -87,7 +93,10 @@ func (s *Server) checkResult(c *fiber.Ctx) error {
 }
 
 func (s *Server) listProblems(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Supervise.ListProblems(c.UserContext(), principal(c), c.Query("area"), c.Query("status"), false, off, lim)
 	if err != nil {
 		return err
@@ -96,7 +105,10 @@ func (s *Server) listProblems(c *fiber.Ctx) error {
 }
 
 func (s *Server) overdueProblems(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Supervise.ListProblems(c.UserContext(), principal(c), c.Query("area"), "", true, off, lim)
 	if err != nil {
 		return err
@@ -158,7 +170,10 @@ func (s *Server) recheckProblem(c *fiber.Ctx) error {
 }
 
 func (s *Server) superviseAlerts(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Supervise.Alerts(c.UserContext(), principal(c), off, lim)
 	if err != nil {
 		return err
@@ -182,7 +197,10 @@ func (s *Server) newSupReport(c *fiber.Ctx) error {
 }
 
 func (s *Server) listSupReports(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Supervise.ListReports(c.UserContext(), principal(c), c.Query("area"), c.Query("month"), off, lim)
 	if err != nil {
 		return err

@@ -19,7 +19,10 @@ func (s *Server) planVisits(c *fiber.Ctx) error {
 }
 
 func (s *Server) listVisits(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Visits.List(c.UserContext(), principal(c), visit.Filter{Area: c.Query("area"), Month: c.Query("month"),
 		Status: split(c.Query("status")), Elder: c.Query("elder"), Offset: off, Limit: lim})
 	if err != nil {
@@ -29,7 +32,10 @@ func (s *Server) listVisits(c *fiber.Ctx) error {
 }
 
 func (s *Server) visitAlerts(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Visits.Alerts(c.UserContext(), principal(c), off, lim)
 	if err != nil {
 		return err
@@ -193,7 +199,10 @@ func (s *Server) listInbound(c *fiber.Ctx) error {
 	if err := s.rootAdmin(c); err != nil {
 		return err
 	}
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Inbound.InboundMessages(c.UserContext(), off, lim)
 	if err != nil {
 		return err

@@ -17,7 +17,10 @@ func (s *Server) wishFigures(c *fiber.Ctx) error {
 }
 
 func (s *Server) listWishes(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Wishes.List(c.UserContext(), principal(c), wish.Filter{Area: c.Query("area"), Status: split(c.Query("status")), Offset: off, Limit: lim})
 	if err != nil {
 		return err
@@ -73,7 +76,10 @@ func (s *Server) publicWishes(c *fiber.Ctx) error {
 	if err := s.Wishes.AllowPublic(c.UserContext(), clientIP(c)); err != nil {
 		return err
 	}
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Wishes.Public(c.UserContext(), wish.PublicFilter{Area: c.Query("area"), Status: c.Query("status"), Offset: off, Limit: lim})
 	if err != nil {
 		return err

@@ -42,7 +42,10 @@ func (s *Server) publicPhoto(c *fiber.Ctx) error {
 }
 
 func (s *Server) listPosts(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Wishes.ListPosts(c.UserContext(), principal(c), wish.PostFilter{Area: c.Query("area"), Status: split(c.Query("status")), Offset: off, Limit: lim})
 	if err != nil {
 		return err
@@ -89,7 +92,10 @@ func (s *Server) publicPosts(c *fiber.Ctx) error {
 	if err := s.Wishes.AllowPublic(c.UserContext(), clientIP(c)); err != nil {
 		return err
 	}
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	items, total, err := s.Wishes.PublicPosts(c.UserContext(), c.Query("area"), off, lim)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"jinhui/services/pairing"
 	"jinhui/services/platform/platformtest"
 	"jinhui/services/registry"
+	"jinhui/shared/page"
 )
 
 // pairingFixtures are county A's pairing objects for the access walk: a
@@ -32,7 +33,7 @@ func newPairingFixtures(t *testing.T, h *platformtest.Harness) pairingFixtures {
 	if err != nil || res.Confirmed < 2 {
 		t.Fatalf("pairing fixtures: %v, %d confirmed", err, res.Confirmed)
 	}
-	pairs, err := svc.ListPairs(ctx, org, pairing.PairFilter{Status: pairing.PairActive})
+	pairs, _, err := svc.ListPairs(ctx, org, pairing.PairFilter{Status: pairing.PairActive}, page.First)
 	if err != nil {
 		t.Fatal(err)
 	}

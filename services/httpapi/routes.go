@@ -80,6 +80,7 @@ func (s *Server) table() []route {
 	base := []route{
 		{method: "GET", path: "/healthz", tag: "system", summary: "进程存活检查", who: whoPublic, public: true, h: s.healthz},
 		{method: "GET", path: "/readyz", tag: "system", summary: "依赖(MongoDB、Redis)可用检查", who: whoPublic, public: true, h: s.readyz},
+		{method: "GET", path: "/metrics", tag: "system", summary: "Prometheus 指标(请求、数据库命令、后台任务、短信)", who: "最高一级管理员", binary: "text/plain", h: s.metrics},
 		{method: "GET", path: "/api/public/dict", tag: "system", summary: "词典: 字段的中文名称与各类代码的中文名称(页面与错误信息共用)", who: whoPublic, public: true, h: s.dict},
 		{method: "GET", path: "/api/openapi.json", tag: "system", summary: "本 API 的 OpenAPI 3 文档", who: whoPublic, public: true, h: s.openapi},
 

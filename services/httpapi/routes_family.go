@@ -73,7 +73,10 @@ func (s *Server) familyWithdraw(c *fiber.Ctx) error {
 }
 
 func (s *Server) familyReplies(c *fiber.Ctx) error {
-	off, lim := paging(c)
+	off, lim, perr := paging(c)
+	if perr != nil {
+		return perr
+	}
 	rs, total, err := s.Family.Replies(c.UserContext(), principal(c), c.Query("area"), off, lim)
 	if err != nil {
 		return err

@@ -33,15 +33,15 @@ func (s *Server) ledgerRoutes() []route {
 		{method: "GET", path: "/api/certificates/:code", tag: "ledger", summary: "公开核验服务时长证明(仅显示证明上的内容)", who: whoPublic, public: true, resp: ledger.Certificate{}, h: s.verifyCertificate},
 		{method: "GET", path: "/api/certificates/:code/qr.png", tag: "ledger", summary: "证明核验二维码", who: whoPublic, public: true, binary: "image/png", h: s.certificateQR},
 
-		{method: "GET", path: "/api/carer-roster", tag: "carer-care", summary: "护理员照护名册(C1)", who: whoCarerList, query: []string{"area"}, h: s.carerRoster},
+		{method: "GET", path: "/api/carer-roster", tag: "carer-care", summary: "护理员照护名册(C1)", who: whoCarerList, query: []string{"area", "offset", "limit"}, h: s.carerRoster},
 		{method: "POST", path: "/api/carer-roster", tag: "carer-care", summary: "登记护理员与本村被照护人结对(C1)", who: whoWriter, body: carer.RosterInput{}, resp: carer.Assignment{}, h: s.addRoster},
 		{method: "POST", path: "/api/carer-roster/:id/leave", tag: "carer-care", summary: "移出照护名册(如转集中供养, C4)", who: whoWriter, body: carer.LeaveInput{}, resp: carer.Assignment{}, h: s.leaveRoster},
-		{method: "GET", path: "/api/carer-logs", tag: "carer-care", summary: "护理记录", who: whoCarerList, query: []string{"area", "month"}, h: s.carerLogs},
+		{method: "GET", path: "/api/carer-logs", tag: "carer-care", summary: "护理记录", who: whoCarerList, query: []string{"area", "month", "offset", "limit"}, h: s.carerLogs},
 		{method: "POST", path: "/api/carer-logs", tag: "carer-care", summary: "护理员记录一次服务(同一 key 只记一次, 最多补记 3 天, C2)", who: whoCarerSelf, body: carer.LogInput{}, resp: carer.Log{}, h: s.addCarerLog},
 		{method: "GET", path: "/api/carer-rules/:county", tag: "carer-care", summary: "县级护理补贴规则(C3)", who: whoOrg, resp: carer.Rule{}, h: s.carerRule},
 		{method: "PUT", path: "/api/carer-rules/:county", tag: "carer-care", summary: "设置县级护理补贴规则(C3)", who: "县及以上组织者/管理员", body: carer.Rule{}, resp: carer.Rule{}, h: s.putCarerRule},
 		{method: "POST", path: "/api/carer-statements/compute", tag: "carer-care", summary: "按护理记录计算某月补贴(已审批的不变)", who: whoWriter, body: carer.ComputeInput{}, h: s.computeStatements},
-		{method: "GET", path: "/api/carer-statements", tag: "carer-care", summary: "护理补贴月度清单", who: whoCarerList, query: []string{"area", "month"}, h: s.listStatements},
+		{method: "GET", path: "/api/carer-statements", tag: "carer-care", summary: "护理补贴月度清单", who: whoCarerList, query: []string{"area", "month", "offset", "limit"}, h: s.listStatements},
 		{method: "POST", path: "/api/carer-statements/:id/approve", tag: "carer-care", summary: "审批(或调整并说明原因)护理补贴, 审批后冻结", who: whoWriter, body: carer.ApproveInput{}, resp: carer.Statement{}, h: s.approveStatement},
 		{method: "GET", path: "/api/carer-statements/payments.xlsx", tag: "carer-care", summary: "导出补贴发放表(xlsx, 已审批)", who: whoOrg, query: []string{"area", "month"}, binary: xlsxType, h: s.paymentList},
 

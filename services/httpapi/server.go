@@ -7,7 +7,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,6 +29,8 @@ import (
 	"jinhui/services/supervise"
 	"jinhui/services/visit"
 	"jinhui/services/wish"
+	"jinhui/shared/metrics"
+	"jinhui/shared/page"
 	"jinhui/shared/pii"
 )
 
@@ -83,6 +84,9 @@ type Deps struct {
 	TrustedProxies []string
 	// Web serves the web app's static files; may be nil.
 	Web fiber.Handler
+	// Metrics counts requests per route and serves GET /metrics to the
+	// top-level admin; may be nil.
+	Metrics *metrics.Metrics
 }
 
 // Server is the HTTP API.
@@ -141,7 +145,9 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 			st = e.Code
 		}
 	}
-	s.Log.Info("http", "requestId", rid, "method", c.Method(), "route", c.Route().Path, "status", st, "ms", time.Since(start).Milliseconds())
+	took := time.Since(start)
+	s.Log.Info("http", "requestId", rid, "method", c.Method(), "route", c.Route().Path, "status", st, "ms", took.Milliseconds())
+	s.Metrics.Request(c.Method(), c.Route().Path, st, took)
 	return err
 }
 
@@ -178,17 +184,15 @@ func (s *Server) handler(r route) fiber.Handler {
 	}
 }
 
-// paging reads offset and limit from the query.
-func paging(c *fiber.Ctx) (int, int) {
-	off, _ := strconv.Atoi(c.Query("offset"))
-	lim, _ := strconv.Atoi(c.Query("limit", "50"))
-	if off < 0 {
-		off = 0
-	}
-	if lim <= 0 || lim > 500 {
-		lim = 50
-	}
-	return off, lim
+// paging reads offset and limit from the query (package page): a bad
+// value is a 400 naming the field.
+func paging(c *fiber.Ctx) (int, int, error) {
+	p, err := pageParams(c)
+	return p.Offset, p.Limit, err
+}
+
+func pageParams(c *fiber.Ctx) (page.Params, error) {
+	return page.Parse(c.Query("offset"), c.Query("limit"))
 }
 
 // Routes lists method and path of every route in the table.

@@ -9,6 +9,7 @@ import (
 	"jinhui/services/demo"
 	"jinhui/services/pairing"
 	"jinhui/services/registry"
+	"jinhui/shared/page"
 	"jinhui/shared/testenv"
 )
 
@@ -39,7 +40,7 @@ func BenchmarkRelayRepair(b *testing.B) {
 	if _, err := svc.Confirm(ctx, org, p.ID, pairing.ConfirmInput{Version: p.Version}); err != nil {
 		b.Fatal(err)
 	}
-	pairs, err := svc.ListPairs(ctx, org, pairing.PairFilter{Status: pairing.PairActive})
+	pairs, _, err := svc.ListPairs(ctx, org, pairing.PairFilter{Status: pairing.PairActive}, page.First)
 	if err != nil || len(pairs) == 0 {
 		b.Fatal(err, len(pairs))
 	}

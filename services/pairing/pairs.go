@@ -11,6 +11,7 @@ import (
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
+	"jinhui/shared/page"
 )
 
 // pairID is the key of the seq-th pair of an elder's slot: URL-safe, unique per slot and seq.
@@ -245,27 +246,27 @@ func pairText(v *registry.Volunteer, vil string, e *registry.Elder, h *Handover,
 }
 
 // ListPairs lists pairs in an organizer's subtree, or a volunteer's own.
-func (s *Service) ListPairs(ctx context.Context, p access.Principal, f PairFilter) ([]Pair, error) {
+func (s *Service) ListPairs(ctx context.Context, p access.Principal, f PairFilter, pg page.Params) ([]Pair, int, error) {
 	switch p.Kind {
 	case access.KindOrganizer:
 		a, err := regionFor(p, f.Area, "area")
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		f.Area, f.County = a, ""
 	case access.KindVolunteer:
 		f.Area, f.County, f.Volunteer = "", "", p.ID
 	default:
-		return nil, apperr.ErrForbidden
+		return nil, 0, apperr.ErrForbidden
 	}
 	if f.Status != "" && f.Status != PairActive && f.Status != PairEnded {
-		return nil, apperr.Field("status", "状态应为 active 或 ended")
+		return nil, 0, apperr.Field("status", "状态应为 active 或 ended")
 	}
-	ps, err := s.Store.Pairs(ctx, f)
+	ps, n, err := s.Store.PairPage(ctx, f, pg)
 	if err != nil {
-		return nil, fmt.Errorf("pairing.ListPairs: %w", err)
+		return nil, 0, fmt.Errorf("pairing.ListPairs: %w", err)
 	}
-	return ps, nil
+	return ps, n, nil
 }
 
 // pairFor returns a pair the principal may see: an organizer's subtree or

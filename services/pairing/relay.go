@@ -11,6 +11,7 @@ import (
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
+	"jinhui/shared/page"
 )
 
 // openSlot is the relay's start (rule P2): the slot's relay entry is
@@ -192,29 +193,29 @@ func (s *Service) relayFor(ctx context.Context, p access.Principal, id string) (
 }
 
 // ListRelays lists the relay queue in p's subtree (status "open" unless given).
-func (s *Service) ListRelays(ctx context.Context, p access.Principal, area, status string) ([]Relay, error) {
+func (s *Service) ListRelays(ctx context.Context, p access.Principal, area, status string, pg page.Params) ([]Relay, int, error) {
 	if err := p.RequireOrganizer(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	a, err := regionFor(p, area, "area")
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	switch status {
 	case "":
 		status = RelayOpen
 	case RelayOpen, RelayFilled, RelayCancelled, "all":
 	default:
-		return nil, apperr.Field("status", "状态应为 open、filled、cancelled 或 all")
+		return nil, 0, apperr.Field("status", "状态应为 open、filled、cancelled 或 all")
 	}
 	if status == "all" {
 		status = ""
 	}
-	rs, err := s.Store.Relays(ctx, RelayFilter{Area: a, Status: status})
+	rs, n, err := s.Store.RelayPage(ctx, RelayFilter{Area: a, Status: status}, pg)
 	if err != nil {
-		return nil, fmt.Errorf("pairing.ListRelays: %w", err)
+		return nil, 0, fmt.Errorf("pairing.ListRelays: %w", err)
 	}
-	return rs, nil
+	return rs, n, nil
 }
 
 // GetRelay returns one relay entry.
@@ -354,25 +355,26 @@ func (s *Service) confirmRelay(ctx context.Context, p access.Principal, r Relay,
 
 // ListHandovers lists handovers: an organizer's subtree, or a volunteer's
 // own (as successor or outgoing).
-func (s *Service) ListHandovers(ctx context.Context, p access.Principal, area string) ([]Handover, error) {
+func (s *Service) ListHandovers(ctx context.Context, p access.Principal, area string, pg page.Params) ([]Handover, int, error) {
 	var hs []Handover
+	var n int
 	var err error
 	switch p.Kind {
 	case access.KindOrganizer:
 		a, aerr := regionFor(p, area, "area")
 		if aerr != nil {
-			return nil, aerr
+			return nil, 0, aerr
 		}
-		hs, err = s.Store.Handovers(ctx, a, "")
+		hs, n, err = s.Store.Handovers(ctx, a, "", pg)
 	case access.KindVolunteer:
-		hs, err = s.Store.Handovers(ctx, "", p.ID)
+		hs, n, err = s.Store.Handovers(ctx, "", p.ID, pg)
 	default:
-		return nil, apperr.ErrForbidden
+		return nil, 0, apperr.ErrForbidden
 	}
 	if err != nil {
-		return nil, fmt.Errorf("pairing.ListHandovers: %w", err)
+		return nil, 0, fmt.Errorf("pairing.ListHandovers: %w", err)
 	}
-	return hs, nil
+	return hs, n, nil
 }
 
 // GetHandover returns one handover to an organizer over the elder or a

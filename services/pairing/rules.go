@@ -8,6 +8,7 @@ import (
 	"jinhui/services/access"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
+	"jinhui/shared/page"
 )
 
 // RuleInput pins or forbids one volunteer for one elder, with a reason.
@@ -61,19 +62,19 @@ func (s *Service) AddRule(ctx context.Context, p access.Principal, in RuleInput)
 }
 
 // ListRules lists pins and forbids in p's subtree, or of one elder.
-func (s *Service) ListRules(ctx context.Context, p access.Principal, area, elder string) ([]Rule, error) {
+func (s *Service) ListRules(ctx context.Context, p access.Principal, area, elder string, pg page.Params) ([]Rule, int, error) {
 	if err := p.RequireOrganizer(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	a, err := regionFor(p, area, "area")
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	rs, err := s.Store.Rules(ctx, RuleFilter{Area: a, Elder: elder})
+	rs, n, err := s.Store.RulePage(ctx, RuleFilter{Area: a, Elder: elder}, pg)
 	if err != nil {
-		return nil, fmt.Errorf("pairing.ListRules: %w", err)
+		return nil, 0, fmt.Errorf("pairing.ListRules: %w", err)
 	}
-	return rs, nil
+	return rs, n, nil
 }
 
 // RevokeInput revokes a pin or forbid with a reason.

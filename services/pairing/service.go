@@ -9,6 +9,7 @@ import (
 	"jinhui/services/access"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
+	"jinhui/shared/page"
 )
 
 // PairFilter selects pairs; empty fields do not filter.
@@ -59,6 +60,8 @@ type Store interface {
 	InsertPair(ctx context.Context, p Pair) error
 	Pair(ctx context.Context, id string) (Pair, error)
 	Pairs(ctx context.Context, f PairFilter) ([]Pair, error)
+	// PairPage is one page of the pairs matching f, and their number.
+	PairPage(ctx context.Context, f PairFilter, pg page.Params) ([]Pair, int, error)
 	// EndPair moves an active pair to ended; Conflict if it is not active.
 	EndPair(ctx context.Context, id string, at time.Time, kind, reason, by string) error
 	SetPairNotes(ctx context.Context, id string, n Notes) error
@@ -73,6 +76,8 @@ type Store interface {
 	InsertRelay(ctx context.Context, r Relay) error
 	Relay(ctx context.Context, id string) (Relay, error)
 	Relays(ctx context.Context, f RelayFilter) ([]Relay, error)
+	// RelayPage is one page of the relays matching f, and their number.
+	RelayPage(ctx context.Context, f RelayFilter, pg page.Params) ([]Relay, int, error)
 	ReplaceRelay(ctx context.Context, r *Relay) error
 
 	InsertProposal(ctx context.Context, p Proposal) error
@@ -83,11 +88,15 @@ type Store interface {
 	InsertRule(ctx context.Context, r Rule) error
 	Rule(ctx context.Context, id string) (Rule, error)
 	Rules(ctx context.Context, f RuleFilter) ([]Rule, error)
+	// RulePage is one page of the rules matching f, and their number.
+	RulePage(ctx context.Context, f RuleFilter, pg page.Params) ([]Rule, int, error)
 	ReplaceRule(ctx context.Context, r *Rule) error
 
 	InsertHandover(ctx context.Context, h Handover) error
 	Handover(ctx context.Context, id string) (Handover, error)
-	Handovers(ctx context.Context, area, person string) ([]Handover, error)
+	// Handovers is one page of the handovers of a subtree or naming a
+	// person, newest first, and their number.
+	Handovers(ctx context.Context, area, person string, pg page.Params) ([]Handover, int, error)
 
 	InsertAlert(ctx context.Context, a Alert) error
 

@@ -15,11 +15,11 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
 	"github.com/hibiken/asynq"
 	"github.com/hibiken/asynqmon"
 	"github.com/redis/go-redis/v9"
+	"go.mongodb.org/mongo-driver/v2/event"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"jinhui/services/access"
 	"jinhui/services/auth"
@@ -39,7 +39,9 @@ import (
 	"jinhui/services/wish"
 	"jinhui/shared/apperr"
 	"jinhui/shared/config"
+	"jinhui/shared/dbcount"
 	"jinhui/shared/embedded"
+	"jinhui/shared/metrics"
 	"jinhui/shared/mongostore"
 	"jinhui/shared/redisconn"
 	"jinhui/web"
@@ -68,6 +70,7 @@ type Platform struct {
 	Cards     *codecard.Service
 	Family    *family.Service
 	API       *httpapi.Server
+	Metrics   *metrics.Metrics
 
 	ready   map[string]httpapi.Checker
 	demoSet *demo.Set
@@ -78,14 +81,10 @@ type Platform struct {
 // New connects to MongoDB and Redis (starting the embedded ones when none
 // is configured) and builds every service. Gateway overrides the SMS
 // gateway (tests use a fake Twilio); nil chooses from the configuration.
-func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notify.Gateway) (*Platform, error) {
-	return NewWith(ctx, cfg, log, gateway, nil)
-}
-
-// NewWith is New with a last say over the MongoDB client's options (a
-// benchmark counts the commands sent with a monitor; see package dbcount).
-func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notify.Gateway, configure func(*options.ClientOptions)) (*Platform, error) {
-	p := &Platform{Cfg: cfg, Log: log}
+// Monitors also see every database command (tests count them).
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notify.Gateway, monitors ...*event.CommandMonitor) (*Platform, error) {
+	p := &Platform{Cfg: cfg, Log: log, Metrics: metrics.New()}
+	monitors = append(monitors, p.Metrics.Monitor())
 	mongoURI, redisURL := cfg.MongoURI, cfg.RedisURL
 	if cfg.Embedded() {
 		m, err := embedded.StartMongo(filepath.Join(cfg.DataDir, "mongo"), nil)
@@ -102,7 +101,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, gateway n
 		}
 		p.mini, redisURL = r, r.URL()
 	}
-	store, err := mongostore.OpenWith(ctx, mongoURI, cfg.MongoDB, cfg.Embedded(), configure)
+	store, err := mongostore.OpenWith(ctx, mongoURI, cfg.MongoDB, cfg.Embedded(), func(o *options.ClientOptions) { o.SetMonitor(dbcount.Fan(monitors...)) })
 	if err != nil {
 		p.Close()
 		return nil, err
@@ -121,7 +120,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, gateway n
 			gateway = notify.NewTwilio(cfg.TwilioSID, cfg.TwilioToken, cfg.TwilioFrom, strings.TrimRight(cfg.PublicURL, "/")+"/api/sms/twilio/status", nil)
 		}
 	}
-	p.SMS = &notify.Service{Store: store, Queue: workers.Queue{Client: p.Queue}, Gateway: gateway, Templates: store, Now: time.Now}
+	p.SMS = &notify.Service{Store: countedSMS{store, p.Metrics}, Queue: workers.Queue{Client: p.Queue}, Gateway: gateway, Templates: store, Now: time.Now}
 	if cfg.Twilio() {
 		// The carrier's rate, shared by every worker; the outbox needs none.
 		p.SMS.Limiter = workers.NewSendRate(p.Redis, cfg.TwilioFrom, cfg.SMSRate)
@@ -193,6 +192,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, gateway n
 		Visits: p.Visits, SMS: p.SMS, Inbound: store, TwilioToken: cfg.TwilioToken, PublicURL: strings.TrimRight(cfg.PublicURL, "/"),
 		Web:            web.Handler(),
 		TrustedProxies: cfg.TrustedProxies,
+		Metrics:        p.Metrics,
 	}
 	deps.Dashboard = asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: p.RedisOpt, ReadOnly: false})
 	p.API = httpapi.New(deps)
@@ -314,7 +314,7 @@ func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 	if role == config.RoleAll || role == config.RoleWorker {
 		w := workers.NewServer(p.RedisOpt, p.Log, timeout-grace)
 		h := &workers.Handlers{SMS: p.SMS, Wishes: p.Wishes, Pairing: p.Pairing, Visits: p.Visits, Log: p.Log, Ledger: p.Ledger, Supervise: p.Supervise, Family: p.Family}
-		if err := w.Start(h.Mux()); err != nil {
+		if err := w.Start(p.Metrics.Tasks(h.Mux())); err != nil {
 			return fail(fmt.Errorf("platform.Run worker: %w", err))
 		}
 		srv = w
@@ -330,6 +330,7 @@ func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 		sched = s
 	}
 	serving := role == config.RoleAll || role == config.RoleAPI
+	defer p.serveMetrics()()
 	if serving {
 		go func() { errc <- p.API.App.Listener(ln) }()
 	}

@@ -47,6 +47,7 @@ type Config struct {
 	TwilioToken     string        `env:"TWILIO_AUTH_TOKEN" flag:"twilio-auth-token" secret:"full" help:"Twilio 令牌"`
 	TwilioFrom      string        `env:"TWILIO_FROM" flag:"twilio-from" help:"短信发送号码"`
 	SMSRate         int           `env:"JINHUI_SMS_RATE" envDefault:"10" flag:"sms-rate" help:"每个发送号码每秒最多发送的短信数(所有 worker 合计)"`
+	MetricsAddr     string        `env:"JINHUI_METRICS_ADDR" flag:"metrics-addr" help:"另开一个只提供 /metrics (Prometheus 指标) 的监听地址, 如 127.0.0.1:9090; 空则只有最高一级管理员可在 API 端口读取"`
 	PublicURL       string        `env:"JINHUI_PUBLIC_URL" envDefault:"http://localhost:8080" flag:"public-url" help:"对外地址(短信链接、Twilio 回调)"`
 	LogLevel        string        `env:"JINHUI_LOG_LEVEL" envDefault:"info" flag:"log-level" help:"日志级别: debug | info | warn | error"`
 	LogFormat       string        `env:"JINHUI_LOG_FORMAT" envDefault:"json" flag:"log-format" help:"日志格式: json | text"`

@@ -49,12 +49,7 @@ func (c *Counter) Monitor() *event.CommandMonitor {
 		}
 		cmd := Command{Name: e.CommandName, Collection: coll}
 		if c.keep {
-			if v, err := e.Command.LookupErr("filter"); err == nil {
-				cmd.Filter, _ = v.DocumentOK()
-			}
-			if v, err := e.Command.LookupErr("sort"); err == nil {
-				cmd.Sort, _ = v.DocumentOK()
-			}
+			cmd.Filter, cmd.Sort = filterOf(e.Command)
 			cmd.Filter = clone(cmd.Filter)
 			cmd.Sort = clone(cmd.Sort)
 		}
@@ -66,6 +61,102 @@ func (c *Counter) Monitor() *event.CommandMonitor {
 			c.commands = append(c.commands, cmd)
 		}
 	}}
+}
+
+// filterOf finds the filter and sort of a command: find's filter and
+// sort, count's and distinct's query, findAndModify's query and sort, the
+// first update's or delete's q, an aggregate's leading $match and $sort.
+func filterOf(cmd bson.Raw) (filter, sort bson.Raw) {
+	doc := func(key string) bson.Raw {
+		if v, err := cmd.LookupErr(key); err == nil {
+			d, _ := v.DocumentOK()
+			return d
+		}
+		return nil
+	}
+	first := func(key string) bson.Raw {
+		v, err := cmd.LookupErr(key)
+		if err != nil {
+			return nil
+		}
+		arr, ok := v.ArrayOK()
+		if !ok {
+			return nil
+		}
+		vals, _ := arr.Values()
+		if len(vals) == 0 {
+			return nil
+		}
+		d, _ := vals[0].DocumentOK()
+		return d
+	}
+	switch {
+	case doc("filter") != nil || doc("sort") != nil && doc("query") == nil:
+		return doc("filter"), doc("sort")
+	case doc("query") != nil:
+		return doc("query"), doc("sort")
+	}
+	if d := first("updates"); d != nil {
+		q, _ := d.Lookup("q").DocumentOK()
+		return q, nil
+	}
+	if d := first("deletes"); d != nil {
+		q, _ := d.Lookup("q").DocumentOK()
+		return q, nil
+	}
+	if v, err := cmd.LookupErr("pipeline"); err == nil {
+		arr, _ := v.ArrayOK()
+		stages, _ := arr.Values()
+		for _, st := range stages {
+			d, _ := st.DocumentOK()
+			if m, ok := d.Lookup("$match").DocumentOK(); ok && filter == nil && sort == nil {
+				filter = m
+				continue
+			}
+			if so, ok := d.Lookup("$sort").DocumentOK(); ok && sort == nil {
+				sort = so
+				continue
+			}
+			break
+		}
+		if filter == nil {
+			filter = bson.Raw{5, 0, 0, 0, 0} // an aggregate without $match reads everything
+		}
+	}
+	return filter, sort
+}
+
+// Fan is one command monitor that calls each given one (nil ones skipped).
+func Fan(ms ...*event.CommandMonitor) *event.CommandMonitor {
+	var live []*event.CommandMonitor
+	for _, m := range ms {
+		if m != nil {
+			live = append(live, m)
+		}
+	}
+	return &event.CommandMonitor{
+		Started: func(ctx context.Context, e *event.CommandStartedEvent) {
+			for _, m := range live {
+				if m.Started != nil {
+					m.Started(ctx, e)
+				}
+			}
+		},
+		Succeeded: func(ctx context.Context, e *event.CommandSucceededEvent) {
+			for _, m := range live {
+				if m.Succeeded != nil {
+					m.Succeeded(ctx, e)
+				}
+			}
+		},
+		Failed: func(ctx context.Context, e *event.CommandFailedEvent) {
+			for _, m := range live {
+				if m.Failed != nil {
+					m.Failed(ctx, e)
+				}
+			}
+		},
+	}
 }
 
 var skip = map[string]bool{"hello": true, "isMaster": true, "ismaster": true, "ping": true, "endSessions": true,

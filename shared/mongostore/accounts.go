@@ -32,7 +32,7 @@ func (s *Store) Account(ctx context.Context, id string) (auth.Account, error) {
 
 // Accounts lists the accounts bound inside a subtree.
 func (s *Store) Accounts(ctx context.Context, area string, offset, limit int) ([]auth.Account, int, error) {
-	return page[auth.Account](ctx, s.DB.Collection(colAccounts), bson.D{{Key: "areas", Value: area}}, bson.D{{Key: "region", Value: 1}, {Key: "username", Value: 1}}, offset, limit)
+	return findPage[auth.Account](ctx, s.DB.Collection(colAccounts), bson.D{{Key: "areas", Value: area}}, bson.D{{Key: "region", Value: 1}, {Key: "username", Value: 1}}, offset, limit)
 }
 
 // SetAccountDisabled flips an account's disabled flag.
@@ -68,5 +68,5 @@ func (s *Store) Record(ctx context.Context, e audit.Entry) error {
 
 // AuditLog lists audit entries about objects inside a subtree, newest first.
 func (s *Store) AuditLog(ctx context.Context, area string, offset, limit int) ([]audit.Entry, int, error) {
-	return page[audit.Entry](ctx, s.DB.Collection(colAudit), bson.D{{Key: "areas", Value: area}}, bson.D{{Key: "at", Value: -1}}, offset, limit)
+	return findPage[audit.Entry](ctx, s.DB.Collection(colAudit), bson.D{{Key: "areas", Value: area}}, bson.D{{Key: "at", Value: -1}}, offset, limit)
 }

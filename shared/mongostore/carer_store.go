@@ -10,6 +10,7 @@ import (
 	"jinhui/services/carer"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
+	"jinhui/shared/page"
 )
 
 func findAll[T any](ctx context.Context, c *mongo.Collection, filter, sort bson.D) ([]T, error) {
@@ -41,16 +42,21 @@ func (s *Store) Assignment(ctx context.Context, id string) (carer.Assignment, er
 	return get[carer.Assignment](ctx, s.DB.Collection(colCarerRoster), id)
 }
 
-// Assignments lists the roster of an area or of one carer.
-func (s *Store) Assignments(ctx context.Context, area, c string) ([]carer.Assignment, error) {
+// Assignments returns one page of the roster of an area or of one carer
+// (of one status when status is set) and its number of lines.
+func (s *Store) Assignments(ctx context.Context, area, c, status string, pg page.Params) ([]carer.Assignment, int, error) {
+	return pageOf[carer.Assignment](ctx, s.DB.Collection(colCarerRoster), carerFilter(area, c, status, ""), byID, pg)
+}
+
+// carerFilter selects by area, carer, status and month, each when set.
+func carerFilter(area, c, status, month string) bson.D {
 	d := bson.D{}
-	if area != "" {
-		d = append(d, bson.E{Key: "areas", Value: area})
+	for _, kv := range [][2]string{{"areas", area}, {"carer", c}, {"status", status}, {"month", month}} {
+		if kv[1] != "" {
+			d = append(d, bson.E{Key: kv[0], Value: kv[1]})
+		}
 	}
-	if c != "" {
-		d = append(d, bson.E{Key: "carer", Value: c})
-	}
-	return findAll[carer.Assignment](ctx, s.DB.Collection(colCarerRoster), d, byID)
+	return d
 }
 
 // ReplaceAssignment writes a roster line at the version read, bumping it.
@@ -76,18 +82,18 @@ func (s *Store) CarerLog(ctx context.Context, id string) (carer.Log, error) {
 
 // CarerLogs lists logs of an area or a carer, optionally of one month.
 func (s *Store) CarerLogs(ctx context.Context, area, c, month string) ([]carer.Log, error) {
-	d := bson.D{}
-	if area != "" {
-		d = append(d, bson.E{Key: "areas", Value: area})
-	}
-	if c != "" {
-		d = append(d, bson.E{Key: "carer", Value: c})
-	}
-	if month != "" {
-		d = append(d, bson.E{Key: "month", Value: month})
-	}
-	return findAll[carer.Log](ctx, s.DB.Collection(colCarerLogs), d, bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: 1}})
+	return findAll[carer.Log](ctx, s.DB.Collection(colCarerLogs), carerFilter(area, c, "", month), byDateDesc)
 }
+
+// CarerLogPage returns one page of CarerLogs and the number of logs.
+func (s *Store) CarerLogPage(ctx context.Context, area, c, month string, pg page.Params) ([]carer.Log, int, error) {
+	return pageOf[carer.Log](ctx, s.DB.Collection(colCarerLogs), carerFilter(area, c, "", month), byDateDesc, pg)
+}
+
+var (
+	byDateDesc  = bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: 1}}
+	byMonthDesc = bson.D{{Key: "month", Value: -1}, {Key: "_id", Value: 1}}
+)
 
 // CarerRule returns a county's subsidy rule (NotFound: none set).
 func (s *Store) CarerRule(ctx context.Context, county string) (carer.Rule, error) {
@@ -111,17 +117,12 @@ func (s *Store) Statement(ctx context.Context, id string) (carer.Statement, erro
 
 // Statements lists statements of an area or a carer, optionally of a month.
 func (s *Store) Statements(ctx context.Context, area, c, month string) ([]carer.Statement, error) {
-	d := bson.D{}
-	if area != "" {
-		d = append(d, bson.E{Key: "areas", Value: area})
-	}
-	if c != "" {
-		d = append(d, bson.E{Key: "carer", Value: c})
-	}
-	if month != "" {
-		d = append(d, bson.E{Key: "month", Value: month})
-	}
-	return findAll[carer.Statement](ctx, s.DB.Collection(colStatements), d, bson.D{{Key: "month", Value: -1}, {Key: "_id", Value: 1}})
+	return findAll[carer.Statement](ctx, s.DB.Collection(colStatements), carerFilter(area, c, "", month), byMonthDesc)
+}
+
+// StatementPage returns one page of Statements and the number of statements.
+func (s *Store) StatementPage(ctx context.Context, area, c, month string, pg page.Params) ([]carer.Statement, int, error) {
+	return pageOf[carer.Statement](ctx, s.DB.Collection(colStatements), carerFilter(area, c, "", month), byMonthDesc, pg)
 }
 
 // PutStatement inserts a new statement (readVersion 0) or replaces one at

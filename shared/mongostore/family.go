@@ -79,7 +79,7 @@ func (s *Store) InsertFamilyReply(ctx context.Context, r family.Reply) error {
 
 // FamilyReplies pages an area's replies, newest first.
 func (s *Store) FamilyReplies(ctx context.Context, area string, offset, limit int) ([]family.Reply, int, error) {
-	return page[family.Reply](ctx, s.DB.Collection(colFamilyReplies), bson.D{{Key: "areas", Value: area}},
+	return findPage[family.Reply](ctx, s.DB.Collection(colFamilyReplies), bson.D{{Key: "areas", Value: area}},
 		bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, offset, limit)
 }
 

@@ -18,12 +18,14 @@ const (
 
 // ledgerIndexes are the ledger collections' indexes.
 var ledgerIndexes = []index{
-	{colCarerRoster, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}}, false},
-	{colCarerRoster, bson.D{{Key: "carer", Value: 1}}, false},
+	{colCarerRoster, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colCarerRoster, bson.D{{Key: "carer", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colCarerLogs, bson.D{{Key: "carer", Value: 1}, {Key: "month", Value: 1}}, false},
 	{colCarerLogs, bson.D{{Key: "county", Value: 1}, {Key: "month", Value: 1}}, false},
-	{colStatements, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}}, false},
-	{colStatements, bson.D{{Key: "carer", Value: 1}}, false},
+	{colCarerLogs, bson.D{{Key: "areas", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: 1}}, false},
+	{colCarerLogs, bson.D{{Key: "carer", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: 1}}, false},
+	{colStatements, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: -1}, {Key: "_id", Value: 1}}, false},
+	{colStatements, bson.D{{Key: "carer", Value: 1}, {Key: "month", Value: -1}, {Key: "_id", Value: 1}}, false},
 	{colCertificates, bson.D{{Key: "volunteer", Value: 1}}, false},
 	{colAreaTotals, bson.D{{Key: "gen", Value: 1}}, false},
 	{colPersonTotals, bson.D{{Key: "gen", Value: 1}}, false},

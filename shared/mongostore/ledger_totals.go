@@ -252,17 +252,25 @@ func (s *Store) AreaTotals(ctx context.Context, codes []string) (map[string]ledg
 	if err != nil {
 		return nil, err
 	}
+	snap := map[string]genArea{}
+	if meta.ID != "" && len(codes) > 0 {
+		ids := make([]string, len(codes))
+		for i, c := range codes {
+			ids[i] = meta.ID + "|" + c
+		}
+		gs, err := findAll[genArea](ctx, s.DB.Collection(colAreaTotals), bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range gs {
+			snap[g.Code] = g
+		}
+	}
 	out := make(map[string]ledger.AreaTotals, len(codes))
 	for _, c := range codes {
 		t := ledger.AreaTotals{Months: map[string]ledger.Sums{}}
-		if meta.ID != "" {
-			g, err := get[genArea](ctx, s.DB.Collection(colAreaTotals), meta.ID+"|"+c)
-			if err != nil && !isNotFound(err) {
-				return nil, err
-			}
-			if g.Months != nil {
-				t.Months = g.Months
-			}
+		if g, ok := snap[c]; ok && g.Months != nil {
+			t.Months = g.Months
 		}
 		t.ID = c
 		out[c] = t

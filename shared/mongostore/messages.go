@@ -123,52 +123,141 @@ func (s *Store) SetMessageStatus(ctx context.Context, id, status, sid, errText s
 	return wrap("mongostore.SetMessageStatus", err)
 }
 
-// Messages lists messages, newest first, optionally of one status.
+// Messages lists messages, newest first, optionally of one status. A page
+// costs at most five commands whatever its size: the page and its count,
+// then the messages, outcomes and claims it needs by $in on _id.
 func (s *Store) Messages(ctx context.Context, status string, offset, limit int) ([]notify.Message, int, error) {
 	if status == "" {
-		items, total, err := page[notify.Message](ctx, s.DB.Collection(colMessages), bson.D{}, bson.D{{Key: "createdAt", Value: -1}}, offset, limit)
+		items, total, err := findPage[notify.Message](ctx, s.DB.Collection(colMessages), bson.D{}, bson.D{{Key: "createdAt", Value: -1}}, offset, limit)
 		if err != nil {
 			return nil, 0, err
 		}
-		for i := range items {
-			if err := s.merge(ctx, &items[i]); err != nil {
-				return nil, 0, err
+		return items, total, s.mergeAll(ctx, items)
+	}
+	if status == notify.StatusQueued {
+		ps, total, err := findPage[smsPending](ctx, s.DB.Collection(colSMSPending), bson.D{}, bson.D{{Key: "createdAt", Value: -1}}, offset, limit)
+		if err != nil {
+			return nil, 0, err
+		}
+		ids := make([]string, len(ps))
+		for i, p := range ps {
+			ids[i] = p.ID
+		}
+		ms, err := s.messagesByID(ctx, ids)
+		if err != nil {
+			return nil, 0, err
+		}
+		// A pending message has no outcome (settling one deletes it from
+		// sms_pending): only a claim can have moved it on, to sending.
+		if err := s.mergeClaims(ctx, ms, ids); err != nil {
+			return nil, 0, err
+		}
+		out := []notify.Message{}
+		for _, m := range ms {
+			if m.Status == status {
+				out = append(out, m)
 			}
 		}
-		return items, total, nil
+		return out, total, nil
 	}
-	var ids []string
-	var total int
-	if status == notify.StatusQueued {
-		ps, n, err := page[smsPending](ctx, s.DB.Collection(colSMSPending), bson.D{}, bson.D{{Key: "createdAt", Value: -1}}, offset, limit)
-		if err != nil {
-			return nil, 0, err
-		}
-		for _, p := range ps {
-			ids = append(ids, p.ID)
-		}
-		total = n
-	} else {
-		os, n, err := page[smsOutcome](ctx, s.DB.Collection(colSMSOutcomes), bson.D{{Key: "status", Value: status}}, bson.D{{Key: "at", Value: -1}}, offset, limit)
-		if err != nil {
-			return nil, 0, err
-		}
-		for _, o := range os {
-			ids = append(ids, o.ID)
-		}
-		total = n
+	os, total, err := findPage[smsOutcome](ctx, s.DB.Collection(colSMSOutcomes), bson.D{{Key: "status", Value: status}}, bson.D{{Key: "at", Value: -1}}, offset, limit)
+	if err != nil {
+		return nil, 0, err
 	}
-	out := []notify.Message{}
+	ids := make([]string, len(os))
+	for i, o := range os {
+		ids[i] = o.ID
+	}
+	ms, err := s.messagesByID(ctx, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	by := make(map[string]smsOutcome, len(os))
+	for _, o := range os {
+		by[o.ID] = o
+	}
+	for i := range ms {
+		o := by[ms[i].ID]
+		ms[i].Status, ms[i].SID, ms[i].Error, ms[i].SentAt = o.Status, o.SID, o.Error, o.At
+	}
+	return ms, total, nil
+}
+
+// messagesByID reads the messages with the given ids in one command, in
+// the order of ids (missing ones left out).
+func (s *Store) messagesByID(ctx context.Context, ids []string) ([]notify.Message, error) {
+	if len(ids) == 0 {
+		return []notify.Message{}, nil
+	}
+	found, err := findAll[notify.Message](ctx, s.DB.Collection(colMessages), bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, nil)
+	if err != nil {
+		return nil, err
+	}
+	by := make(map[string]notify.Message, len(found))
+	for _, m := range found {
+		by[m.ID] = m
+	}
+	out := make([]notify.Message, 0, len(ids))
 	for _, id := range ids {
-		m, err := s.Message(ctx, id)
-		if err != nil {
-			return nil, 0, err
-		}
-		if m.Status == status {
+		if m, ok := by[id]; ok {
 			out = append(out, m)
 		}
 	}
-	return out, total, nil
+	return out, nil
+}
+
+// mergeAll is merge for a page of messages: two commands ($in on the
+// outcomes, then on the claims of those without one) whatever the page size.
+func (s *Store) mergeAll(ctx context.Context, ms []notify.Message) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+	}
+	os, err := findAll[smsOutcome](ctx, s.DB.Collection(colSMSOutcomes), bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, nil)
+	if err != nil {
+		return wrap("mongostore.mergeAll", err)
+	}
+	outcome := make(map[string]smsOutcome, len(os))
+	for _, o := range os {
+		outcome[o.ID] = o
+	}
+	var open []string
+	for i := range ms {
+		if o, ok := outcome[ms[i].ID]; ok {
+			ms[i].Status, ms[i].SID, ms[i].Error, ms[i].SentAt = o.Status, o.SID, o.Error, o.At
+		} else {
+			open = append(open, ms[i].ID)
+		}
+	}
+	return s.mergeClaims(ctx, ms, open)
+}
+
+// mergeClaims marks as sending those of ms, among the ids open, that were
+// claimed: one command.
+func (s *Store) mergeClaims(ctx context.Context, ms []notify.Message, open []string) error {
+	if len(open) == 0 {
+		return nil
+	}
+	type claim struct {
+		ID string `bson:"_id"`
+	}
+	cs, err := findAll[claim](ctx, s.DB.Collection(colSMSClaims), bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: open}}}}, nil)
+	if err != nil {
+		return wrap("mongostore.mergeAll", err)
+	}
+	claimed := make(map[string]bool, len(cs))
+	for _, c := range cs {
+		claimed[c.ID] = true
+	}
+	for i := range ms {
+		if claimed[ms[i].ID] && ms[i].Status == notify.StatusQueued {
+			ms[i].Status = notify.StatusSending
+		}
+	}
+	return nil
 }
 
 // QueuedBefore returns messages not yet settled that were created before t.
@@ -299,7 +388,7 @@ func (s *Store) InsertInbound(ctx context.Context, in notify.Inbound) error {
 
 // InboundMessages lists replies, newest first.
 func (s *Store) InboundMessages(ctx context.Context, offset, limit int) ([]notify.Inbound, int, error) {
-	return page[notify.Inbound](ctx, s.DB.Collection(colSMSInbound), bson.D{}, bson.D{{Key: "at", Value: -1}}, offset, limit)
+	return findPage[notify.Inbound](ctx, s.DB.Collection(colSMSInbound), bson.D{}, bson.D{{Key: "at", Value: -1}}, offset, limit)
 }
 
 // Template returns an admin's edit of an SMS template.

@@ -12,6 +12,7 @@ import (
 	"jinhui/services/pairing"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
+	"jinhui/shared/page"
 )
 
 // The pairing collections. Pairs, relays and handovers use keys built from
@@ -30,17 +31,18 @@ const (
 
 // pairingIndexes are the pairing collections' indexes.
 var pairingIndexes = []index{
-	{colPairs, bson.D{{Key: "elder", Value: 1}}, false},
-	{colPairs, bson.D{{Key: "volunteer", Value: 1}, {Key: "status", Value: 1}}, false},
-	{colPairs, bson.D{{Key: "county", Value: 1}, {Key: "status", Value: 1}}, false},
-	{colPairs, bson.D{{Key: "areas", Value: 1}}, false},
-	{colRelays, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}}, false},
-	{colRelays, bson.D{{Key: "elder", Value: 1}}, false},
+	{colPairs, bson.D{{Key: "elder", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colPairs, bson.D{{Key: "volunteer", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colPairs, bson.D{{Key: "county", Value: 1}, {Key: "status", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colPairs, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colRelays, bson.D{{Key: "areas", Value: 1}, {Key: "openedAt", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colRelays, bson.D{{Key: "elder", Value: 1}, {Key: "openedAt", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colProposals, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
-	{colPairRules, bson.D{{Key: "elder", Value: 1}}, false},
-	{colPairRules, bson.D{{Key: "county", Value: 1}}, false},
-	{colHandovers, bson.D{{Key: "areas", Value: 1}}, false},
-	{colHandovers, bson.D{{Key: "people", Value: 1}}, false},
+	{colPairRules, bson.D{{Key: "elder", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colPairRules, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colPairRules, bson.D{{Key: "county", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colHandovers, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: 1}}, false},
+	{colHandovers, bson.D{{Key: "people", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: 1}}, false},
 	{colPairAlerts, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
 }
 
@@ -116,13 +118,22 @@ func (s *Store) Pair(ctx context.Context, id string) (pairing.Pair, error) {
 
 // Pairs returns every pair matching f, by id.
 func (s *Store) Pairs(ctx context.Context, f pairing.PairFilter) ([]pairing.Pair, error) {
+	return pairingAll[pairing.Pair](ctx, s.DB.Collection(colPairs), pairFilter(f), byID, "mongostore.Pairs")
+}
+
+// PairPage returns one page of the pairs matching f (by key) and their number.
+func (s *Store) PairPage(ctx context.Context, f pairing.PairFilter, pg page.Params) ([]pairing.Pair, int, error) {
+	return pageOf[pairing.Pair](ctx, s.DB.Collection(colPairs), pairFilter(f), byID, pg)
+}
+
+func pairFilter(f pairing.PairFilter) bson.D {
 	d := bson.D{}
 	for _, kv := range [][2]string{{"areas", f.Area}, {"county", f.County}, {"elder", f.Elder}, {"volunteer", f.Volunteer}, {"status", f.Status}} {
 		if kv[1] != "" {
 			d = append(d, bson.E{Key: kv[0], Value: kv[1]})
 		}
 	}
-	return pairingAll[pairing.Pair](ctx, s.DB.Collection(colPairs), d, byID, "mongostore.Pairs")
+	return d
 }
 
 // EndPair moves an active pair to ended; Conflict when it is not active.
@@ -193,13 +204,24 @@ func (s *Store) Relay(ctx context.Context, id string) (pairing.Relay, error) {
 
 // Relays returns the relay entries matching f, oldest first.
 func (s *Store) Relays(ctx context.Context, f pairing.RelayFilter) ([]pairing.Relay, error) {
+	return pairingAll[pairing.Relay](ctx, s.DB.Collection(colRelays), relayFilter(f), byOpened, "mongostore.Relays")
+}
+
+// RelayPage returns one page of the relays matching f, oldest first, and their number.
+func (s *Store) RelayPage(ctx context.Context, f pairing.RelayFilter, pg page.Params) ([]pairing.Relay, int, error) {
+	return pageOf[pairing.Relay](ctx, s.DB.Collection(colRelays), relayFilter(f), byOpened, pg)
+}
+
+var byOpened = bson.D{{Key: "openedAt", Value: 1}, {Key: "_id", Value: 1}}
+
+func relayFilter(f pairing.RelayFilter) bson.D {
 	d := bson.D{}
 	for _, kv := range [][2]string{{"areas", f.Area}, {"elder", f.Elder}, {"status", f.Status}} {
 		if kv[1] != "" {
 			d = append(d, bson.E{Key: kv[0], Value: kv[1]})
 		}
 	}
-	return pairingAll[pairing.Relay](ctx, s.DB.Collection(colRelays), d, bson.D{{Key: "openedAt", Value: 1}, {Key: "_id", Value: 1}}, "mongostore.Relays")
+	return d
 }
 
 // ReplaceRelay writes r at the version read, bumping it.
@@ -225,7 +247,7 @@ func (s *Store) Proposal(ctx context.Context, id string) (pairing.Proposal, erro
 
 // Proposals returns a page of a subtree's proposals, newest first.
 func (s *Store) Proposals(ctx context.Context, area string, offset, limit int) ([]pairing.Proposal, int, error) {
-	return page[pairing.Proposal](ctx, s.DB.Collection(colProposals), bson.D{{Key: "areas", Value: area}}, bson.D{{Key: "at", Value: -1}}, offset, limit)
+	return findPage[pairing.Proposal](ctx, s.DB.Collection(colProposals), bson.D{{Key: "areas", Value: area}}, bson.D{{Key: "at", Value: -1}}, offset, limit)
 }
 
 // ReplaceProposal writes p at the version read, bumping it.
@@ -251,6 +273,15 @@ func (s *Store) Rule(ctx context.Context, id string) (pairing.Rule, error) {
 
 // Rules returns the pins and forbids matching f.
 func (s *Store) Rules(ctx context.Context, f pairing.RuleFilter) ([]pairing.Rule, error) {
+	return pairingAll[pairing.Rule](ctx, s.DB.Collection(colPairRules), ruleFilter(f), byID, "mongostore.Rules")
+}
+
+// RulePage returns one page of the pins and forbids matching f and their number.
+func (s *Store) RulePage(ctx context.Context, f pairing.RuleFilter, pg page.Params) ([]pairing.Rule, int, error) {
+	return pageOf[pairing.Rule](ctx, s.DB.Collection(colPairRules), ruleFilter(f), byID, pg)
+}
+
+func ruleFilter(f pairing.RuleFilter) bson.D {
 	d := bson.D{}
 	for _, kv := range [][2]string{{"areas", f.Area}, {"county", f.County}, {"elder", f.Elder}, {"volunteer", f.Volunteer}} {
 		if kv[1] != "" {
@@ -260,7 +291,7 @@ func (s *Store) Rules(ctx context.Context, f pairing.RuleFilter) ([]pairing.Rule
 	if f.ActiveOnly {
 		d = append(d, bson.E{Key: "active", Value: true})
 	}
-	return pairingAll[pairing.Rule](ctx, s.DB.Collection(colPairRules), d, byID, "mongostore.Rules")
+	return d
 }
 
 // ReplaceRule writes r at the version read, bumping it.
@@ -284,8 +315,9 @@ func (s *Store) Handover(ctx context.Context, id string) (pairing.Handover, erro
 	return get[pairing.Handover](ctx, s.DB.Collection(colHandovers), id)
 }
 
-// Handovers returns the handovers of a subtree or naming a person, newest first.
-func (s *Store) Handovers(ctx context.Context, area, person string) ([]pairing.Handover, error) {
+// Handovers returns one page of the handovers of a subtree or naming a
+// person, newest first, and their number.
+func (s *Store) Handovers(ctx context.Context, area, person string, pg page.Params) ([]pairing.Handover, int, error) {
 	d := bson.D{}
 	if area != "" {
 		d = append(d, bson.E{Key: "areas", Value: area})
@@ -293,7 +325,7 @@ func (s *Store) Handovers(ctx context.Context, area, person string) ([]pairing.H
 	if person != "" {
 		d = append(d, bson.E{Key: "people", Value: person})
 	}
-	return pairingAll[pairing.Handover](ctx, s.DB.Collection(colHandovers), d, bson.D{{Key: "at", Value: -1}}, "mongostore.Handovers")
+	return pageOf[pairing.Handover](ctx, s.DB.Collection(colHandovers), d, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: 1}}, pg)
 }
 
 // InsertAlert records an alert; its key taken is a Conflict.
@@ -304,5 +336,5 @@ func (s *Store) InsertAlert(ctx context.Context, a pairing.Alert) error {
 
 // Alerts returns a page of a subtree's alerts, newest first.
 func (s *Store) Alerts(ctx context.Context, area string, offset, limit int) ([]pairing.Alert, int, error) {
-	return page[pairing.Alert](ctx, s.DB.Collection(colPairAlerts), bson.D{{Key: "areas", Value: area}}, bson.D{{Key: "at", Value: -1}}, offset, limit)
+	return findPage[pairing.Alert](ctx, s.DB.Collection(colPairAlerts), bson.D{{Key: "areas", Value: area}}, bson.D{{Key: "at", Value: -1}}, offset, limit)
 }

@@ -28,14 +28,18 @@ const (
 
 // recruitIndexes are the recruitment collections' indexes.
 var recruitIndexes = []index{
-	{colCalls, bson.D{{Key: "areas", Value: 1}}, false},
+	{colCalls, bson.D{{Key: "areas", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, false},
+	{colCalls, bson.D{{Key: "region", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, false},
 	{colApplications, bson.D{{Key: "areas", Value: 1}, {Key: "callId", Value: 1}, {Key: "status", Value: 1}}, false},
-	{colApplications, bson.D{{Key: "phone", Value: 1}}, false},
+	{colApplications, bson.D{{Key: "phone", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colApplications, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colApplications, bson.D{{Key: "callId", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colSlots, bson.D{{Key: "scope", Value: 1}}, false},
-	{colPartners, bson.D{{Key: "areas", Value: 1}}, false},
-	{colBatches, bson.D{{Key: "areas", Value: 1}}, false},
-	{colInvites, bson.D{{Key: "batchId", Value: 1}}, false},
-	{colInvites, bson.D{{Key: "volunteerId", Value: 1}}, false},
+	{colPartners, bson.D{{Key: "areas", Value: 1}, {Key: "name", Value: 1}}, false},
+	{colPartners, bson.D{{Key: "region", Value: 1}, {Key: "name", Value: 1}}, false},
+	{colBatches, bson.D{{Key: "areas", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
+	{colInvites, bson.D{{Key: "batchId", Value: 1}, {Key: "invitedAt", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colInvites, bson.D{{Key: "volunteerId", Value: 1}, {Key: "invitedAt", Value: 1}, {Key: "_id", Value: 1}}, false},
 }
 
 var newestFirst = bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}
@@ -71,7 +75,7 @@ func (s *Store) ReplaceCall(ctx context.Context, c *recruit.Call) error {
 
 // Calls lists the calls reaching root, newest first.
 func (s *Store) Calls(ctx context.Context, root string, offset, limit int) ([]recruit.Call, int, error) {
-	return page[recruit.Call](ctx, s.DB.Collection(colCalls), reach(root), newestFirst, offset, limit)
+	return findPage[recruit.Call](ctx, s.DB.Collection(colCalls), reach(root), newestFirst, offset, limit)
 }
 
 // ClaimKey inserts a unique claim for holder; a taken key is a Conflict.
@@ -185,7 +189,7 @@ func appFilter(f recruit.AppFilter) bson.D {
 
 // Applications returns a page of applications, oldest first (the queue's order).
 func (s *Store) Applications(ctx context.Context, f recruit.AppFilter) ([]recruit.Application, int, error) {
-	return page[recruit.Application](ctx, s.DB.Collection(colApplications), appFilter(f), byID, f.Offset, f.Limit)
+	return findPage[recruit.Application](ctx, s.DB.Collection(colApplications), appFilter(f), byID, f.Offset, f.Limit)
 }
 
 // AllApplications streams every application matching f to fn.
@@ -251,7 +255,7 @@ func (s *Store) Batch(ctx context.Context, id string) (recruit.Batch, error) {
 
 // Batches lists the batches of root's subtree, newest first.
 func (s *Store) Batches(ctx context.Context, root string, offset, limit int) ([]recruit.Batch, int, error) {
-	return page[recruit.Batch](ctx, s.DB.Collection(colBatches), bson.D{{Key: "areas", Value: root}}, bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, offset, limit)
+	return findPage[recruit.Batch](ctx, s.DB.Collection(colBatches), bson.D{{Key: "areas", Value: root}}, bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, offset, limit)
 }
 
 // InsertInvite stores an invitation; a second one of the same volunteer

@@ -142,7 +142,7 @@ var byID = bson.D{{Key: "_id", Value: 1}}
 
 // Elders returns a page of elders.
 func (s *Store) Elders(ctx context.Context, f registry.Filter) (registry.Page[registry.Elder], error) {
-	items, total, err := page[registry.Elder](ctx, s.DB.Collection(colElders), filter(f), byID, f.Offset, f.Limit)
+	items, total, err := findPage[registry.Elder](ctx, s.DB.Collection(colElders), filter(f), byID, f.Offset, f.Limit)
 	return registry.Page[registry.Elder]{Items: items, Total: total}, err
 }
 
@@ -201,7 +201,7 @@ func (s *Store) VolunteerByPhone(ctx context.Context, phone string) (registry.Vo
 
 // Volunteers returns a page of volunteers.
 func (s *Store) Volunteers(ctx context.Context, f registry.Filter) (registry.Page[registry.Volunteer], error) {
-	items, total, err := page[registry.Volunteer](ctx, s.DB.Collection(colVolunteers), filter(f), byID, f.Offset, f.Limit)
+	items, total, err := findPage[registry.Volunteer](ctx, s.DB.Collection(colVolunteers), filter(f), byID, f.Offset, f.Limit)
 	return registry.Page[registry.Volunteer]{Items: items, Total: total}, err
 }
 
@@ -234,6 +234,6 @@ func (s *Store) CarerByPhone(ctx context.Context, phone string) (registry.Carer,
 
 // Carers returns a page of carers.
 func (s *Store) Carers(ctx context.Context, f registry.Filter) (registry.Page[registry.Carer], error) {
-	items, total, err := page[registry.Carer](ctx, s.DB.Collection(colCarers), filter(f), byID, f.Offset, f.Limit)
+	items, total, err := findPage[registry.Carer](ctx, s.DB.Collection(colCarers), filter(f), byID, f.Offset, f.Limit)
 	return registry.Page[registry.Carer]{Items: items, Total: total}, err
 }

@@ -17,6 +17,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
 
 	"jinhui/shared/apperr"
+	"jinhui/shared/page"
 )
 
 // Store is the platform's MongoDB database.
@@ -122,15 +123,18 @@ type index struct {
 }
 
 var indexes = []index{
-	{colRegions, bson.D{{Key: "parent", Value: 1}}, false},
+	{colRegions, bson.D{{Key: "parent", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colElders, bson.D{{Key: "idNumber", Value: 1}}, true},
 	{colElders, bson.D{{Key: "areas", Value: 1}, {Key: "stage", Value: 1}}, false},
-	{colElders, bson.D{{Key: "volunteers", Value: 1}}, false},
+	{colElders, bson.D{{Key: "volunteers", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colElders, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colVolunteers, bson.D{{Key: "phone", Value: 1}}, true},
 	{colVolunteers, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}}, false},
+	{colVolunteers, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colCarers, bson.D{{Key: "phone", Value: 1}}, true},
-	{colCarers, bson.D{{Key: "areas", Value: 1}}, false},
+	{colCarers, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colAccounts, bson.D{{Key: "username", Value: 1}}, true},
+	{colAccounts, bson.D{{Key: "areas", Value: 1}, {Key: "region", Value: 1}, {Key: "username", Value: 1}}, false},
 	{colAudit, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
 	{colMessages, bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: 1}}, false},
 	{colMessages, bson.D{{Key: "createdAt", Value: -1}}, false},
@@ -201,12 +205,18 @@ func replaceVersioned(ctx context.Context, c *mongo.Collection, id string, readV
 	return nil
 }
 
-// page runs a paged find and a count.
-func page[T any](ctx context.Context, c *mongo.Collection, filter bson.D, sort bson.D, offset, limit int) ([]T, int, error) {
+// findPage runs a paged find and a count.
+func findPage[T any](ctx context.Context, c *mongo.Collection, filter bson.D, sort bson.D, offset, limit int) ([]T, int, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	total, err := c.CountDocuments(ctx, filter)
+	var total int64
+	var err error
+	if len(filter) == 0 {
+		total, err = c.EstimatedDocumentCount(ctx) // collection metadata, no scan
+	} else {
+		total, err = c.CountDocuments(ctx, filter)
+	}
 	if err != nil {
 		return nil, 0, wrap("mongostore.count "+c.Name(), err)
 	}
@@ -219,6 +229,12 @@ func page[T any](ctx context.Context, c *mongo.Collection, filter bson.D, sort b
 		return nil, 0, wrap("mongostore.find "+c.Name(), err)
 	}
 	return out, int(total), nil
+}
+
+// pageOf runs a paged find and a count (package page's parameters).
+func pageOf[T any](ctx context.Context, c *mongo.Collection, filter bson.D, sort bson.D, pg page.Params) ([]T, int, error) {
+	pg = pg.Norm()
+	return findPage[T](ctx, c, filter, sort, pg.Offset, pg.Limit)
 }
 
 func isNotFound(err error) bool {

@@ -92,7 +92,7 @@ func (s *Store) CheckDraws(ctx context.Context, region, month string, offset, li
 	if month != "" {
 		f = append(f, bson.E{Key: "month", Value: month})
 	}
-	return page[supervise.Draw](ctx, s.DB.Collection(colSupDraws), f, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: 1}}, offset, limit)
+	return findPage[supervise.Draw](ctx, s.DB.Collection(colSupDraws), f, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: 1}}, offset, limit)
 }
 
 // InsertTasks stores check tasks, skipping those that exist.
@@ -114,7 +114,7 @@ func (s *Store) CheckTasks(ctx context.Context, f supervise.TaskFilter) ([]super
 			d = append(d, bson.E{Key: kv[0], Value: kv[1]})
 		}
 	}
-	return page[supervise.Task](ctx, s.DB.Collection(colSupTasks), d, byID, f.Offset, f.Limit)
+	return findPage[supervise.Task](ctx, s.DB.Collection(colSupTasks), d, byID, f.Offset, f.Limit)
 }
 
 // ReplaceTask writes t at the version read, bumping it.
@@ -208,7 +208,7 @@ func (s *Store) SupProblems(ctx context.Context, f supervise.ProblemFilter) ([]s
 	case f.Status != "":
 		d = append(d, bson.E{Key: "status", Value: f.Status})
 	}
-	return page[supervise.Problem](ctx, s.DB.Collection(colSupProblems), d, bson.D{{Key: "deadline", Value: 1}, {Key: "_id", Value: 1}}, f.Offset, f.Limit)
+	return findPage[supervise.Problem](ctx, s.DB.Collection(colSupProblems), d, bson.D{{Key: "deadline", Value: 1}, {Key: "_id", Value: 1}}, f.Offset, f.Limit)
 }
 
 // ReplaceProblem writes p at the version read, bumping it.
@@ -229,7 +229,7 @@ func (s *Store) InsertSupAlert(ctx context.Context, a supervise.Alert) error {
 
 // Alerts lists a subtree's supervision alerts, newest first.
 func (s *Store) SupAlerts(ctx context.Context, areaCode string, offset, limit int) ([]supervise.Alert, int, error) {
-	return page[supervise.Alert](ctx, s.DB.Collection(colSupAlerts), bson.D{{Key: "areas", Value: areaCode}}, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: 1}}, offset, limit)
+	return findPage[supervise.Alert](ctx, s.DB.Collection(colSupAlerts), bson.D{{Key: "areas", Value: areaCode}}, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: 1}}, offset, limit)
 }
 
 type areaRow struct {
@@ -322,7 +322,7 @@ func (s *Store) SupReports(ctx context.Context, areaCode, month string, offset, 
 	if month != "" {
 		f = append(f, bson.E{Key: "month", Value: month})
 	}
-	return page[supervise.Report](ctx, s.DB.Collection(colSupReports), f, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: 1}}, offset, limit)
+	return findPage[supervise.Report](ctx, s.DB.Collection(colSupReports), f, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: 1}}, offset, limit)
 }
 
 var _ supervise.Store = (*Store)(nil)

@@ -17,10 +17,12 @@ const (
 
 // superviseIndexes are the supervise collections' indexes.
 var superviseIndexes = []index{
-	{colSupDraws, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}}, false},
+	{colSupDraws, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: 1}}, false},
 	{colSupTasks, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}}, false},
+	{colSupTasks, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colSupTasks, bson.D{{Key: "volunteer", Value: 1}}, false},
 	{colSupProblems, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}}, false},
-	{colSupAlerts, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
-	{colSupReports, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}}, false},
+	{colSupProblems, bson.D{{Key: "areas", Value: 1}, {Key: "deadline", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colSupAlerts, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: 1}}, false},
+	{colSupReports, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: 1}}, false},
 }

@@ -25,13 +25,16 @@ const (
 )
 
 var visitIndexes = []index{
-	{colVisits, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}}, false},
-	{colVisits, bson.D{{Key: "people", Value: 1}, {Key: "date", Value: 1}}, false},
+	{colVisits, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colVisits, bson.D{{Key: "areas", Value: 1}, {Key: "date", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colVisits, bson.D{{Key: "people", Value: 1}, {Key: "date", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colReminders, bson.D{{Key: "status", Value: 1}, {Key: "due", Value: 1}}, false},
 	{colReminders, bson.D{{Key: "visit", Value: 1}}, false},
 	{colVisitAlerts, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
 	{colLedger, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}}, false},
+	{colLedger, bson.D{{Key: "areas", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: 1}}, false},
 	{colLedger, bson.D{{Key: "volunteer", Value: 1}, {Key: "month", Value: 1}}, false},
+	{colLedger, bson.D{{Key: "volunteer", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: 1}}, false},
 }
 
 // VisitSettings returns a county's saved visit settings (NotFound: none saved).
@@ -281,7 +284,7 @@ func (s *Store) Visits(ctx context.Context, f visit.Filter) ([]visit.Visit, int,
 	if f.Elder != "" {
 		d = append(d, bson.E{Key: "elder", Value: f.Elder})
 	}
-	return page[visit.Visit](ctx, s.DB.Collection(colVisits), d, bson.D{{Key: "date", Value: 1}, {Key: "_id", Value: 1}}, f.Offset, f.Limit)
+	return findPage[visit.Visit](ctx, s.DB.Collection(colVisits), d, bson.D{{Key: "date", Value: 1}, {Key: "_id", Value: 1}}, f.Offset, f.Limit)
 }
 
 // ReplaceVisit writes v at the version read, bumping it.
@@ -338,7 +341,7 @@ func (s *Store) InsertVisitAlert(ctx context.Context, a visit.Alert) error {
 
 // VisitAlerts lists a subtree's visit alerts, newest first.
 func (s *Store) VisitAlerts(ctx context.Context, area string, offset, limit int) ([]visit.Alert, int, error) {
-	return page[visit.Alert](ctx, s.DB.Collection(colVisitAlerts), bson.D{{Key: "areas", Value: area}}, bson.D{{Key: "at", Value: -1}}, offset, limit)
+	return findPage[visit.Alert](ctx, s.DB.Collection(colVisitAlerts), bson.D{{Key: "areas", Value: area}}, bson.D{{Key: "at", Value: -1}}, offset, limit)
 }
 
 // RecordEntry appends a ledger entry; its key already there is a Conflict.

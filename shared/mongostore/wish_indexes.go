@@ -14,10 +14,11 @@ const (
 
 // wishIndexes are the wish collections' indexes.
 var wishIndexes = []index{
-	{colWishes, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}}, false},
+	{colWishes, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: 1}}, false},
+	{colWishes, bson.D{{Key: "areas", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: 1}}, false},
 	{colWishes, bson.D{{Key: "elder", Value: 1}}, false},
 	{colWishes, bson.D{{Key: "status", Value: 1}, {Key: "claim.until", Value: 1}}, false},
 	{colWishClaims, bson.D{{Key: "wish", Value: 1}}, false},
-	{colPosts, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}, {Key: "publishedAt", Value: -1}}, false},
-	{colPosts, bson.D{{Key: "author", Value: 1}}, false},
+	{colPosts, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}, {Key: "publishedAt", Value: -1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: 1}}, false},
+	{colPosts, bson.D{{Key: "author", Value: 1}, {Key: "publishedAt", Value: -1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: 1}}, false},
 }

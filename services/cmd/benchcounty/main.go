@@ -93,7 +93,7 @@ func demoFigures(ctx context.Context, sc demo.Scale, name string) error {
 		return err
 	}
 	c := dbcount.New(false)
-	p, err := platform.NewWith(ctx, cfg, quiet(), nil, func(o *options.ClientOptions) { o.SetMonitor(monitor(c)) })
+	p, err := platform.New(ctx, cfg, quiet(), nil, monitor(c))
 	if err != nil {
 		return err
 	}

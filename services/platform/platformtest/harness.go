@@ -20,9 +20,11 @@ import (
 	"jinhui/services/notify"
 	"jinhui/services/platform"
 	"jinhui/shared/config"
+	"jinhui/shared/dbcount"
 	"jinhui/shared/testenv"
 
 	"github.com/alexedwards/argon2id"
+	"go.mongodb.org/mongo-driver/v2/event"
 )
 
 // Scale is the test data set: the whole tree of counties with two
@@ -37,6 +39,11 @@ type Harness struct {
 	Set demo.Set
 }
 
+// Commands, when a test binary sets it (in TestMain, before any test),
+// records every database command of every platform the harness starts:
+// the index coverage check reads it (mongostore.Unserved).
+var Commands *dbcount.Counter
+
 // New starts a platform with the test data set, on a Redis database of
 // the test's own (see testenv.RedisURL).
 func New(t *testing.T) *Harness {
@@ -47,18 +54,32 @@ func New(t *testing.T) *Harness {
 // NewWithGateway is New with a given SMS gateway (nil: the outbox).
 func NewWithGateway(t *testing.T, gw notify.Gateway) *Harness {
 	t.Helper()
+	return start(t, gw, Set(t))
+}
+
+// NewScaled is New with a data set of the given scale, and monitors that
+// also see every database command (a budget test's counter).
+func NewScaled(t *testing.T, sc demo.Scale, monitors ...*event.CommandMonitor) *Harness {
+	t.Helper()
+	return start(t, nil, SetOf(t, sc), monitors...)
+}
+
+func start(t *testing.T, gw notify.Gateway, set demo.Set, monitors ...*event.CommandMonitor) *Harness {
+	t.Helper()
 	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=" + t.TempDir(), "REDIS_URL=" + testenv.RedisURL(t)}, nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	p, err := platform.New(ctx, cfg, testenv.Logger(), gw)
+	if Commands != nil {
+		monitors = append(monitors, Commands.Monitor())
+	}
+	p, err := platform.New(ctx, cfg, testenv.Logger(), gw, monitors...)
 	if err != nil {
 		t.Fatalf("platform.New: %v", err)
 	}
 	t.Cleanup(p.Close)
-	set := Set(t)
 	if err := demo.Load(ctx, p.Store, set); err != nil {
 		t.Fatalf("load test data: %v", err)
 	}
@@ -71,7 +92,13 @@ func NewWithGateway(t *testing.T, gw notify.Gateway) *Harness {
 // instead of filling 64 MiB, while the code path is the production one.
 func Set(t testing.TB) demo.Set {
 	t.Helper()
-	set, err := demo.Generate(Scale, 7, time.Now())
+	return SetOf(t, Scale)
+}
+
+// SetOf is Set at another scale.
+func SetOf(t testing.TB, sc demo.Scale) demo.Set {
+	t.Helper()
+	set, err := demo.Generate(sc, 7, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

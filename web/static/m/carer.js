@@ -113,7 +113,7 @@ function start(main, who) {
 
   async function loadRoster() {
     try {
-      roster = (await session.get('/api/carer-roster')).items || [];
+      roster = (await session.get('/api/carer-roster?limit=500')).items || [];
       localStorage.setItem(ROSTER, JSON.stringify(roster));
     } catch (e) {
       roster = JSON.parse(localStorage.getItem(ROSTER) || '[]');
@@ -125,7 +125,7 @@ function start(main, who) {
   async function loadMonth() {
     const month = today().slice(0, 7);
     try {
-      const [l, s] = await Promise.all([session.get('/api/carer-logs?month=' + month), session.get('/api/carer-statements?month=' + month)]);
+      const [l, s] = await Promise.all([session.get('/api/carer-logs?limit=500&month=' + month), session.get('/api/carer-statements?limit=500&month=' + month)]);
       logs = l.items || [];
       statement = (s.items || [])[0] || null;
       stale = '';
