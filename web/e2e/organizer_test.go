@@ -7,11 +7,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"jinhui/services/demo"
 	"jinhui/shared/pii"
+	"jinhui/shared/testenv"
 )
 
 // loginConsole logs an organizer into the console and waits for the dashboard.
@@ -28,15 +30,53 @@ func loginConsole(t *testing.T, s *site, ctx context.Context, user string) {
 }
 
 // open goes to a console route and waits for it to render. A change of
-// the fragment is not a page load, so it is made from the page.
+// the fragment is not a page load, so it is made from the page; the same
+// route again reloads it.
 func open(t *testing.T, s *site, ctx context.Context, route string) {
 	t.Helper()
 	if !strings.HasPrefix(eval[string](t, ctx, `location.href`), s.base+"/console/") {
 		must(t, ctx, chromedp.Navigate(s.base+"/console/"), waitReady())
 	}
 	must(t, ctx, unready(), chromedp.Evaluate[chromedp.Void](`(h => {
-		if (location.hash === h) dispatchEvent(new HashChangeEvent('hashchange')); else location.hash = h;
+		if (location.hash === h) location.reload(); else location.hash = h;
 	})(`+strconv.Quote("#"+route)+`)`), waitReady())
+}
+
+// pick opens the Element Plus select matching css and chooses the option
+// whose text contains label (the options live in a popper outside the form).
+func pick(t *testing.T, ctx context.Context, css, label string) {
+	t.Helper()
+	must(t, ctx, chromedp.Click(chromedp.CSS(css)))
+	js := `(() => {
+		const o = [...document.querySelectorAll('.el-select-dropdown__item')].find((e) => e.getClientRects().length && e.textContent.includes(` + strconv.Quote(label) + `));
+		if (!o) return false;
+		o.click();
+		return true;
+	})()`
+	if !testenv.Eventually(10*time.Second, func() bool { return eval[bool](t, ctx, js) }) {
+		shot(t, ctx, "FAILED-"+safe(t.Name()))
+		t.Fatalf("no option %q in %s", label, css)
+	}
+}
+
+// setInput types a value into a Vue-bound input (date inputs included) and
+// tells the framework, as typing would.
+func setInput(t *testing.T, ctx context.Context, css, value string) {
+	t.Helper()
+	must(t, ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		const e = document.querySelector(`+strconv.Quote(css)+`);
+		e.value = `+strconv.Quote(value)+`;
+		e.dispatchEvent(new Event('input', { bubbles: true }));
+		e.dispatchEvent(new Event('change', { bubbles: true }));
+	})()`))
+}
+
+// answerBox fills the reason of an Element Plus prompt and confirms it.
+func answerBox(t *testing.T, ctx context.Context, reason string) {
+	t.Helper()
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.el-message-box input`)))
+	setInput(t, ctx, `.el-message-box input`, reason)
+	must(t, ctx, chromedp.Click(chromedp.CSS(`.el-message-box__btns .el-button--primary`)))
 }
 
 // TestOrganizerJourney: a county organizer logs in, reads the dashboard,
@@ -125,8 +165,10 @@ func TestOrganizerJourney(t *testing.T) {
 	must(t, ctx,
 		chromedp.SendKeys(chromedp.CSS(`#elder-form input[name=name]`), "测试褚奶奶"),
 		chromedp.SendKeys(chromedp.CSS(`#elder-form input[name=idNumber]`), pii.CompleteResidentID("37010119400404009")),
-		chromedp.SetValue(chromedp.CSS(`#elder-form select[name=village]`), "370101001002"),
-		chromedp.Click(chromedp.CSS(`#elder-form input[name=poor]`)),
+	)
+	pick(t, ctx, `#elder-form .sel-village`, "周家村")
+	must(t, ctx,
+		chromedp.Click(chromedp.CSS(`#elder-form .cb-poor`)),
 		chromedp.SendKeys(chromedp.CSS(`#elder-form input[name=nDependency]`), "助餐、助浴"),
 		unready(),
 		chromedp.Click(chromedp.CSS(`#elder-form button[type=submit]`)),
