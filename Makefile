@@ -1,7 +1,7 @@
 # Jinhui — the two commands a newcomer needs are `make run` and `make test`.
 GO ?= go
 
-.PHONY: run test vet bench bench-load bench-pairing build test-web browser docs-screenshots
+.PHONY: run test vet bench bench-load bench-pairing build test-web browser docs-screenshots console
 
 ## run: start the whole platform on embedded defaults (add JINHUI_DEMO=1 for the demo)
 run:
@@ -17,6 +17,10 @@ vet:
 ## test-web: the web app's tests: asset server, then the browser journeys in headless Chromium (skipped without it)
 test-web:
 	$(GO) test -count=1 ./web/...
+
+## console: rebuild the organizer console (Vue 3 + Element Plus, sources in web/console) into web/static/console; commit the result
+console:
+	cd web/console && npm ci && npm run build
 
 ## browser: install Debian's Chromium and a Chinese font for the browser tests (root; CI does this in .ci/run)
 browser:
