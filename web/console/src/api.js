@@ -22,17 +22,12 @@ export function saveSession(token, who) {
   session.token = token; session.who = who;
   localStorage.setItem(KEY, token);
   localStorage.setItem(KEY + '.who', JSON.stringify(who));
-  // The asynq dashboard (/admin/queues) is a plain page that reads the
-  // admin's session from a cookie.
-  document.cookie = who && who.role === 'admin'
-    ? `jinhui_session=${token}; path=/admin; SameSite=Strict`
-    : 'jinhui_session=; path=/admin; max-age=0; SameSite=Strict';
+  // The queue dashboard's cookie (/admin) is set by the server at login.
 }
 
 export function clearSession() {
   session.token = ''; session.who = null;
   localStorage.removeItem(KEY); localStorage.removeItem(KEY + '.who');
-  document.cookie = 'jinhui_session=; path=/admin; max-age=0; SameSite=Strict';
 }
 
 let onUnauthorized = () => {};

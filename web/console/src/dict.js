@@ -46,6 +46,7 @@ export const dict = {
   wishCategory: { coat: '御寒衣物', heater: '取暖用品', glasses: '老花镜', repair: '维修配件', daily: '生活用品', other: '其他' },
   ledgerSource: { visit: '探访', honour: '补记', carer_log: '护理记录', correction: '更正', correct: '更正' },
   actorKind: { organizer: '组织者', volunteer: '志愿者', carer: '护理员', system: '系统', public: '公众' },
+  smsVar: { volunteer: '志愿者', elder: '老人', village: '村', date: '日期', partner: '搭档', code: '验证码', minutes: '分钟', month: '月份', name: '姓名', title: '标题', link: '链接', place: '地点', topic: '主题', days: '天数', count: '数量', summary: '小结', wish: '心愿', amount: '金额', deadline: '期限', area: '区划', problem: '问题' },
   postKind: { activity: '活动动态', story: '服务故事' },
   postStatus: { pending: '待审核', published: '已发布', rejected: '未通过' },
   ledgerKind: { credit: '探访时长', honour: '荣誉时长', carer: '护理时长', correction: '更正', reversal: '冲销' },
