@@ -71,6 +71,12 @@ func setInput(t *testing.T, ctx context.Context, css, value string) {
 	})()`))
 }
 
+// confirmForm presses the OK button of the open form dialog (from the page:
+// the dialog may still be sliding in).
+func confirmForm() chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`document.querySelector('.el-dialog .form-ok').click()`)
+}
+
 // answerBox fills the reason of an Element Plus prompt and confirms it.
 func answerBox(t *testing.T, ctx context.Context, reason string) {
 	t.Helper()

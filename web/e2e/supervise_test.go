@@ -21,7 +21,7 @@ func TestSupervisionWorkspace(t *testing.T) {
 
 	open(t, s, ctx, "/supervise/draws")
 	must(t, ctx, chromedp.Click(chromedp.CSS(`#draw`)), chromedp.WaitVisible(chromedp.CSS(`#draw-form`)),
-		unready(), chromedp.Click(chromedp.CSS(`.form-ok`)), chromedp.WaitVisible(chromedp.CSS(`#draw-detail`)), waitReady())
+		unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS(`#draw-detail`)), waitReady())
 	if m := text(t, ctx, "#flash"); !strings.Contains(m, "已抽取") {
 		t.Fatalf("draw: %s", m)
 	}
@@ -31,7 +31,7 @@ func TestSupervisionWorkspace(t *testing.T) {
 	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table tbody tr button.result`)), chromedp.Click(chromedp.CSS(`table tbody tr button.result`)),
 		chromedp.WaitVisible(chromedp.CSS(`#result-form`)))
 	pick(t, ctx, `#result-form .el-select`, "不属实")
-	must(t, ctx, unready(), chromedp.Click(chromedp.CSS(`.form-ok`)), chromedp.WaitVisible(chromedp.CSS(`#flash`)), waitReady())
+	must(t, ctx, unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS(`#flash`)), waitReady())
 	if m := text(t, ctx, "#flash"); !strings.Contains(m, "不属实") {
 		t.Fatalf("check result: %s", m)
 	}
@@ -52,7 +52,7 @@ func TestSupervisionWorkspace(t *testing.T) {
 
 	open(t, s, ctx, "/supervise/reports")
 	must(t, ctx, chromedp.Click(chromedp.CSS(`#report-make`)), chromedp.WaitVisible(chromedp.CSS(`#report-form`)),
-		unready(), chromedp.Click(chromedp.CSS(`.form-ok`)), chromedp.WaitVisible(chromedp.CSS(`#report`)), waitReady())
+		unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS(`#report`)), waitReady())
 	if r := text(t, ctx, "#report"); !strings.Contains(r, "合计") {
 		t.Fatalf("report: %s", r)
 	}

@@ -75,7 +75,9 @@ export const router = createRouter({
 router.beforeEach((to, from) => {
   setNavigating(true);
   if (to.path !== from.path) {
-    if (ui.keep) ui.keep = false;
+    // A message shown just before the navigation (an action that opens
+    // its result) stays on the new page.
+    if (ui.keep || Date.now() - ui.at < 1500) ui.keep = false;
     else ui.flash = '';
   }
   if (to.path !== '/login' && !session.token) return { path: '/login' };

@@ -5,11 +5,12 @@ import { reactive } from 'vue';
 import { ElMessage, ElMessageBox } from 'element-plus';
 import { session } from './api.js';
 
-export const ui = reactive({ flash: '', keep: false });
+export const ui = reactive({ flash: '', keep: false, at: 0 });
 
 export function flash(text, keep = false) {
   ui.flash = text;
   ui.keep = keep;
+  ui.at = Date.now();
   ElMessage({ type: 'success', message: text, duration: 2500 });
   window.scrollTo({ top: 0 });
 }
