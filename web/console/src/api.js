@@ -41,7 +41,10 @@ export function unready() { delete document.body.dataset.ready; }
 function schedule() {
   clearTimeout(timer);
   timer = setTimeout(() => {
-    if (inflight === 0 && !navigating) document.body.dataset.ready = '1';
+    if (inflight === 0 && !navigating && document.body.dataset.ready !== '1') {
+      document.body.dataset.ready = '1';
+      performance.mark('jinhui-ready');
+    }
   }, 60);
 }
 export function setNavigating(v) { navigating = v; if (v) unready(); else schedule(); }

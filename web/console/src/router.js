@@ -2,7 +2,7 @@
 // when first opened, so the first load carries only the frame.
 import { createRouter, createWebHashHistory } from 'vue-router';
 import { session, setNavigating } from './api.js';
-import { ui } from './ui.js';
+import { ui } from './state.js';
 
 
 const routes = [

@@ -1,11 +1,15 @@
 // Page-wide feedback: the flash banner (id="flash", kept in view at the top
 // of the page) with a toast, reasons asked in a dialog, and act() which runs
 // an operation and reports its result or error in Chinese.
-import { reactive } from 'vue';
 import { ElMessage, ElMessageBox } from 'element-plus';
+import 'element-plus/theme-chalk/el-message.css';
+import 'element-plus/theme-chalk/el-message-box.css';
+import 'element-plus/theme-chalk/el-overlay.css';
 import { session } from './api.js';
 
-export const ui = reactive({ flash: '', keep: false, at: 0 });
+import { ui } from './state.js';
+
+export { ui };
 
 export function flash(text, keep = false) {
   ui.flash = text;
