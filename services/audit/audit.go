@@ -36,6 +36,9 @@ const (
 	// ActionUnlockCodes is an organizer lifting the lock of a person's
 	// one-time codes.
 	ActionUnlockCodes = "unlock_codes"
+	// ActionKeyVillage is an organizer marking or unmarking a key village
+	// (重点村, rule Q2), with the reason.
+	ActionKeyVillage = "key_village"
 )
 
 // Recorder stores audit entries; a failure to record refuses the view.

@@ -18,7 +18,7 @@ import (
 type AccountInput struct {
 	Username string `json:"username" validate:"required,min=3,max=32,alphanum"`
 	Name     string `json:"name" validate:"required,max=32"`
-	Password string `json:"password" validate:"required,min=10,max=128"`
+	Password string `json:"password" validate:"required,min=10,max=128" textnorm:"keep"`
 	Region   string `json:"region" validate:"required"`
 	Role     string `json:"role" validate:"required,oneof=organizer supervisor admin"`
 }

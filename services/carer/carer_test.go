@@ -3,6 +3,7 @@ package carer_test
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -185,5 +186,69 @@ func TestCarerMonth(t *testing.T) {
 	at("2026-11-02")
 	if r := h.Do("POST", "/api/carer-logs", tok, map[string]any{"key": "phone-log-left", "assignment": a.ID, "date": "2026-11-02", "kinds": []string{"助餐"}, "minutes": 30}); r.Status != 400 {
 		t.Fatalf("log for a person who left: %d", r.Status)
+	}
+}
+
+// TestElderToCentralisedCare (C4): an elder of the register on a carer's
+// roster is moved to centralised care; the roster entry ends that day with
+// the reason, the carer can no longer log home help for them (so nothing
+// more is paid), and nobody can put them back on a home-care roster.
+func TestElderToCentralisedCare(t *testing.T) {
+	h := platformtest.New(t)
+	var c registry.Carer
+	for _, x := range h.Set.Carers {
+		if registry.Within(x.Village, countyA) {
+			c = x
+			break
+		}
+	}
+	var e registry.Elder
+	for _, x := range h.Set.Elders {
+		if x.Village == c.Village && x.Status == registry.StatusActive {
+			e = x
+			break
+		}
+	}
+	if e.ID == "" {
+		t.Fatal("no active elder in the carer's village")
+	}
+	org := h.Login("szq")
+	today := clock.Today(time.Now())
+	var a carer.Assignment
+	r := h.Do("POST", "/api/carer-roster", org, map[string]any{"carer": c.ID, "elder": e.ID, "startDate": today, "agreement": "邻里照护协议"})
+	if r.JSON(t, &a); r.Status != 200 {
+		t.Fatalf("roster: %d %s", r.Status, r.Body)
+	}
+	tok := h.PhoneLogin(c.Phone, "carer")
+	if r := h.Do("POST", "/api/carer-logs", tok, map[string]any{"key": "c4-log-before", "assignment": a.ID, "date": today, "kinds": []string{"助行"}, "minutes": 30}); r.Status != 200 {
+		t.Fatalf("log while at home: %d %s", r.Status, r.Body)
+	}
+	var cur registry.Elder
+	h.Do("GET", "/api/elders/"+e.ID, org, nil).JSON(t, &cur)
+	if r := h.Do("POST", "/api/elders/"+e.ID+"/status", org, map[string]any{"status": "centralised", "date": today, "reason": "失能, 入住乡镇敬老院", "version": cur.Version}); r.Status != 200 {
+		t.Fatalf("to centralised care: %d %s", r.Status, r.Body)
+	}
+	var roster struct{ Items []carer.Assignment }
+	h.Do("GET", "/api/carer-roster", tok, nil).JSON(t, &roster)
+	for _, x := range roster.Items {
+		if x.ID == a.ID {
+			t.Fatalf("the carer's roster still lists the centralised elder: %+v", x)
+		}
+	}
+	var left carer.Assignment
+	h.Do("GET", "/api/carer-roster?area="+c.Village, org, nil).JSON(t, &roster)
+	for _, x := range roster.Items {
+		if x.ID == a.ID {
+			left = x
+		}
+	}
+	if left.Status != carer.Left || !left.Centralised || left.LeftDate != today || !strings.Contains(left.LeftReason, "集中供养") {
+		t.Fatalf("roster entry after the move: %+v", left)
+	}
+	if r := h.Do("POST", "/api/carer-logs", tok, map[string]any{"key": "c4-log-after", "assignment": a.ID, "date": today, "kinds": []string{"助行"}, "minutes": 30}); r.Status != 400 || r.ErrorField(t) != "assignment" {
+		t.Fatalf("home help logged for a centralised elder: %d %s", r.Status, r.Body)
+	}
+	if r := h.Do("POST", "/api/carer-roster", org, map[string]any{"carer": c.ID, "elder": e.ID, "startDate": today, "agreement": "再签"}); r.Status != 400 || r.ErrorField(t) != "elder" {
+		t.Fatalf("a centralised elder put back on a home-care roster: %d %s", r.Status, r.Body)
 	}
 }

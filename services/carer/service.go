@@ -63,6 +63,9 @@ func (s *Service) AddToRoster(ctx context.Context, p access.Principal, in Roster
 		if e.Village != c.Village {
 			return Assignment{}, apperr.Field("elder", "只能照护本村的人(C1)")
 		}
+		if homeCareEnds[e.Status] {
+			return Assignment{}, apperr.Field("elder", "老人已"+registry.StatusName[e.Status]+", 不能安排居家照护(C4)")
+		}
 		a.Person, a.Elder, a.PersonName = "e:"+e.ID, e.ID, e.Name
 	case strings.TrimSpace(in.PersonName) != "":
 		a.Person, a.PersonName = "p:"+a.ID, strings.TrimSpace(in.PersonName)
@@ -104,6 +107,43 @@ func (s *Service) Leave(ctx context.Context, p access.Principal, id string, in L
 		return Assignment{}, err
 	}
 	return a, nil
+}
+
+// homeCareEnds are the elder statuses after which nobody gives them home
+// help (C4: centralised care; E3: deceased, left, moved away).
+var homeCareEnds = map[string]bool{registry.StatusCentralised: true, registry.StatusDeceased: true, registry.StatusLeft: true, registry.StatusMoved: true}
+
+// ElderStatusChanged is the registry's hook on an elder's status (C4): an
+// elder moved to centralised care, or out of the programme, leaves every
+// carer's roster on the day of the change, so that no more home help is
+// logged or paid for them. The roster entry keeps why.
+func (s *Service) ElderStatusChanged(ctx context.Context, e registry.Elder) error {
+	if !homeCareEnds[e.Status] {
+		return nil
+	}
+	as, err := s.Store.Assignments(ctx, e.Village, "")
+	if err != nil {
+		return fmt.Errorf("carer.ElderStatusChanged: %w", err)
+	}
+	date, reason := clock.Today(s.Now()), "老人"+registry.StatusName[e.Status]
+	if n := len(e.History); n > 0 {
+		if d := e.History[n-1].Date; d != "" {
+			date = d
+		}
+		if r := strings.TrimSpace(e.History[n-1].Reason); r != "" {
+			reason += ": " + r
+		}
+	}
+	for _, a := range as {
+		if a.Elder != e.ID || a.Status != Active {
+			continue
+		}
+		a.Status, a.LeftDate, a.LeftReason, a.Centralised = Left, date, reason, e.Status == registry.StatusCentralised
+		if err := s.Store.ReplaceAssignment(ctx, &a); err != nil && !apperr.Is(err, apperr.Conflict) {
+			return fmt.Errorf("carer.ElderStatusChanged: %w", err)
+		}
+	}
+	return nil
 }
 
 // Roster lists the roster of an area (organizers) or the carer's own.
@@ -164,6 +204,11 @@ func (s *Service) AddLog(ctx context.Context, p access.Principal, in LogInput) (
 	}
 	if a.Status != Active {
 		return Log{}, apperr.Field("assignment", "该对象已离开照护名册")
+	}
+	if a.Elder != "" { // C4: home help ends when the elder leaves home care
+		if e, err := s.Store.Elder(ctx, a.Elder); err == nil && homeCareEnds[e.Status] {
+			return Log{}, apperr.Field("assignment", "老人已"+registry.StatusName[e.Status]+", 不再记录居家照护")
+		}
 	}
 	d, err := clock.ParseDate(in.Date)
 	if err != nil {

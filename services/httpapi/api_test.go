@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"jinhui/services/platform/platformtest"
 	"jinhui/services/registry"
 	"jinhui/services/visit"
+	"jinhui/shared/pii"
 )
 
 // TestOpenAPIMatchesRoutes checks that the served OpenAPI document lists
@@ -244,5 +246,69 @@ func TestSiblingCountyReachesNothing(t *testing.T) {
 	// The walker's targets exist and are reachable by county A's organizer.
 	if r := h.Do("GET", "/api/elders/"+fx.elder.ID, h.Login("szq"), nil); r.Status != 200 {
 		t.Fatalf("county A organizer cannot read its own elder: %d", r.Status)
+	}
+}
+
+// TestErrorsSpeakChinese: every refusal names the JSON field and says in
+// Chinese what is wanted — no JSON names, Go types or codes in the
+// message, the allowed values by their Chinese names; `null`, `{}` and
+// text of only invisible characters change nothing.
+func TestErrorsSpeakChinese(t *testing.T) {
+	h := platformtest.New(t)
+	tok := h.Login("szq")
+	vol := map[string]any{"name": "周青", "idNumber": pii.CompleteResidentID("37010120010203004"), "phone": "13912340009", "type": "doctor",
+		"village": "370101001002", "capacity": 2, "sourceKind": "university"}
+	with := func(k string, v any) map[string]any {
+		m := map[string]any{}
+		for x, y := range vol {
+			m[x] = y
+		}
+		m[k] = v
+		return m
+	}
+	var e registry.Elder
+	h.Do("GET", "/api/elders/"+h.Set.Elders[0].ID, tok, nil).JSON(t, &e)
+	for _, tc := range []struct {
+		name, method, path string
+		body               any
+		field, wants       string
+	}{
+		{"NullBody", "PUT", "/api/regions/370101000000/quota", []byte(`null`), "body", "JSON 对象"},
+		{"EmptyObject", "PUT", "/api/regions/370101000000/quota", []byte(`{}`), "quota", "请填写名额"},
+		{"WrongType", "POST", "/api/volunteers", []byte(`{"name":42}`), "name", "姓名类型错误, 应为文本"},
+		{"OneOf", "POST", "/api/volunteers", with("skills", []string{"juggling"}), "skills[0]", "按摩推拿"},
+		{"OneOfType", "POST", "/api/volunteers", with("type", "pilot"), "type", "邻里志愿者"},
+		{"Required", "POST", "/api/volunteers", with("name", ""), "name", "请填写姓名"},
+		{"ZeroWidth", "POST", "/api/volunteers", with("name", "\u200b\u200b"), "name", "请填写姓名"},
+		{"Date", "POST", "/api/carers", map[string]any{"name": "王芳", "idNumber": pii.CompleteResidentID("37010119800203004"), "phone": "13912340010", "village": "370101001002", "startDate": "2026/01/01"}, "startDate", "开始日期应为日期, 格式如"},
+		{"ZeroWidthReason", "POST", "/api/elders/" + e.ID + "/status", map[string]any{"status": "moved", "date": "2026-10-01", "reason": "\u200b", "version": e.Version}, "reason", "原因"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := h.Do(tc.method, tc.path, tok, tc.body)
+			var got struct {
+				Error struct{ Code, Message, Field string }
+			}
+			r.JSON(t, &got)
+			if r.Status != 400 || got.Error.Field != tc.field || !strings.Contains(got.Error.Message, tc.wants) {
+				t.Fatalf("%s %s: %d %s; want field %s and %q", tc.method, tc.path, r.Status, r.Body, tc.field, tc.wants)
+			}
+			if m := regexp.MustCompile(`[A-Za-z_]{2,}`).FindString(strings.ReplaceAll(got.Error.Message, "JSON", "")); m != "" {
+				t.Fatalf("message %q shows %q", got.Error.Message, m)
+			}
+		})
+	}
+	var after registry.Elder
+	h.Do("GET", "/api/elders/"+e.ID, tok, nil).JSON(t, &after)
+	if after.Status != e.Status || after.Version != e.Version {
+		t.Fatalf("a refused status change changed the elder: %s v%d → %s v%d", e.Status, e.Version, after.Status, after.Version)
+	}
+	var d struct {
+		Fields map[string]string
+		Codes  map[string]map[string]string
+	}
+	if r := h.Do("GET", "/api/public/dict", "", nil); r.Status != 200 {
+		t.Fatalf("dict: %d", r.Status)
+	} else if r.JSON(t, &d); d.Fields["reason"] != "原因" || d.Codes["skill"]["opera"] != "戏曲" {
+		t.Fatalf("dict: %s", r.Body)
 	}
 }

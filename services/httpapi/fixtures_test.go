@@ -92,6 +92,8 @@ func (fx walkFixtures) url(t *testing.T, path string) string {
 		id = fx.carer.ID
 	case strings.HasPrefix(path, "/api/accounts/{id}"):
 		id = fx.account
+	case path == "/api/regions/{code}/key-village":
+		id = fx.village
 	case strings.HasPrefix(path, "/api/regions/{code}"):
 		id = countyA
 	case strings.HasPrefix(path, "/api/family/{id}"):
@@ -165,6 +167,8 @@ func (fx walkFixtures) body(method, path string) any {
 		return map[string]any{"code": "123456"}
 	case "PUT /api/regions/{code}/quota":
 		return map[string]any{"quota": 1}
+	case "PUT /api/regions/{code}/key-village":
+		return map[string]any{"keyVillage": true, "reason": "上月督导发现问题较多"}
 	case "POST /api/accounts":
 		return map[string]any{"username": "intruder", "name": "x", "password": "longenoughpw", "region": countyA, "role": "admin"}
 	case "PUT /api/accounts/{id}/disabled":

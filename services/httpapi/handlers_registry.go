@@ -7,6 +7,7 @@ import (
 
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
+	"jinhui/shared/dict"
 )
 
 var errForbiddenRoot = apperr.New(apperr.Forbidden, "短信记录仅限最高一级管理员查看")
@@ -39,7 +40,25 @@ func (s *Server) setQuota(c *fiber.Ctx) error {
 	if err := s.ck.decode(c, &in); err != nil {
 		return err
 	}
-	r, err := s.Registry.SetElderQuota(c.UserContext(), principal(c), c.Params("code"), in.Quota)
+	r, err := s.Registry.SetElderQuota(c.UserContext(), principal(c), c.Params("code"), *in.Quota)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+// dict serves the one dictionary of field labels and code names.
+func (s *Server) dict(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.JSON(fiber.Map{"fields": dict.Fields, "codes": dict.Codes})
+}
+
+func (s *Server) setKeyVillage(c *fiber.Ctx) error {
+	var in registry.KeyVillageInput
+	if err := s.ck.decode(c, &in); err != nil {
+		return err
+	}
+	r, err := s.Registry.SetKeyVillage(c.UserContext(), principal(c), c.Params("code"), in)
 	if err != nil {
 		return err
 	}

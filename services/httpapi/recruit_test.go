@@ -261,3 +261,46 @@ func containsEntry(es []audit.Entry, typ, id string) bool {
 	}
 	return false
 }
+
+// TestInviteCapacity (V5): a training invite that does not fit the batch
+// invites nobody — before, the first people in the list were invited and
+// texted and the rest refused.
+func TestInviteCapacity(t *testing.T) {
+	h := platformtest.New(t)
+	szq := h.Login("szq")
+	var ids []string
+	for _, v := range h.Set.Volunteers {
+		if registry.Within(v.Village, "370101000000") && v.Status == registry.VolActive && len(ids) < 3 {
+			ids = append(ids, v.ID)
+		}
+	}
+	r := h.Do("POST", "/api/recruit/batches", szq, map[string]any{"date": clock.Today(time.Now()), "place": "市中区团委会议室", "topic": "助老服务入门", "trainer": "王老师", "capacity": 2})
+	if r.Status != 201 {
+		t.Fatalf("batch: %d %s", r.Status, r.Body)
+	}
+	batch := r.Map(t)["id"].(string)
+	invited := func() int {
+		var d recruit.BatchDetail
+		h.Do("GET", "/api/recruit/batches/"+batch, szq, nil).JSON(t, &d)
+		return len(d.Invites)
+	}
+	if r := h.Do("POST", "/api/recruit/batches/"+batch+"/invite", szq, map[string]any{"volunteerIds": ids}); r.Status != 400 || r.ErrorField(t) != "volunteerIds" {
+		t.Fatalf("three into two places: %d %s", r.Status, r.Body)
+	}
+	if n := invited(); n != 0 {
+		t.Fatalf("a refused invite left %d people invited", n)
+	}
+	if r := h.Do("POST", "/api/recruit/batches/"+batch+"/invite", szq, map[string]any{"volunteerIds": ids[:2]}); r.Status != 200 {
+		t.Fatalf("two into two places: %d %s", r.Status, r.Body)
+	}
+	// Inviting the same two again is harmless; a third is refused.
+	if r := h.Do("POST", "/api/recruit/batches/"+batch+"/invite", szq, map[string]any{"volunteerIds": ids[:2]}); r.Status != 200 {
+		t.Fatalf("the same two again: %d %s", r.Status, r.Body)
+	}
+	if r := h.Do("POST", "/api/recruit/batches/"+batch+"/invite", szq, map[string]any{"volunteerIds": ids[2:]}); r.Status != 400 {
+		t.Fatalf("a third into a full batch: %d %s", r.Status, r.Body)
+	}
+	if n := invited(); n != 2 {
+		t.Fatalf("%d invited, want 2", n)
+	}
+}

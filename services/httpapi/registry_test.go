@@ -236,3 +236,41 @@ func containsID(es []registry.Elder, id string) bool {
 	}
 	return false
 }
+
+// TestCountyConfirmsForVillage (E4): a village without a working account
+// would block its elders for good; the county organizer confirms on its
+// behalf, but only with a reason, and the step says so.
+func TestCountyConfirmsForVillage(t *testing.T) {
+	h := platformtest.New(t)
+	town, county, city := h.Login("cgz"), h.Login("szq"), h.Login("jinan")
+	const vil = "370101001001"
+	r := h.Do("POST", "/api/elders", town, elderBody(vil, "37010119500301002"))
+	var e registry.Elder
+	if r.JSON(t, &e); r.Status != 201 {
+		t.Fatalf("propose: %d %s", r.Status, r.Body)
+	}
+	used, err := h.P.Store.CountElders(context.Background(), registry.Filter{Area: "370101000000", Stage: []string{"approved", "confirmed"}, Status: []string{"pending", "active", "hospitalised"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Do("PUT", "/api/regions/370101000000/quota", city, map[string]any{"quota": used + 1})
+	if r := h.Do("POST", "/api/elders/"+e.ID+"/approve", county, map[string]any{"version": e.Version}); r.Status != 200 {
+		t.Fatalf("approve: %d %s", r.Status, r.Body)
+	}
+	e = getElder(t, h, county, e.ID)
+	if r := h.Do("POST", "/api/elders/"+e.ID+"/confirm", county, map[string]any{"version": e.Version}); r.Status != 400 || r.ErrorField(t) != "note" {
+		t.Fatalf("county confirming without a reason: %d %s", r.Status, r.Body)
+	}
+	if r := h.Do("POST", "/api/elders/"+e.ID+"/confirm", town, map[string]any{"version": e.Version, "note": "代办"}); r.Status != 403 {
+		t.Fatalf("township confirming: %d %s", r.Status, r.Body)
+	}
+	if r := h.Do("POST", "/api/elders/"+e.ID+"/confirm", county, map[string]any{"version": e.Version, "note": "该村暂无组织者账号"}); r.Status != 200 {
+		t.Fatalf("county confirming for the village: %d %s", r.Status, r.Body)
+	}
+	e = getElder(t, h, county, e.ID)
+	last := e.Intake[len(e.Intake)-1]
+	if e.Stage != registry.StageConfirmed || e.Status != registry.StatusActive || last.OnBehalfOf != vil || last.Note != "该村暂无组织者账号" ||
+		!strings.Contains(e.History[len(e.History)-1].Reason, "县级代村确认") {
+		t.Fatalf("after the county's confirmation: stage %s status %s intake %+v history %+v", e.Stage, e.Status, e.Intake, e.History)
+	}
+}

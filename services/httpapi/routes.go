@@ -45,7 +45,7 @@ type tokenResp struct {
 
 type loginReq struct {
 	Username string `json:"username" validate:"required,max=64"`
-	Password string `json:"password" validate:"required,max=128"`
+	Password string `json:"password" validate:"required,max=128" textnorm:"keep"`
 }
 
 type codeReq struct {
@@ -59,7 +59,7 @@ type verifyReq struct {
 }
 
 type quotaReq struct {
-	Quota int `json:"quota" validate:"min=0,max=1000000"`
+	Quota *int `json:"quota" validate:"required,min=0,max=1000000"`
 }
 
 type disableReq struct {
@@ -80,6 +80,7 @@ func (s *Server) table() []route {
 	base := []route{
 		{method: "GET", path: "/healthz", tag: "system", summary: "进程存活检查", who: whoPublic, public: true, h: s.healthz},
 		{method: "GET", path: "/readyz", tag: "system", summary: "依赖(MongoDB、Redis)可用检查", who: whoPublic, public: true, h: s.readyz},
+		{method: "GET", path: "/api/public/dict", tag: "system", summary: "词典: 字段的中文名称与各类代码的中文名称(页面与错误信息共用)", who: whoPublic, public: true, h: s.dict},
 		{method: "GET", path: "/api/openapi.json", tag: "system", summary: "本 API 的 OpenAPI 3 文档", who: whoPublic, public: true, h: s.openapi},
 
 		{method: "POST", path: "/api/auth/login", tag: "auth", summary: "组织者用户名密码登录", who: whoPublic, public: true, body: loginReq{}, resp: tokenResp{}, h: s.login},
@@ -90,6 +91,7 @@ func (s *Server) table() []route {
 
 		{method: "GET", path: "/api/regions", tag: "regions", summary: "下级区划列表", who: whoOrg, query: []string{"parent"}, h: s.listRegions},
 		{method: "GET", path: "/api/regions/:code", tag: "regions", summary: "区划详情", who: whoOrg, resp: registry.Region{}, h: s.getRegion},
+		{method: "PUT", path: "/api/regions/:code/key-village", tag: "regions", summary: "设为或取消重点村(Q2: 重点村每次抽查必查), 须填原因", who: "县级及以上组织者/管理员", body: registry.KeyVillageInput{}, resp: registry.Region{}, h: s.setKeyVillage},
 		{method: "PUT", path: "/api/regions/:code/quota", tag: "regions", summary: "分配县级老人名额(E4)", who: "市、省级组织者/管理员", body: quotaReq{}, h: s.setQuota},
 		{method: "POST", path: "/api/regions/import", tag: "regions", summary: "从 CSV 导入区划(code,name[,lat,lon])", who: whoAdmin, upload: true, h: s.importRegions},
 
@@ -111,7 +113,7 @@ func (s *Server) table() []route {
 		{method: "POST", path: "/api/elders/:id/eligibility", tag: "elders", summary: "人工认定帮扶资格(E1 例外)", who: whoWriter, body: registry.OverrideInput{}, resp: registry.Elder{}, h: s.overrideEligibility},
 		{method: "POST", path: "/api/elders/:id/approve", tag: "intake", summary: "县级审核通过(E4 第二步, 受名额限制)", who: "县级组织者/管理员", body: registry.IntakeInput{}, resp: registry.Elder{}, h: s.approveElder},
 		{method: "POST", path: "/api/elders/:id/reject", tag: "intake", summary: "县级不予通过", who: "县级组织者/管理员", body: registry.IntakeInput{}, resp: registry.Elder{}, h: s.rejectElder},
-		{method: "POST", path: "/api/elders/:id/confirm", tag: "intake", summary: "村级确认名单(E4 第三步)", who: "村级组织者/管理员", body: registry.IntakeInput{}, resp: registry.Elder{}, h: s.confirmElder},
+		{method: "POST", path: "/api/elders/:id/confirm", tag: "intake", summary: "村级确认名单(E4 第三步); 村无账号时县级组织者可填写原因代为确认", who: "村级组织者/管理员; 县级组织者(代村确认, 须填原因)", body: registry.IntakeInput{}, resp: registry.Elder{}, h: s.confirmElder},
 		{method: "GET", path: "/api/intake/queue", tag: "intake", summary: "本级待办的入册队列", who: whoOrg, query: []string{"offset", "limit"}, h: s.intakeQueue},
 
 		{method: "GET", path: "/api/volunteers", tag: "volunteers", summary: "志愿者名册(脱敏)", who: whoOrg, query: []string{"area", "status", "type", "name", "offset", "limit"}, h: s.listVolunteers},

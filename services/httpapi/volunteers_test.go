@@ -38,6 +38,13 @@ func TestVolunteerRegister(t *testing.T) {
 	if r := h.Do("POST", "/api/volunteers", tok, bad); r.Status != 400 || r.ErrorField(t) != "skills[0]" {
 		t.Fatalf("unknown skill: %d %s", r.Status, r.Body)
 	}
+	// V2: the public form's age rule applies to the organizer's form too:
+	// an 11-year-old is refused, naming the ID number and the range.
+	bad["skills"] = nil
+	bad["idNumber"] = pii.CompleteResidentID("370101" + h.P.Registry.Now().AddDate(-11, 0, 0).Format("20060102") + "004")
+	if r := h.Do("POST", "/api/volunteers", tok, bad); r.Status != 400 || r.ErrorField(t) != "idNumber" || !strings.Contains(string(r.Body), "16 到 70") {
+		t.Fatalf("an 11-year-old volunteer: %d %s", r.Status, r.Body)
+	}
 	st := func(status string, version int) platformtest.Response {
 		return h.Do("POST", "/api/volunteers/"+v.ID+"/status", tok, map[string]any{"status": status, "date": "2026-11-01", "reason": "外出务工", "version": version})
 	}

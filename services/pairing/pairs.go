@@ -285,13 +285,18 @@ func (s *Service) GetPair(ctx context.Context, p access.Principal, id string) (P
 }
 
 // NotesInput is an outgoing volunteer's or organizer's notes on an elder.
+// Notes is required: a body without it (`{}`) is refused rather than read
+// as "wipe the notes"; `{"notes": {}}` clears them on purpose.
 type NotesInput struct {
-	Notes Notes `json:"notes"`
+	Notes *Notes `json:"notes" validate:"required"`
 }
 
 // SetNotes records notes on a pair for a future handover: the pair's own
 // volunteer, or a writer over the elder.
 func (s *Service) SetNotes(ctx context.Context, p access.Principal, id string, in NotesInput) (Pair, error) {
+	if in.Notes == nil {
+		return Pair{}, apperr.Field("notes", "请填写交接备注(偏好、风险、有效做法)")
+	}
 	pr, err := s.pairFor(ctx, p, id)
 	if err != nil {
 		return Pair{}, err
@@ -301,10 +306,10 @@ func (s *Service) SetNotes(ctx context.Context, p access.Principal, id string, i
 			return Pair{}, err
 		}
 	}
-	if err := s.Store.SetPairNotes(ctx, pr.ID, in.Notes); err != nil {
+	if err := s.Store.SetPairNotes(ctx, pr.ID, *in.Notes); err != nil {
 		return Pair{}, fmt.Errorf("pairing.SetNotes: %w", err)
 	}
-	pr.Notes = in.Notes
+	pr.Notes = *in.Notes
 	return pr, nil
 }
 

@@ -140,10 +140,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 	p.Registry.OnCarerStatus = func(ctx context.Context, c registry.Carer) error {
 		return p.Auth.PersonChanged(ctx, access.KindCarer, c.ID, c.Status == registry.VolActive)
 	}
-	p.Registry.OnElderStatus = p.Pairing.ElderStatusChanged
 	p.Recruit = recruit.NewService(store, p.Auth.Codes, p.SMS, store, cfg.PublicURL)
 	p.Ledger, p.Stats = ledger.New(store, log), stats.New(store)
 	p.Carers = carer.New(store, p.Ledger)
+	// An elder's status ends their pairs (E3) and their home care (C4).
+	p.Registry.OnElderStatus = func(ctx context.Context, e registry.Elder) error {
+		return errors.Join(p.Pairing.ElderStatusChanged(ctx, e), p.Carers.ElderStatusChanged(ctx, e))
+	}
 	p.Supervise = supervise.New(store, p.SMS, p.Ledger, time.Now)
 	// A visit held for review (back-dated times) still asks the elder's
 	// side to confirm; a confirmation releases its hours.

@@ -195,8 +195,8 @@ func (s *Service) buildApplication(ctx context.Context, c Call, in ApplyInput) (
 	if err != nil {
 		return Application{}, apperr.Field("idNumber", err.Error())
 	}
-	if age := pii.AgeOn(id.Birth, s.Now().In(clock.Shanghai)); age < 16 || age > 70 {
-		return Application{}, apperr.Field("idNumber", "报名年龄应在 16 到 70 周岁之间")
+	if err := registry.CheckVolunteerAge(id.Birth, s.Now()); err != nil {
+		return Application{}, err
 	}
 	ph, err := pii.NormalizePhone(in.Phone)
 	if err != nil || !strings.HasPrefix(ph, "+861") {

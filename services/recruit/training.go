@@ -3,6 +3,7 @@ package recruit
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -109,7 +110,7 @@ func (s *Service) ListBatches(ctx context.Context, p access.Principal, offset, l
 }
 
 // Invite invites active volunteers of the batch's region to it, up to its
-// capacity (Conflict beyond), marks them "invited" unless already trained,
+// capacity (a list that does not fit invites nobody), marks them "invited" unless already trained,
 // and texts them the date and place. Inviting someone twice is harmless.
 func (s *Service) Invite(ctx context.Context, p access.Principal, id string, in VolunteersInput) (BatchDetail, error) {
 	if err := p.RequireWriter(); err != nil {
@@ -130,15 +131,46 @@ func (s *Service) Invite(ctx context.Context, p access.Principal, id string, in 
 		}
 		vols[i] = v
 	}
-	now := s.Now()
+	// V5: the batch's capacity is checked for the whole list before anyone
+	// is invited; a list that does not fit invites nobody. Places are then
+	// claimed for all (the claim keeps two organizers inviting at once
+	// within capacity); if one fails, this call's claims are given back.
+	existing, err := s.Store.Invites(ctx, b.ID)
+	if err != nil {
+		return BatchDetail{}, fmt.Errorf("recruit.Invite: %w", err)
+	}
+	had := map[string]bool{}
+	for _, inv := range existing {
+		had[inv.VolunteerID] = true
+	}
+	fresh := 0
+	for _, v := range vols {
+		if !had[v.ID] {
+			had[v.ID] = true
+			fresh++
+		}
+	}
+	if left := b.Capacity - len(existing); fresh > left {
+		return BatchDetail{}, apperr.Field("volunteerIds", fmt.Sprintf("本批次限 %d 人, 还剩 %d 个名额, 本次选了 %d 位新学员, 未邀请任何人; 请减少人数或另开批次", b.Capacity, max(left, 0), fresh))
+	}
+	var claimed []string
 	for _, v := range vols {
 		ok, err := s.Store.ClaimSlot(ctx, "batch|"+b.ID, b.Capacity, v.ID)
+		if err == nil && !ok {
+			err = apperr.Errorf(apperr.Conflict, "本批次已满(%d 人), 未邀请任何人", b.Capacity)
+		}
 		if err != nil {
+			for _, id := range claimed {
+				if !slices.ContainsFunc(existing, func(inv Invite) bool { return inv.VolunteerID == id }) {
+					_ = s.Store.ReleaseSlot(context.WithoutCancel(ctx), "batch|"+b.ID, id)
+				}
+			}
 			return BatchDetail{}, fmt.Errorf("recruit.Invite: %w", err)
 		}
-		if !ok {
-			return BatchDetail{}, apperr.Errorf(apperr.Conflict, "本批次已满(%d 人), %s 等未能邀请", b.Capacity, v.Name)
-		}
+		claimed = append(claimed, v.ID)
+	}
+	now := s.Now()
+	for _, v := range vols {
 		inv := Invite{ID: b.ID + "|" + v.ID, BatchID: b.ID, VolunteerID: v.ID, Name: v.Name, Areas: v.Areas, InvitedBy: p.ID, InvitedAt: now}
 		if err := s.Store.InsertInvite(ctx, inv); err != nil && !apperr.Is(err, apperr.Conflict) {
 			return BatchDetail{}, fmt.Errorf("recruit.Invite: %w", err)

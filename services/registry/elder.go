@@ -96,12 +96,15 @@ type StatusChange struct {
 
 // IntakeStep is one step of rule E4, by whom and when.
 type IntakeStep struct {
-	Stage  string    `bson:"stage" json:"stage"`
-	By     string    `bson:"by" json:"by"`
-	ByName string    `bson:"byName" json:"byName"`
-	Region string    `bson:"region" json:"region"`
-	Note   string    `bson:"note,omitempty" json:"note,omitempty"`
-	At     time.Time `bson:"at" json:"at"`
+	Stage  string `bson:"stage" json:"stage"`
+	By     string `bson:"by" json:"by"`
+	ByName string `bson:"byName" json:"byName"`
+	Region string `bson:"region" json:"region"`
+	Note   string `bson:"note,omitempty" json:"note,omitempty"`
+	// OnBehalfOf is the village a county organizer confirmed for (E4: a
+	// village without a working account); Note then holds the reason.
+	OnBehalfOf string    `bson:"onBehalfOf,omitempty" json:"onBehalfOf,omitempty"`
+	At         time.Time `bson:"at" json:"at"`
 }
 
 // Elder is one person served by the programme (rules E1–E5). Elders are

@@ -63,7 +63,7 @@ func (s *Service) build(ctx context.Context, p access.Principal, in ElderInput, 
 		e.Gender = "女"
 	}
 	e.BirthDate = id.Birth.Format("2006-01-02")
-	e.Village, e.Areas, e.Address = v.Code, AreasOf(v.Code), in.Address
+	e.Village, e.Areas, e.Address, e.KeyVillage = v.Code, AreasOf(v.Code), in.Address, v.KeyVillage
 	e.Lat, e.Lon = in.Lat, in.Lon
 	if e.Lat == 0 && e.Lon == 0 {
 		e.Lat, e.Lon = v.Lat, v.Lon

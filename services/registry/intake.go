@@ -7,6 +7,7 @@ import (
 
 	"jinhui/services/access"
 	"jinhui/shared/apperr"
+	"jinhui/shared/clock"
 )
 
 // IntakeInput carries an intake decision (rule E4).
@@ -56,8 +57,20 @@ func (s *Service) RejectElder(ctx context.Context, p access.Principal, id string
 }
 
 // ConfirmElder is rule E4's last step: the village confirms an approved
-// elder, who then becomes active in the programme.
+// elder, who then becomes active in the programme. Where the village has
+// no working account, the county organizer over it confirms on its
+// behalf, with a reason; the step is recorded as such.
 func (s *Service) ConfirmElder(ctx context.Context, p access.Principal, id string, in IntakeInput) (Elder, error) {
+	if Level(p.Level) == County {
+		e, err := s.intakeStep(ctx, p, id, in, County, StageApproved)
+		if err != nil {
+			return Elder{}, err
+		}
+		if strings.TrimSpace(in.Note) == "" {
+			return Elder{}, apperr.Field("note", "县级代村确认须填写原因(如: 该村暂无组织者账号)")
+		}
+		return s.advanceOnBehalf(ctx, p, e, StageConfirmed, StatusActive, in.Note, e.Village)
+	}
 	e, err := s.intakeStep(ctx, p, id, in, Village, StageApproved)
 	if err != nil {
 		return Elder{}, err
@@ -88,10 +101,18 @@ func (s *Service) intakeStep(ctx context.Context, p access.Principal, id string,
 }
 
 func (s *Service) advance(ctx context.Context, p access.Principal, e Elder, stage, status, note string) (Elder, error) {
+	return s.advanceOnBehalf(ctx, p, e, stage, status, note, "")
+}
+
+func (s *Service) advanceOnBehalf(ctx context.Context, p access.Principal, e Elder, stage, status, note, village string) (Elder, error) {
 	now := s.Now()
-	e.Intake = append(e.Intake, IntakeStep{Stage: stage, By: p.ID, ByName: p.Name, Region: p.Region, Note: note, At: now})
+	e.Intake = append(e.Intake, IntakeStep{Stage: stage, By: p.ID, ByName: p.Name, Region: p.Region, Note: note, OnBehalfOf: village, At: now})
 	if status != e.Status {
-		e.History = append(e.History, StatusChange{From: e.Status, To: status, Date: now.Format("2006-01-02"), Reason: "入册流程: " + stage, By: p.ID, ByName: p.Name, At: now})
+		reason := "入册流程: " + stage
+		if village != "" {
+			reason = "入册流程: 县级代村确认(" + strings.TrimSpace(note) + ")"
+		}
+		e.History = append(e.History, StatusChange{From: e.Status, To: status, Date: clock.Today(now), Reason: reason, By: p.ID, ByName: p.Name, At: now})
 	}
 	e.Stage, e.Status, e.UpdatedAt = stage, status, now
 	if err := s.Store.ReplaceElder(ctx, &e); err != nil {

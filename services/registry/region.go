@@ -43,4 +43,7 @@ type Region struct {
 	ElderQuota int `bson:"elderQuota,omitempty" json:"elderQuota,omitempty"`
 	// RequireTraining makes a county pair only trained volunteers (rule V5).
 	RequireTraining bool `bson:"requireTraining,omitempty" json:"requireTraining,omitempty"`
+	// KeyVillage marks a village the county watches closely (重点村): its
+	// households are in every supervision draw (rule Q2).
+	KeyVillage bool `bson:"keyVillage,omitempty" json:"keyVillage,omitempty"`
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"jinhui/services/access"
 	"jinhui/shared/apperr"
+	"jinhui/shared/clock"
 	"jinhui/shared/pii"
 )
 
@@ -24,10 +26,30 @@ type VolunteerInput struct {
 	SourceOrg    string         `json:"sourceOrg,omitempty" validate:"max=64"`
 }
 
+// Volunteers are 16 to 70 years old on the day they are registered (V2):
+// the public form, the organizer's form and every import apply the same
+// rule through CheckVolunteerAge.
+const (
+	VolunteerMinAge = 16
+	VolunteerMaxAge = 70
+)
+
+// CheckVolunteerAge refuses a birth date outside the volunteer age range
+// on now (Beijing time), naming the idNumber field it comes from.
+func CheckVolunteerAge(birth, now time.Time) error {
+	if age := pii.AgeOn(birth, now.In(clock.Shanghai)); age < VolunteerMinAge || age > VolunteerMaxAge {
+		return apperr.Field("idNumber", fmt.Sprintf("志愿者年龄应在 %d 到 %d 周岁之间(按身份证号计算为 %d 周岁)", VolunteerMinAge, VolunteerMaxAge, age))
+	}
+	return nil
+}
+
 func (s *Service) buildVolunteer(ctx context.Context, p access.Principal, in VolunteerInput, v *Volunteer) error {
 	id, err := pii.ParseResidentID(in.IDNumber, s.Now())
 	if err != nil {
 		return apperr.Field("idNumber", err.Error())
+	}
+	if err := CheckVolunteerAge(id.Birth, s.Now()); err != nil {
+		return err
 	}
 	phone, err := pii.NormalizePhone(in.Phone)
 	if err != nil {

@@ -337,11 +337,20 @@ func TestChecks(t *testing.T) {
 func TestFujinDraw(t *testing.T) {
 	w := setup(t)
 	key := w.elders[len(w.elders)-1]
-	if _, err := w.h.P.Store.DB.Collection("elders").UpdateOne(t.Context(), bson.D{{Key: "_id", Value: key.ID}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "keyVillage", Value: true}}}}); err != nil {
-		t.Fatal(err)
-	}
+	// Q2: the county marks the village a key village, with a reason; a
+	// supervisor may not, nor may anyone without a reason.
 	sup := w.h.Login("szqdudao")
+	org := w.h.Login("szq")
+	kv := "/api/regions/" + key.Village + "/key-village"
+	if r := w.h.Do("PUT", kv, sup, map[string]any{"keyVillage": true, "reason": "问题多"}); r.Status != 403 {
+		t.Fatalf("supervisor marking a key village: %d %s", r.Status, r.Body)
+	}
+	if r := w.h.Do("PUT", kv, org, map[string]any{"keyVillage": true, "reason": "\u200b"}); r.Status != 400 || r.ErrorField(t) != "reason" {
+		t.Fatalf("key village without a reason: %d %s", r.Status, r.Body)
+	}
+	if r := w.h.Do("PUT", kv, org, map[string]any{"keyVillage": true, "reason": "上月回访发现问题较多"}); r.Status != 200 || !strings.Contains(string(r.Body), `"keyVillage":true`) {
+		t.Fatalf("marking a key village: %d %s", r.Status, r.Body)
+	}
 	var d supervise.Draw
 	for seed := 0; seed < 3; seed++ {
 		body := map[string]any{"region": countyA, "month": w.month, "seed": seed, "villages": 1, "perVillage": 4}

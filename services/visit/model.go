@@ -137,7 +137,10 @@ type Settings struct {
 	// required/optional choice, then the county's own items (S3).
 	Checklist []Item  `bson:"checklist" json:"checklist" validate:"min=1,max=20,dive"`
 	FarKm     float64 `bson:"farKm" json:"farKm" validate:"min=0.1,max=50"`
-	Version   int     `bson:"version" json:"version"`
+	// Version is the one the writer read (0 for the defaults); saving over
+	// a newer one is refused (409), so two organizers never overwrite
+	// each other unseen.
+	Version int `bson:"version" json:"version" validate:"min=0"`
 }
 
 // DefaultSettings are a county's rules until it saves its own: one visit a

@@ -52,6 +52,9 @@ func NormalizeCode(code string) (string, error) {
 
 // LevelOf infers the level of a 12-digit code from its trailing zeros.
 func LevelOf(code string) Level {
+	if !isCode(code) {
+		return 0 // not a 12-digit code: no level, inside nothing
+	}
 	switch {
 	case code[2:] == "0000000000":
 		return Province
@@ -84,7 +87,7 @@ func AreasOf(code string) []string {
 // ParentOf returns the parent's code, or "" for a province.
 func ParentOf(code string) string {
 	lv := LevelOf(code)
-	if lv == Province {
+	if lv <= Province {
 		return ""
 	}
 	return AncestorAt(code, lv-1)
@@ -92,5 +95,18 @@ func ParentOf(code string) string {
 
 // Within reports whether code lies in the subtree rooted at root.
 func Within(code, root string) bool {
-	return len(code) == 12 && len(root) == 12 && AncestorAt(code, LevelOf(root)) == root && LevelOf(code) >= LevelOf(root)
+	return isCode(code) && isCode(root) && AncestorAt(code, LevelOf(root)) == root && LevelOf(code) >= LevelOf(root)
+}
+
+// isCode reports whether code is 12 digits.
+func isCode(code string) bool {
+	if len(code) != 12 {
+		return false
+	}
+	for i := 0; i < len(code); i++ {
+		if code[i] < '0' || code[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

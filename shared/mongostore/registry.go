@@ -72,6 +72,21 @@ func (s *Store) SetElderQuota(ctx context.Context, code string, quota int) error
 	return wrap("mongostore.SetElderQuota", err)
 }
 
+// SetKeyVillage marks a village (or lifts the mark) and copies the mark
+// onto its elders, whom the supervision draw reads (one update each; the
+// elders are found through the areas index).
+func (s *Store) SetKeyVillage(ctx context.Context, code string, key bool) error {
+	r, err := s.DB.Collection(colRegions).UpdateOne(ctx, bson.D{{Key: "_id", Value: code}}, bson.D{{Key: "$set", Value: bson.D{{Key: "keyVillage", Value: key}}}})
+	if err == nil && r.MatchedCount == 0 {
+		err = mongo.ErrNoDocuments
+	}
+	if err != nil {
+		return wrap("mongostore.SetKeyVillage", err)
+	}
+	_, err = s.DB.Collection(colElders).UpdateMany(ctx, bson.D{{Key: "areas", Value: code}}, bson.D{{Key: "$set", Value: bson.D{{Key: "keyVillage", Value: key}}}})
+	return wrap("mongostore.SetKeyVillage", err)
+}
+
 func ids[T any](xs []T, id func(T) string) []string {
 	out := make([]string, len(xs))
 	for i, x := range xs {

@@ -39,11 +39,28 @@ func (s *Store) VisitSettings(ctx context.Context, county string) (visit.Setting
 	return get[visit.Settings](ctx, s.DB.Collection(colVisitSettings), county)
 }
 
-// PutVisitSettings saves a county's visit settings.
+// PutVisitSettings saves a county's visit settings over the version the
+// writer read (0: the defaults, nothing saved yet); a save over another
+// one's is a Conflict, never a silent overwrite.
 func (s *Store) PutVisitSettings(ctx context.Context, st *visit.Settings) error {
+	read := st.Version
 	st.Version++
-	_, err := s.DB.Collection(colVisitSettings).ReplaceOne(ctx, bson.D{{Key: "_id", Value: st.County}}, st, options.Replace().SetUpsert(true))
-	return wrap("mongostore.PutVisitSettings", err)
+	c := s.DB.Collection(colVisitSettings)
+	if read == 0 {
+		_, err := c.InsertOne(ctx, st)
+		if err != nil {
+			st.Version = read
+			if mongo.IsDuplicateKeyError(err) {
+				return apperr.New(apperr.Conflict, "探访设置已被他人修改, 请刷新后重试")
+			}
+		}
+		return wrap("mongostore.PutVisitSettings", err)
+	}
+	if err := replaceVersioned(ctx, c, st.County, read, st); err != nil {
+		st.Version = read
+		return err
+	}
+	return nil
 }
 
 type pairRow struct {
