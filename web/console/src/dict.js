@@ -2,7 +2,9 @@
 // form and chart. Labels follow the API's own wording (registry.Skills,
 // registry.SourceKinds, the error messages). An unknown code shows as the
 // group's fallback word, never as the raw code.
-export const dict = {
+import { reactive } from 'vue';
+
+export const dict = reactive({
   elderStatus: { pending: '待入册', rejected: '未通过', active: '在册', moved: '已迁出', hospitalised: '住院', centralised: '集中供养', deceased: '已去世', left: '已退出' },
   stage: { proposed: '乡镇已上报', approved: '县级已审核', confirmed: '村级已确认', rejected: '县级未通过' },
   volStatus: { active: '在岗', paused: '暂停', left: '已退出' },
@@ -58,7 +60,25 @@ export const dict = {
   gender: { 男: '男', 女: '女', male: '男', female: '女' },
   bool: { true: '是', false: '否' },
   weekday: { 0: '周日', 1: '周一', 2: '周二', 3: '周三', 4: '周四', 5: '周五', 6: '周六', 7: '周日' },
-};
+});
+
+// The API serves the same dictionary its error messages use
+// (/api/public/dict); its names win, so every screen says what the API says.
+const aliases = { volunteerType: ['volType', 'slotRole'], sourceKind: ['source'], wishKind: ['wishCategory'], problem: ['problemKind'],
+  consentWay: ['consentHow'], rulePin: ['ruleKind'] };
+let loaded = null;
+export function loadServerDict(get) {
+  if (!loaded) {
+    loaded = get('/api/public/dict').then((r) => {
+      for (const [group, codes] of Object.entries((r && r.codes) || {})) {
+        for (const name of [group, ...(aliases[group] || [])]) {
+          if (dict[name]) Object.assign(dict[name], codes);
+        }
+      }
+    }, () => { loaded = null; });
+  }
+  return loaded;
+}
 
 const fallback = { smsKind: '其他短信', auditField: '其他信息', skill: '其他特长', problemKind: '其他', alertKind: '提醒', objectKind: '记录', relayReason: '其他原因' };
 
