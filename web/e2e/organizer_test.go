@@ -71,6 +71,12 @@ func setInput(t *testing.T, ctx context.Context, css, value string) {
 	})()`))
 }
 
+// clickJS clicks the first element matching css from the page (no pointer
+// hover, so no tooltip can come between).
+func clickJS(css string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`document.querySelector(` + strconv.Quote(css) + `).click()`)
+}
+
 // confirmForm presses the OK button of the open form dialog (from the page:
 // the dialog may still be sliding in).
 func confirmForm() chromedp.Action[chromedp.Void] {
@@ -114,7 +120,7 @@ func TestOrganizerJourney(t *testing.T) {
 	if got := text(t, ctx, ".pager .total"); got == total || !strings.Contains(text(t, ctx, "table tbody"), first) {
 		t.Fatalf("search %q: %s (all: %s)", first, got, total)
 	}
-	must(t, ctx, unready(), chromedp.Click(chromedp.CSS("table tbody tr td a")), chromedp.WaitVisible(chromedp.CSS("#elder")), waitReady())
+	must(t, ctx, unready(), clickJS("table tbody tr td a"), chromedp.WaitVisible(chromedp.CSS("#elder")), waitReady())
 	masked := text(t, ctx, "#facts")
 	if !strings.Contains(masked, "*") {
 		t.Fatalf("elder page should be masked: %s", masked)
@@ -196,7 +202,7 @@ func TestOrganizerJourney(t *testing.T) {
 		t.Fatal("volunteer register did not render")
 	}
 	shot(t, ctx, "console-volunteers")
-	must(t, ctx, unready(), chromedp.Click(chromedp.CSS("table tbody tr td a")), waitReady())
+	must(t, ctx, unready(), clickJS("table tbody tr td a"), chromedp.WaitVisible(chromedp.CSS("#volunteer")), waitReady())
 	shot(t, ctx, "console-volunteer")
 	// Honour hours (V6): added with reason and approver, shown apart from visit hours.
 	must(t, ctx, chromedp.WaitVisible(chromedp.CSS("#volunteer-hours")),
