@@ -1,7 +1,7 @@
 # Jinhui — the two commands a newcomer needs are `make run` and `make test`.
 GO ?= go
 
-.PHONY: run test vet bench bench-load bench-pairing build test-web browser docs-screenshots console
+.PHONY: run test test-scale vet bench bench-load bench-pairing build test-web browser docs-screenshots console
 
 ## run: start the whole platform on embedded defaults (add JINHUI_DEMO=1 for the demo)
 run:
@@ -10,6 +10,11 @@ run:
 ## test: vet and run every test (uses REDIS_URL when set, embedded miniredis otherwise)
 test: vet
 	$(GO) test -count=1 ./...
+
+## test-scale: the province on several processes: builds the binary, starts a FerretDB server, migrate,
+## 2 api, 2 worker, 2 schedulers and two demo loaders against REDIS_URL (or an embedded Redis); about a minute
+test-scale:
+	TEST_SCALE=1 $(GO) test -count=1 -v -run TestScale ./services/platform/scaletest/
 
 vet:
 	$(GO) vet ./...

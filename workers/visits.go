@@ -73,15 +73,14 @@ func (h *Handlers) registerVisits(mux *asynq.ServeMux) {
 	mux.HandleFunc(tasks.TypeVisitRemind, h.visitRemind)
 }
 
-func scheduleVisits(s *asynq.Scheduler) error {
+func scheduleVisits(s *Scheduler, sweep string) error {
 	plan, err := tasks.NewVisitPlanTask(tasks.VisitPlan{})
 	if err != nil {
 		return err
 	}
 	// 01:00 on the 1st of each month (the scheduler runs in Asia/Shanghai).
-	if _, err := s.Register("0 1 1 * *", plan); err != nil {
+	if err := s.Register("0 1 1 * *", plan); err != nil {
 		return err
 	}
-	_, err = s.Register("@every 1m", tasks.NewVisitSweepTask())
-	return err
+	return s.Register(sweep, tasks.NewVisitSweepTask())
 }

@@ -31,8 +31,8 @@ func (h *Handlers) wishExpire(ctx context.Context, _ *asynq.Task) error {
 }
 
 // scheduleWishes registers the periodic claim sweep.
-func scheduleWishes(s *asynq.Scheduler) error {
-	if _, err := s.Register(tasks.WishExpireCron, tasks.NewWishExpireTask()); err != nil {
+func scheduleWishes(s *Scheduler) error {
+	if err := s.Register(tasks.WishExpireCron, tasks.NewWishExpireTask()); err != nil {
 		return fmt.Errorf("scheduleWishes: %w", err)
 	}
 	return nil

@@ -20,7 +20,6 @@ import (
 	"jinhui/services/supervise"
 	"jinhui/services/visit"
 	"jinhui/services/wish"
-	"jinhui/shared/clock"
 	"jinhui/workers/tasks"
 )
 
@@ -98,35 +97,36 @@ func NewServer(r asynq.RedisConnOpt, log *slog.Logger, shutdown time.Duration) *
 		ShutdownTimeout: shutdown,
 		Logger:          slogAdapter{log},
 		LogLevel:        asynq.WarnLevel,
+		ErrorHandler:    asynq.ErrorHandlerFunc(failureLogger(log)),
 	})
 }
 
 // NewScheduler returns the cron scheduler (Asia/Shanghai) with the
-// platform's periodic tasks registered. Run exactly one in a deployment.
-func NewScheduler(r asynq.RedisConnOpt, log *slog.Logger) (*asynq.Scheduler, error) {
-	s := asynq.NewScheduler(r, &asynq.SchedulerOpts{Location: clock.Shanghai, Logger: slogAdapter{log}, LogLevel: asynq.WarnLevel})
-	if _, err := s.Register("@every 1m", tasks.NewSMSReconcileTask()); err != nil {
-		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
+// platform's periodic tasks registered; sweepEvery is the period of the
+// SMS reconcile and the visit reminder sweep (JINHUI_SWEEP_EVERY). Run one
+// in a deployment; a second one (a rolling deploy) enqueues nothing twice.
+func NewScheduler(r asynq.RedisConnOpt, log *slog.Logger, sweepEvery time.Duration) (*Scheduler, error) {
+	s := &Scheduler{client: asynq.NewClient(r), log: log}
+	sweep := "@every " + sweepEvery.String()
+	for _, e := range []struct {
+		spec string
+		task *asynq.Task
+	}{
+		{sweep, tasks.NewSMSReconcileTask()},
+		{tasks.PairingCheckCron, tasks.NewPairingCheckTask()},
+		{tasks.LedgerRebuildCron, tasks.NewLedgerRebuildTask()},
+		{tasks.SuperviseOverdueCron, tasks.NewSuperviseOverdueTask()},
+		{tasks.SuperviseMonthlyCron, tasks.NewSuperviseMonthlyTask()},
+		{tasks.FamilySummaryCron, tasks.NewFamilySummaryTask()},
+	} {
+		if err := s.Register(e.spec, e.task); err != nil {
+			return nil, fmt.Errorf("workers.NewScheduler: %w", err)
+		}
 	}
-	if err := scheduleVisits(s); err != nil {
+	if err := scheduleVisits(s, sweep); err != nil {
 		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
 	}
 	if err := scheduleWishes(s); err != nil {
-		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
-	}
-	if _, err := s.Register(tasks.PairingCheckCron, tasks.NewPairingCheckTask()); err != nil {
-		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
-	}
-	if _, err := s.Register(tasks.LedgerRebuildCron, tasks.NewLedgerRebuildTask()); err != nil {
-		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
-	}
-	if _, err := s.Register(tasks.SuperviseOverdueCron, tasks.NewSuperviseOverdueTask()); err != nil {
-		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
-	}
-	if _, err := s.Register(tasks.SuperviseMonthlyCron, tasks.NewSuperviseMonthlyTask()); err != nil {
-		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
-	}
-	if _, err := s.Register(tasks.FamilySummaryCron, tasks.NewFamilySummaryTask()); err != nil {
 		return nil, fmt.Errorf("workers.NewScheduler: %w", err)
 	}
 	return s, nil

@@ -3,6 +3,7 @@ package carer
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"sort"
@@ -17,6 +18,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
 	"jinhui/shared/pii"
+	"jinhui/shared/xlsx"
 )
 
 // Service carries out carer operations for a principal.
@@ -474,4 +476,32 @@ func (s *Service) Payments(ctx context.Context, p access.Principal, area, month 
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Village+out[i].CarerName < out[j].Village+out[j].CarerName })
 	return out, nil
+}
+
+// PaymentSheet writes a month's payment list (C3) as a spreadsheet: one
+// row per approved statement (as Payments gives them) and a total row.
+func (s *Service) PaymentSheet(ctx context.Context, p access.Principal, area, month string, w io.Writer) error {
+	ps, err := s.Payments(ctx, p, area, month)
+	if err != nil {
+		return err
+	}
+	book := xlsx.New()
+	sh, err := book.Sheet("补贴发放表", "邻里护理员补贴发放表 "+month, []string{"序号", "姓名", "身份证号", "村", "月份", "服务天数", "服务次数", "补贴金额(元)", "调整说明", "审批人"})
+	if err != nil {
+		return fmt.Errorf("carer.PaymentSheet: %w", err)
+	}
+	total := 0
+	for i, x := range ps {
+		if err := sh.Row(i+1, x.CarerName, x.IDNumber, x.VillageName, x.Month, x.Days, x.Logs, x.Amount, x.Reason, x.ApprovedByName); err != nil {
+			return fmt.Errorf("carer.PaymentSheet: %w", err)
+		}
+		total += x.Amount
+	}
+	if err := sh.Row("合计", fmt.Sprintf("%d 人", len(ps)), "", "", "", "", "", total); err != nil {
+		return fmt.Errorf("carer.PaymentSheet: %w", err)
+	}
+	if _, err := book.WriteTo(w); err != nil {
+		return fmt.Errorf("carer.PaymentSheet: %w", err)
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -20,20 +21,37 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 func (s *Server) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
 	defer cancel()
-	out := fiber.Map{}
-	ok := true
-	for name, check := range s.Ready {
-		if err := check(ctx); err != nil {
-			out[name] = "unavailable"
-			ok = false
-		} else {
-			out[name] = "ok"
-		}
-	}
+	out, ok := RunChecks(ctx, s.Ready)
 	if !ok {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "checks": out})
 	}
 	return c.JSON(fiber.Map{"status": "ok", "checks": out})
+}
+
+// NotReady is a readiness failure whose text an operator may read (the
+// indexes a migrate step must build); other failures show as unavailable.
+type NotReady string
+
+func (e NotReady) Error() string { return string(e) }
+
+// RunChecks runs every readiness check: each one's "ok", "unavailable" or
+// NotReady text, and whether all passed.
+func RunChecks(ctx context.Context, checks map[string]Checker) (map[string]string, bool) {
+	out := map[string]string{}
+	ok := true
+	for name, check := range checks {
+		err := check(ctx)
+		var nr NotReady
+		switch {
+		case err == nil:
+			out[name] = "ok"
+		case errors.As(err, &nr):
+			out[name], ok = string(nr), false
+		default:
+			out[name], ok = "unavailable", false
+		}
+	}
+	return out, ok
 }
 
 func (s *Server) login(c *fiber.Ctx) error {

@@ -8,9 +8,10 @@ import (
 
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
+	"jinhui/shared/xlsx"
 )
 
-const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+const xlsxType = xlsx.ContentType
 
 // maxUpload bounds an uploaded sheet.
 const maxUpload = 10 << 20

@@ -7,7 +7,6 @@ import (
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/xuri/excelize/v2"
 
 	"jinhui/services/access"
 	"jinhui/services/carer"
@@ -243,28 +242,9 @@ func (s *Server) approveStatement(c *fiber.Ctx) error {
 // paymentList writes the finance office's payment list (rule C3): one
 // row per approved statement and a total row.
 func (s *Server) paymentList(c *fiber.Ctx) error {
-	ps, err := s.Carers.Payments(c.UserContext(), principal(c), c.Query("area"), c.Query("month"))
-	if err != nil {
-		return err
-	}
-	f := excelize.NewFile()
-	defer f.Close()
-	sh := "补贴发放表"
-	_ = f.SetSheetName("Sheet1", sh)
-	_ = f.SetCellValue(sh, "A1", "邻里护理员补贴发放表 "+c.Query("month"))
-	head := []any{"序号", "姓名", "身份证号", "村", "月份", "服务天数", "服务次数", "补贴金额(元)", "调整说明", "审批人"}
-	_ = f.SetSheetRow(sh, "A2", &head)
-	total := 0
-	for i, p := range ps {
-		row := []any{i + 1, p.CarerName, p.IDNumber, p.VillageName, p.Month, p.Days, p.Logs, p.Amount, p.Reason, p.ApprovedByName}
-		_ = f.SetSheetRow(sh, fmt.Sprintf("A%d", i+3), &row)
-		total += p.Amount
-	}
-	last := []any{"合计", fmt.Sprintf("%d 人", len(ps)), "", "", "", "", "", total}
-	_ = f.SetSheetRow(sh, fmt.Sprintf("A%d", len(ps)+3), &last)
 	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return fmt.Errorf("httpapi.paymentList: %w", err)
+	if err := s.Carers.PaymentSheet(c.UserContext(), principal(c), c.Query("area"), c.Query("month"), &buf); err != nil {
+		return err
 	}
 	c.Set(fiber.HeaderContentType, xlsxType)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="carer-payments.xlsx"`)

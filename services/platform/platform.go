@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 	"github.com/hibiken/asynqmon"
 	"github.com/redis/go-redis/v9"
@@ -34,6 +35,7 @@ import (
 	"jinhui/services/supervise"
 	"jinhui/services/visit"
 	"jinhui/services/wish"
+	"jinhui/shared/apperr"
 	"jinhui/shared/config"
 	"jinhui/shared/embedded"
 	"jinhui/shared/mongostore"
@@ -65,6 +67,7 @@ type Platform struct {
 	Family    *family.Service
 	API       *httpapi.Server
 
+	ready   map[string]httpapi.Checker
 	demoSet *demo.Set
 	mongo   *embedded.Mongo
 	mini    *embedded.Redis
@@ -177,10 +180,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 	}
 	deps := httpapi.Deps{
 		Registry: p.Registry, Pairing: p.Pairing, Recruit: p.Recruit, Auth: p.Auth, Audit: store, Messages: store, Regions: store, Log: log,
-		Ready: map[string]httpapi.Checker{
-			"mongodb": store.Ping,
-			"redis":   func(ctx context.Context) error { return p.Redis.Ping(ctx).Err() },
-		},
+		Ready:  p.readiness(),
 		Ledger: p.Ledger, Carers: p.Carers, Stats: p.Stats, Supervise: p.Supervise, Wishes: p.Wishes, Cards: p.Cards, Family: p.Family,
 		Visits: p.Visits, SMS: p.SMS, Inbound: store, TwilioToken: cfg.TwilioToken, PublicURL: strings.TrimRight(cfg.PublicURL, "/"),
 		Web:            web.Handler(),
@@ -191,10 +191,35 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 	return p, nil
 }
 
+// readiness lists the checks of /readyz: the servers answer and, in a
+// scaled role, the migrate step built the indexes.
+func (p *Platform) readiness() map[string]httpapi.Checker {
+	p.ready = map[string]httpapi.Checker{
+		"mongodb": p.Store.Ping,
+		"redis":   func(ctx context.Context) error { return p.Redis.Ping(ctx).Err() },
+	}
+	if !p.Cfg.Embedded() {
+		p.ready["indexes"] = indexCheck(p.Store)
+	}
+	return p.ready
+}
+
 // LoadDemo loads the demo into an empty store and returns whether it did.
+// Several processes started with the demo option on one empty database
+// load it once: each first claims the load (an insert on a unique key, one
+// winner on every backend); the others do nothing, and none removes what
+// another wrote.
 func (p *Platform) LoadDemo(ctx context.Context, sc demo.Scale) (bool, error) {
 	empty, err := p.Store.Empty(ctx)
 	if err != nil || !empty {
+		return false, err
+	}
+	// Held for an hour: a loader that dies leaves the claim (and whatever
+	// it wrote) for an operator to clear rather than a second loader racing it.
+	if err := p.Store.TryLock(ctx, "demo-load", uuid.NewString(), time.Now().Add(time.Hour)); apperr.Is(err, apperr.Conflict) {
+		p.Log.Info("demo: another process is loading it")
+		return false, nil
+	} else if err != nil {
 		return false, err
 	}
 	set, err := demo.Generate(sc, 2017, time.Now())
@@ -258,7 +283,7 @@ func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 	role := p.Cfg.Role
 	errc := make(chan error, 3)
 	var srv *asynq.Server
-	var sched *asynq.Scheduler
+	var sched *workers.Scheduler
 	timeout := p.Cfg.ShutdownTimeout
 	if timeout <= 0 {
 		timeout = 20 * time.Second
@@ -266,20 +291,33 @@ func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 	// The part of the deadline kept to cancel what still runs and let it
 	// answer before the deadline.
 	grace := min(timeout/5, 2*time.Second)
-	if role == config.RoleAll || role == config.RoleWorker {
-		srv = workers.NewServer(p.RedisOpt, p.Log, timeout-grace)
-		h := &workers.Handlers{SMS: p.SMS, Wishes: p.Wishes, Pairing: p.Pairing, Visits: p.Visits, Log: p.Log, Ledger: p.Ledger, Supervise: p.Supervise, Family: p.Family}
-		if err := srv.Start(h.Mux()); err != nil {
-			return fmt.Errorf("platform.Run worker: %w", err)
+	stopHealth, err := p.serveHealth()
+	if err != nil {
+		return err
+	}
+	// A start that fails half-way stops what it started.
+	fail := func(err error) error {
+		if srv != nil {
+			srv.Shutdown()
 		}
+		stopHealth(context.Background())
+		return err
+	}
+	if role == config.RoleAll || role == config.RoleWorker {
+		w := workers.NewServer(p.RedisOpt, p.Log, timeout-grace)
+		h := &workers.Handlers{SMS: p.SMS, Wishes: p.Wishes, Pairing: p.Pairing, Visits: p.Visits, Log: p.Log, Ledger: p.Ledger, Supervise: p.Supervise, Family: p.Family}
+		if err := w.Start(h.Mux()); err != nil {
+			return fail(fmt.Errorf("platform.Run worker: %w", err))
+		}
+		srv = w
 	}
 	if role == config.RoleAll || role == config.RoleScheduler {
-		s, err := workers.NewScheduler(p.RedisOpt, p.Log)
+		s, err := workers.NewScheduler(p.RedisOpt, p.Log, p.Cfg.SweepEvery)
 		if err != nil {
-			return err
+			return fail(err)
 		}
 		if err := s.Start(); err != nil {
-			return fmt.Errorf("platform.Run scheduler: %w", err)
+			return fail(fmt.Errorf("platform.Run scheduler: %w", err))
 		}
 		sched = s
 	}
@@ -325,6 +363,7 @@ func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 		go func() { defer wg.Done(); srv.Shutdown() }()
 	}
 	wg.Wait()
+	stopHealth(deadline)
 	p.Log.Info("shutdown done", "seconds", time.Since(start).Seconds())
 	if errors.Is(runErr, net.ErrClosed) {
 		runErr = nil

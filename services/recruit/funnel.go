@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/xuri/excelize/v2"
+	"jinhui/shared/xlsx"
 
 	"jinhui/services/access"
 	"jinhui/shared/apperr"
@@ -164,33 +164,28 @@ func (s *Service) Funnel(ctx context.Context, p access.Principal, callID, areaCo
 // WriteXLSX writes the funnel as a spreadsheet, one row per area and a
 // total row.
 func (f Funnel) WriteXLSX(w io.Writer) error {
-	x := excelize.NewFile()
-	defer x.Close()
-	const sheet = "招募漏斗"
-	_ = x.SetSheetName("Sheet1", sheet)
 	title := "志愿者招募漏斗 · " + f.AreaName
 	if f.CallTitle != "" {
 		title += " · " + f.CallTitle
 	}
-	_ = x.SetCellValue(sheet, "A1", title)
-	head := []any{"区划代码", "区划", "名额", "报名", "已审核", "录用", "未录用", "候补", "已培训", "已结对"}
-	_ = x.SetSheetRow(sheet, "A2", &head)
-	put := func(n int, r FunnelRow) {
+	book := xlsx.New()
+	sh, err := book.Sheet("招募漏斗", title, []string{"区划代码", "区划", "名额", "报名", "已审核", "录用", "未录用", "候补", "已培训", "已结对"}, 15, 18)
+	if err != nil {
+		return fmt.Errorf("recruit.WriteXLSX: %w", err)
+	}
+	put := func(r FunnelRow) error {
 		var q any = ""
 		if r.Quota != nil {
 			q = *r.Quota
 		}
-		row := []any{r.Area, r.Name, q, r.Applied, r.Screened, r.Accepted, r.Rejected, r.Waitlisted, r.Trained, r.Paired}
-		cell, _ := excelize.CoordinatesToCellName(1, n)
-		_ = x.SetSheetRow(sheet, cell, &row)
+		return sh.Row(r.Area, r.Name, q, r.Applied, r.Screened, r.Accepted, r.Rejected, r.Waitlisted, r.Trained, r.Paired)
 	}
-	for i, r := range f.Rows {
-		put(i+3, r)
+	for _, r := range append(append([]FunnelRow{}, f.Rows...), f.Total) {
+		if err := put(r); err != nil {
+			return fmt.Errorf("recruit.WriteXLSX: %w", err)
+		}
 	}
-	put(len(f.Rows)+3, f.Total)
-	_ = x.SetColWidth(sheet, "A", "A", 15)
-	_ = x.SetColWidth(sheet, "B", "B", 18)
-	if err := x.Write(w); err != nil {
+	if _, err := book.WriteTo(w); err != nil {
 		return fmt.Errorf("recruit.WriteXLSX: %w", err)
 	}
 	return nil

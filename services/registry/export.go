@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
+	"jinhui/shared/xlsx"
 
 	"jinhui/services/access"
 	"jinhui/shared/apperr"
@@ -32,24 +32,13 @@ func (s *Service) ExportElders(ctx context.Context, p access.Principal, area str
 	} else {
 		area = c
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "老人名册"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return fmt.Errorf("registry.ExportElders: %w", err)
-	}
-	sw, err := f.NewStreamWriter(sheet)
+	book := xlsx.New()
+	sh, err := book.Sheet("老人名册", "", append(append([]string{}, ElderColumns...), "状态", "入册环节", "资格"))
 	if err != nil {
 		return fmt.Errorf("registry.ExportElders: %w", err)
 	}
-	header := append(append([]any{}, toAny(ElderColumns)...), "状态", "入册环节", "资格")
-	if err := sw.SetRow("A1", header); err != nil {
-		return fmt.Errorf("registry.ExportElders: %w", err)
-	}
-	n := 1
 	err = s.Store.AllElders(ctx, area, func(e Elder) error {
 		e = e.Masked()
-		n++
 		c := Contact{}
 		if len(e.Contacts) > 0 {
 			c = e.Contacts[0]
@@ -58,27 +47,14 @@ func (s *Service) ExportElders(ctx context.Context, p access.Principal, area str
 		if e.Health.DisabilityLevel > 0 {
 			dis = fmt.Sprintf("%d级", e.Health.DisabilityLevel)
 		}
-		row := []any{e.Name, e.IDNumber, e.Phone, e.Village, e.Address, yn(e.Poor), e.PovertyNo, yn(e.LeftBehind), yn(e.Bereaved),
+		return sh.Row(e.Name, e.IDNumber, e.Phone, e.Village, e.Address, yn(e.Poor), e.PovertyNo, yn(e.LeftBehind), yn(e.Bereaved),
 			dis, e.Health.SelfCare, yn(e.Family.LivingAlone), e.Family.Children,
 			strings.Join(e.Needs.Health, "、"), strings.Join(e.Needs.Dependency, "、"), strings.Join(e.Needs.Home, "、"), strings.Join(e.Needs.Psychological, "、"),
-			c.Name, c.Relation, c.Phone, StatusName[e.Status], e.Stage, yn(e.Eligibility.Eligible)}
-		cell, _ := excelize.CoordinatesToCellName(1, n)
-		return sw.SetRow(cell, row)
+			c.Name, c.Relation, c.Phone, StatusName[e.Status], e.Stage, yn(e.Eligibility.Eligible))
 	})
 	if err != nil {
 		return fmt.Errorf("registry.ExportElders: %w", err)
 	}
-	if err := sw.Flush(); err != nil {
-		return fmt.Errorf("registry.ExportElders: %w", err)
-	}
-	_, err = f.WriteTo(w)
+	_, err = book.WriteTo(w)
 	return err
-}
-
-func toAny(xs []string) []any {
-	out := make([]any, len(xs))
-	for i, x := range xs {
-		out[i] = x
-	}
-	return out
 }

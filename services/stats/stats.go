@@ -4,13 +4,12 @@
 package stats
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"sort"
 	"time"
 
-	"github.com/xuri/excelize/v2"
+	"jinhui/shared/xlsx"
 
 	"jinhui/services/access"
 	"jinhui/services/wish"
@@ -237,56 +236,54 @@ func (s *Service) Export(ctx context.Context, p access.Principal, q Query) ([]by
 	if err != nil {
 		return nil, "", err
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	sh := "统计"
-	_ = f.SetSheetName("Sheet1", sh)
-	title := fmt.Sprintf("%s金晖助老工作统计表(%s 至 %s)", rep.Area.Name, rep.From, rep.To)
-	_ = f.SetCellValue(sh, "A1", title)
-	head := []any{"区划", "代码", "参与村数", "在册志愿者", "新招募志愿者", "结对数", "在册老人", "已结对老人", "探访次数", "服务时长(小时)", "荣誉时长(小时)",
-		"4小时以上探访", "护理员", "被照护人", "护理记录", "护理时长(小时)", "补贴发放(元)"}
-	_ = f.SetSheetRow(sh, "A2", &head)
-	row := func(x Figures) []any {
-		return []any{x.Name, x.Code, x.Villages, x.Volunteers, x.Recruited, x.Pairs, x.Elders, x.Covered, x.Visits, x.CreditHours, x.HonourHours,
-			x.Over4h, x.Carers, x.CaredFor, x.CarerLogs, x.CarerHours, x.Subsidy}
+	book := xlsx.New()
+	sh, err := book.Sheet("统计", fmt.Sprintf("%s金晖助老工作统计表(%s 至 %s)", rep.Area.Name, rep.From, rep.To),
+		[]string{"区划", "代码", "参与村数", "在册志愿者", "新招募志愿者", "结对数", "在册老人", "已结对老人", "探访次数", "服务时长(小时)", "荣誉时长(小时)",
+			"4小时以上探访", "护理员", "被照护人", "护理记录", "护理时长(小时)", "补贴发放(元)"})
+	if err != nil {
+		return nil, "", fmt.Errorf("stats.Export: %w", err)
 	}
-	for i, c := range rep.Children {
-		r := row(c)
-		_ = f.SetSheetRow(sh, fmt.Sprintf("A%d", i+3), &r)
+	row := func(name string, x Figures) error {
+		return sh.Row(name, x.Code, x.Villages, x.Volunteers, x.Recruited, x.Pairs, x.Elders, x.Covered, x.Visits, x.CreditHours, x.HonourHours,
+			x.Over4h, x.Carers, x.CaredFor, x.CarerLogs, x.CarerHours, x.Subsidy)
 	}
-	total := row(rep.Area)
-	total[0], total[1] = "合计", rep.Area.Code
-	_ = f.SetSheetRow(sh, fmt.Sprintf("A%d", len(rep.Children)+3), &total)
-	if s.Wishes != nil {
-		if err := s.wishSheet(ctx, f, rep); err != nil {
+	for _, c := range rep.Children {
+		if err := row(c.Name, c); err != nil {
 			return nil, "", fmt.Errorf("stats.Export: %w", err)
 		}
 	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
+	if err := row("合计", rep.Area); err != nil {
 		return nil, "", fmt.Errorf("stats.Export: %w", err)
 	}
-	return buf.Bytes(), fmt.Sprintf("figures-%s-%s-%s.xlsx", rep.Area.Code, rep.From, rep.To), nil
+	if s.Wishes != nil {
+		if err := s.wishSheet(ctx, book, rep); err != nil {
+			return nil, "", fmt.Errorf("stats.Export: %w", err)
+		}
+	}
+	data, err := book.Bytes()
+	if err != nil {
+		return nil, "", fmt.Errorf("stats.Export: %w", err)
+	}
+	return data, fmt.Sprintf("figures-%s-%s-%s.xlsx", rep.Area.Code, rep.From, rep.To), nil
 }
 
 // wishSheet adds the micro-wishes (published, claimed, delivered, value)
 // by child area and month, with a total row (rule R3).
-func (s *Service) wishSheet(ctx context.Context, f *excelize.File, rep Report) error {
+func (s *Service) wishSheet(ctx context.Context, book *xlsx.Book, rep Report) error {
 	rows, err := s.Wishes.Figures(ctx, rep.Area.Code, rep.From, rep.To)
 	if err != nil {
 		return err
 	}
-	sh := "微心愿"
-	if _, err := f.NewSheet(sh); err != nil {
+	sh, err := book.Sheet("微心愿", fmt.Sprintf("%s微心愿统计(%s 至 %s)", rep.Area.Name, rep.From, rep.To),
+		[]string{"区划", "代码", "月份", "发布", "发布金额(元)", "认领", "过期未送达", "已送达", "送达金额(元)"})
+	if err != nil {
 		return err
 	}
-	_ = f.SetCellValue(sh, "A1", fmt.Sprintf("%s微心愿统计(%s 至 %s)", rep.Area.Name, rep.From, rep.To))
-	head := []any{"区划", "代码", "月份", "发布", "发布金额(元)", "认领", "过期未送达", "已送达", "送达金额(元)"}
-	_ = f.SetSheetRow(sh, "A2", &head)
 	var t wish.FigureRow
-	for i, r := range rows {
-		line := []any{r.AreaName, r.Area, r.Month, r.Published, r.PublishedValue, r.Claimed, r.Expired, r.Delivered, r.DeliveredValue}
-		_ = f.SetSheetRow(sh, fmt.Sprintf("A%d", i+3), &line)
+	for _, r := range rows {
+		if err := sh.Row(r.AreaName, r.Area, r.Month, r.Published, r.PublishedValue, r.Claimed, r.Expired, r.Delivered, r.DeliveredValue); err != nil {
+			return err
+		}
 		t.Published += r.Published
 		t.PublishedValue += r.PublishedValue
 		t.Claimed += r.Claimed
@@ -294,6 +291,5 @@ func (s *Service) wishSheet(ctx context.Context, f *excelize.File, rep Report) e
 		t.Delivered += r.Delivered
 		t.DeliveredValue += r.DeliveredValue
 	}
-	total := []any{"合计", rep.Area.Code, "", t.Published, t.PublishedValue, t.Claimed, t.Expired, t.Delivered, t.DeliveredValue}
-	return f.SetSheetRow(sh, fmt.Sprintf("A%d", len(rows)+3), &total)
+	return sh.Row("合计", rep.Area.Code, "", t.Published, t.PublishedValue, t.Claimed, t.Expired, t.Delivered, t.DeliveredValue)
 }

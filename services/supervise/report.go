@@ -1,14 +1,13 @@
 package supervise
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"math"
 	"sort"
 	"time"
 
-	"github.com/xuri/excelize/v2"
+	"jinhui/shared/xlsx"
 
 	"jinhui/services/access"
 	"jinhui/services/registry"
@@ -285,31 +284,30 @@ func (s *Service) ListReports(ctx context.Context, p access.Principal, areaCode,
 
 // XLSX renders a kept report as the spreadsheet offices exchange (rule R2).
 func XLSX(r Report) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := "月度通报"
-	_ = f.SetSheetName("Sheet1", sheet)
-	_ = f.SetCellValue(sheet, "A1", fmt.Sprintf("%s %s 金晖助老督查通报(第 %d 版, 截至 %s)", r.AreaName, r.Month, r.N, r.AsOf))
-	head := []any{"排名", "区划代码", "区划", "在册老人", "已结对", "结对覆盖率", "计划探访", "完成探访", "完成率", "抽查数", "属实", "不属实", "未联系上",
-		"核实率", "未销号问题", "逾期问题", "待接力", "接力等待天数", "最长等待天数", "逾期接力", "得分"}
-	_ = f.SetSheetRow(sheet, "A2", &head)
-	line := func(x Row, rank any) []any {
-		return []any{rank, x.Area, x.Name, x.Elders, x.Paired, x.Coverage, x.Planned, x.Done, x.DoneRate, x.Checked, x.Confirmed, x.NotConfirmed,
-			x.Unreachable, x.ConfirmRate, x.OpenProblems, x.Overdue, x.OpenRelays, x.RelayDays, x.MaxRelayDays, x.LateRelays, x.Score}
-	}
-	for i, x := range r.Rows {
-		row := line(x, x.Rank)
-		cell, _ := excelize.CoordinatesToCellName(1, i+3)
-		_ = f.SetSheetRow(sheet, cell, &row)
-	}
-	tot := line(r.Total, "")
-	cell, _ := excelize.CoordinatesToCellName(1, len(r.Rows)+3)
-	_ = f.SetSheetRow(sheet, cell, &tot)
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
+	book := xlsx.New()
+	sh, err := book.Sheet("月度通报", fmt.Sprintf("%s %s 金晖助老督查通报(第 %d 版, 截至 %s)", r.AreaName, r.Month, r.N, r.AsOf),
+		[]string{"排名", "区划代码", "区划", "在册老人", "已结对", "结对覆盖率", "计划探访", "完成探访", "完成率", "抽查数", "属实", "不属实", "未联系上",
+			"核实率", "未销号问题", "逾期问题", "待接力", "接力等待天数", "最长等待天数", "逾期接力", "得分"})
+	if err != nil {
 		return nil, fmt.Errorf("supervise.XLSX: %w", err)
 	}
-	return buf.Bytes(), nil
+	line := func(x Row, rank any) error {
+		return sh.Row(rank, x.Area, x.Name, x.Elders, x.Paired, x.Coverage, x.Planned, x.Done, x.DoneRate, x.Checked, x.Confirmed, x.NotConfirmed,
+			x.Unreachable, x.ConfirmRate, x.OpenProblems, x.Overdue, x.OpenRelays, x.RelayDays, x.MaxRelayDays, x.LateRelays, x.Score)
+	}
+	for _, x := range r.Rows {
+		if err := line(x, x.Rank); err != nil {
+			return nil, fmt.Errorf("supervise.XLSX: %w", err)
+		}
+	}
+	if err := line(r.Total, ""); err != nil {
+		return nil, fmt.Errorf("supervise.XLSX: %w", err)
+	}
+	data, err := book.Bytes()
+	if err != nil {
+		return nil, fmt.Errorf("supervise.XLSX: %w", err)
+	}
+	return data, nil
 }
 
 // MonthlyReports keeps a month's report for every province and city of

@@ -26,12 +26,17 @@ const (
 	RoleAPI       = "api"
 	RoleWorker    = "worker"
 	RoleScheduler = "scheduler"
+	// RoleMigrate builds the declared MongoDB indexes and exits: the deploy
+	// runs it once before the other roles (which only check for them).
+	RoleMigrate = "migrate"
 )
 
 // Config is the whole configuration of one process.
 type Config struct {
-	Role            string        `env:"JINHUI_ROLE" envDefault:"all" flag:"role" help:"进程角色: all | api | worker | scheduler"`
+	Role            string        `env:"JINHUI_ROLE" envDefault:"all" flag:"role" help:"进程角色: all | api | worker | scheduler | migrate"`
 	HTTPAddr        string        `env:"JINHUI_HTTP_ADDR" envDefault:":8080" flag:"http-addr" help:"HTTP 监听地址"`
+	HealthAddr      string        `env:"JINHUI_HEALTH_ADDR" flag:"health-addr" help:"健康检查监听地址(/healthz、/readyz), 供 worker、scheduler 的探针使用; 空则不监听"`
+	SweepEvery      time.Duration `env:"JINHUI_SWEEP_EVERY" envDefault:"1m" flag:"sweep-every" help:"短信对账与探访提醒巡检的周期"`
 	DataDir         string        `env:"JINHUI_DATA_DIR" envDefault:"./data" flag:"data-dir" help:"内嵌数据库的数据目录"`
 	Demo            bool          `env:"JINHUI_DEMO" flag:"demo" help:"空库时载入演示数据"`
 	DemoScale       string        `env:"JINHUI_DEMO_SCALE" envDefault:"small" flag:"demo-scale" help:"演示数据规模: small | full"`
@@ -157,14 +162,26 @@ func parseFlags(c *Config, args []string, usage io.Writer) error {
 func (c Config) validate() error {
 	switch c.Role {
 	case RoleAll, RoleAPI, RoleWorker, RoleScheduler:
+	case RoleMigrate:
+		if c.MongoURI == "" {
+			return errors.New("JINHUI_ROLE=migrate 需要设置 MONGODB_URI (内嵌数据库启动时自行建索引)")
+		}
 	default:
-		return fmt.Errorf("JINHUI_ROLE 必须是 all、api、worker 或 scheduler, 收到 %q", c.Role)
+		return fmt.Errorf("JINHUI_ROLE 必须是 all、api、worker、scheduler 或 migrate, 收到 %q", c.Role)
 	}
-	if c.Role != RoleAll && (c.MongoURI == "" || c.RedisURL == "") {
+	if c.Role != RoleAll && c.Role != RoleMigrate && (c.MongoURI == "" || c.RedisURL == "") {
 		return fmt.Errorf("JINHUI_ROLE=%s 需要同时设置 MONGODB_URI 和 REDIS_URL (内嵌数据库只能由单进程使用)", c.Role)
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		return fmt.Errorf("JINHUI_HTTP_ADDR 不是有效的监听地址 %q: %v", c.HTTPAddr, err)
+	}
+	if c.HealthAddr != "" {
+		if _, _, err := net.SplitHostPort(c.HealthAddr); err != nil {
+			return fmt.Errorf("JINHUI_HEALTH_ADDR 不是有效的监听地址 %q: %v", c.HealthAddr, err)
+		}
+	}
+	if c.SweepEvery < time.Second || c.SweepEvery > time.Hour {
+		return errors.New("JINHUI_SWEEP_EVERY 应在 1s 到 1h 之间")
 	}
 	switch c.DemoScale {
 	case "small", "full":

@@ -24,6 +24,11 @@ func TestParse(t *testing.T) {
 		{"ErrMongoScheme", []string{"MONGODB_URI=http://x"}, nil, "MONGODB_URI"},
 		{"ErrRedisURL", []string{"REDIS_URL=redis://h:notaport"}, nil, "REDIS_URL"},
 		{"ErrTwilioPartial", []string{"TWILIO_ACCOUNT_SID=AC123"}, nil, "TWILIO_AUTH_TOKEN"},
+		{"OKMigrateNeedsOnlyMongo", []string{"MONGODB_URI=mongodb://db:27017"}, []string{"migrate"}, ""},
+		{"ErrMigrateNeedsMongo", nil, []string{"migrate"}, "MONGODB_URI"},
+		{"OKHealthAddr", []string{"MONGODB_URI=mongodb://db:27017", "REDIS_URL=redis://r:6379/0", "JINHUI_HEALTH_ADDR=:8081"}, []string{"worker"}, ""},
+		{"ErrHealthAddr", []string{"JINHUI_HEALTH_ADDR=8081"}, nil, "JINHUI_HEALTH_ADDR"},
+		{"ErrSweepEvery", []string{"JINHUI_SWEEP_EVERY=10ms"}, nil, "JINHUI_SWEEP_EVERY"},
 		{"ErrDemoScale", []string{"JINHUI_DEMO_SCALE=huge"}, nil, "JINHUI_DEMO_SCALE"},
 	}
 	for _, tt := range tests {

@@ -12,7 +12,9 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readconcern"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
 
 	"jinhui/shared/apperr"
 )
@@ -23,9 +25,15 @@ type Store struct {
 	DB     *mongo.Database
 }
 
-// Open connects to uri. With embedded set the pool holds one connection:
-// FerretDB loses concurrent updates otherwise (PLATFORM.md). On a real
-// server, writes wait for a majority and are retried once on failover.
+// Open connects to uri. With embedded set the pool holds one connection
+// (FerretDB loses concurrent updates otherwise, PLATFORM.md) and the
+// declared indexes are built at once: the embedded process is the only
+// one. On a real server (the scaled roles) writes wait for a majority of
+// the replica set (w: majority, journaled), reads see only majority-
+// committed data (readConcern majority), both whatever the URI says, and
+// writes and reads are retried once on a failover; indexes are not built
+// here (a build on a large collection outlasts a start) but by the
+// migrate role, see EnsureIndexes and CheckIndexes.
 func Open(ctx context.Context, uri, db string, embedded bool) (*Store, error) {
 	return OpenWith(ctx, uri, db, embedded, nil)
 }
@@ -40,7 +48,7 @@ func OpenWith(ctx context.Context, uri, db string, embedded bool, configure func
 	if embedded {
 		opts.SetMaxPoolSize(1)
 	} else {
-		opts.SetRetryWrites(true)
+		ScaledOptions(opts)
 	}
 	c, err := mongo.Connect(opts)
 	if err != nil {
@@ -51,12 +59,25 @@ func OpenWith(ctx context.Context, uri, db string, embedded bool, configure func
 		_ = c.Disconnect(context.Background())
 		return nil, fmt.Errorf("mongostore.Open: %w", err)
 	}
-	if err := s.EnsureIndexes(ctx); err != nil {
-		_ = c.Disconnect(context.Background())
-		return nil, fmt.Errorf("mongostore.Open: %w", err)
+	if embedded {
+		if err := s.EnsureIndexes(ctx); err != nil {
+			_ = c.Disconnect(context.Background())
+			return nil, fmt.Errorf("mongostore.Open: %w", err)
+		}
 	}
 	return s, nil
 }
+
+// ScaledOptions sets what the scaled roles need of a replica set,
+// overriding the URI: majority write concern with journaling, majority
+// read concern, retryable writes and reads.
+func ScaledOptions(opts *options.ClientOptions) {
+	opts.SetWriteConcern(&writeconcern.WriteConcern{W: writeconcern.WCMajority, Journal: ptr(true)}).
+		SetReadConcern(readconcern.Majority()).
+		SetRetryWrites(true).SetRetryReads(true)
+}
+
+func ptr[T any](v T) *T { return &v }
 
 // Ping checks that the server answers.
 func (s *Store) Ping(ctx context.Context) error {
@@ -140,17 +161,29 @@ func get[T any](ctx context.Context, c *mongo.Collection, id string) (T, error) 
 	return v, wrap("mongostore.get "+c.Name(), err)
 }
 
-// insertMany stores docs; if it fails half-way, the ones written are
-// removed again so that nothing half-written survives.
+// insertMany stores docs in order; if it fails half-way, the ones this
+// call wrote are removed again so that nothing half-written survives. It
+// never removes what it did not write: when a document collides with one
+// already stored (a duplicate key, e.g. a second loader of the same data),
+// only the documents before it — the ones this call inserted — go.
 func insertMany[T any](ctx context.Context, c *mongo.Collection, docs []T, ids []string) error {
 	if len(docs) == 0 {
 		return nil
 	}
 	_, err := c.InsertMany(ctx, docs)
 	if err != nil {
-		_, _ = c.DeleteMany(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
-		// A failed batch may have removed documents that existed before it
-		// only if their ids collide, which time-ordered new ids never do.
+		written := ids
+		var bwe mongo.BulkWriteException
+		if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 {
+			first := len(ids)
+			for _, we := range bwe.WriteErrors {
+				first = min(first, we.Index)
+			}
+			written = ids[:max(0, min(first, len(ids)))]
+		}
+		if len(written) > 0 {
+			_, _ = c.DeleteMany(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: written}}}})
+		}
 	}
 	return wrap("mongostore.insertMany "+c.Name(), err)
 }

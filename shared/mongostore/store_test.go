@@ -114,3 +114,29 @@ func TestCheckIndexes(t *testing.T) {
 		t.Fatalf("after EnsureIndexes: missing %v", missing)
 	}
 }
+
+// TestFailedBatchKeepsOthersDocuments: a batch that collides with a
+// document another writer stored (a second loader of the same data)
+// removes only what it wrote itself, never the other's document.
+func TestFailedBatchKeepsOthersDocuments(t *testing.T) {
+	s := testenv.Mongo(t)
+	ctx := context.Background()
+	r := func(code string) registry.Region {
+		return registry.Region{Code: code, Name: "区" + code, Level: registry.County, Parent: "370100000000"}
+	}
+	if err := s.InsertRegions(ctx, []registry.Region{r("370102000000")}); err != nil {
+		t.Fatal(err)
+	}
+	err := s.InsertRegions(ctx, []registry.Region{r("370101000000"), r("370102000000"), r("370103000000")})
+	if !apperr.Is(err, apperr.Conflict) {
+		t.Fatalf("colliding batch: %v", err)
+	}
+	if _, err := s.Region(ctx, "370102000000"); err != nil {
+		t.Fatalf("the other writer's region was removed: %v", err)
+	}
+	for _, code := range []string{"370101000000", "370103000000"} {
+		if _, err := s.Region(ctx, code); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("region %s of the failed batch: %v", code, err)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 // Command jinhui runs the Jinhui platform. With no MONGODB_URI or
 // REDIS_URL it runs everything in one process on embedded FerretDB and
-// miniredis; with them, it runs one role: api, worker or scheduler.
+// miniredis; with them, it runs one role: api, worker or scheduler, or
+// migrate, which builds the MongoDB indexes and exits.
 package main
 
 import (
@@ -34,6 +35,9 @@ func run() error {
 	fmt.Fprintf(os.Stderr, "金晖助老 jinhui — 配置:\n%s", cfg)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if cfg.Role == config.RoleMigrate {
+		return platform.Migrate(ctx, cfg, log)
+	}
 
 	p, err := platform.New(ctx, cfg, log, nil)
 	if err != nil {
