@@ -1,7 +1,7 @@
 # Jinhui — the two commands a newcomer needs are `make run` and `make test`.
 GO ?= go
 
-.PHONY: run test test-scale vet bench bench-load bench-pairing bench-county build test-web browser docs-screenshots
+.PHONY: run test test-scale vet bench bench-load bench-pairing bench-county build test-web browser docs-screenshots console
 
 ## run: start the whole platform on embedded defaults (add JINHUI_DEMO=1 for the demo)
 run:
@@ -9,7 +9,7 @@ run:
 
 ## test: vet and run every test (uses REDIS_URL when set, embedded miniredis otherwise)
 test: vet
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 25m ./...
 
 ## test-scale: the province on several processes: builds the binary, starts a FerretDB server, migrate,
 ## 2 api, 2 worker, 2 schedulers and two demo loaders against REDIS_URL (or an embedded Redis); about a minute
@@ -22,6 +22,10 @@ vet:
 ## test-web: the web app's tests: asset server, then the browser journeys in headless Chromium (skipped without it)
 test-web:
 	$(GO) test -count=1 ./web/...
+
+## console: rebuild the organizer console (Vue 3 + Element Plus, sources in web/console) into web/static/console; commit the result
+console:
+	cd web/console && npm ci && npm run build
 
 ## browser: install Debian's Chromium and a Chinese font for the browser tests (root; CI does this in .ci/run)
 browser:

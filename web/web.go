@@ -1,8 +1,10 @@
 // Package web serves the organizer console (/console/), the volunteers' and
 // carers' phone pages (/m/) and the start page from files embedded in the
-// binary. The pages are hand-written ES modules with no build step, so what
-// is in web/static is exactly what is served; each file is gzipped once at
-// start-up and sent compressed to every browser that accepts gzip.
+// binary. The phone and public pages are hand-written ES modules; the
+// console is built by Vite from web/console into static/console (the build
+// is committed, so the binary needs no Node). Each file is gzipped once at
+// start-up and sent compressed to every browser that accepts gzip; the
+// console's content-hashed assets are cached for a year.
 package web
 
 import (
@@ -145,6 +147,8 @@ func (as Assets) Handler() fiber.Handler {
 			c.Set(fiber.HeaderCacheControl, "no-cache")
 			c.Set("Referrer-Policy", "same-origin")
 			c.Set("X-Frame-Options", "DENY")
+		} else if strings.HasPrefix(p, "/console/assets/") {
+			c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable") // names carry a content hash
 		} else {
 			c.Set(fiber.HeaderCacheControl, "public, max-age=300")
 		}

@@ -4,7 +4,9 @@ import (
 	"io"
 	"io/fs"
 	"net/http/httptest"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -196,6 +198,29 @@ func TestPhonePagesWeight(t *testing.T) {
 		// waits for a free one, one more 400 ms round trip on slow 3G.
 		if len(files) > 6 {
 			t.Errorf("%s loads %d JS/CSS files; keep phone pages to 6", p, len(files))
+		}
+	}
+}
+
+// TestConsoleBuildEmbedded: every file Vite wrote to static/console is in
+// the binary (go:embed silently skips names starting with "_" or "."), and
+// the console's page loads only files that exist.
+func TestConsoleBuildEmbedded(t *testing.T) {
+	sub, _ := fs.Sub(static, "static")
+	as, _ := Load(sub)
+	entries, err := os.ReadDir(filepath.Join("static", "console", "assets"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if as["/console/assets/"+e.Name()] == nil {
+			t.Errorf("static/console/assets/%s is not embedded", e.Name())
+		}
+	}
+	page := string(as["/console/index.html"].body)
+	for _, m := range regexp.MustCompile(`(?:src|href)="(/console/[^"]+)"`).FindAllStringSubmatch(page, -1) {
+		if as[m[1]] == nil {
+			t.Errorf("console page refers to %s, which is not embedded", m[1])
 		}
 	}
 }

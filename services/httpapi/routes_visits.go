@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 	twclient "github.com/twilio/twilio-go/client"
 
@@ -84,18 +86,29 @@ func (s *Server) twilioInbound(c *fiber.Ctx) error {
 	if params["MessageSid"] == "" || params["From"] == "" {
 		return apperr.Field("MessageSid", "缺少 MessageSid 或 From")
 	}
-	if _, err := s.SMS.Receive(c.UserContext(), params["MessageSid"], params["From"], params["Body"]); err != nil {
+	if err := s.receiveSMS(c.UserContext(), params["MessageSid"], params["From"], params["Body"]); err != nil {
 		return err
-	}
-	answered, err := s.Supervise.Reply(c.UserContext(), params["MessageSid"], params["From"], params["Body"])
-	if err != nil {
-		return err // the elder's side confirming a visit (rule Q1); nil-safe
-	}
-	if s.Family != nil {
-		if _, err := s.Family.Reply(c.UserContext(), params["MessageSid"], params["From"], params["Body"], answered); err != nil {
-			return err // a family member far away: consent, 退订 or a concern
-		}
 	}
 	c.Set(fiber.HeaderContentType, "text/xml")
 	return c.SendString("<Response></Response>")
+}
+
+// receiveSMS handles one reply received by SMS, whether Twilio posted it or
+// the outbox's simulator did: stored (退订 honoured), then offered to the
+// supervision check (the elder's side confirming a visit, rule Q1) and to
+// the family loop (consent, 退订 or a concern).
+func (s *Server) receiveSMS(ctx context.Context, sid, from, body string) error {
+	if _, err := s.SMS.Receive(ctx, sid, from, body); err != nil {
+		return err
+	}
+	answered, err := s.Supervise.Reply(ctx, sid, from, body)
+	if err != nil {
+		return err // nil-safe
+	}
+	if s.Family != nil {
+		if _, err := s.Family.Reply(ctx, sid, from, body, answered); err != nil {
+			return err
+		}
+	}
+	return nil
 }

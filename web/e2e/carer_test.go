@@ -95,7 +95,7 @@ func TestCarerOfflineJourney(t *testing.T) {
 	loginConsole(t, s, org, user)
 	open(t, s, org, "/carers/statements")
 	if user == "admin" {
-		must(t, org, chromedp.SetValue(chromedp.CSS(`#st-county`), carer.Village[:6]+"000000"))
+		setInput(t, org, `#st-county`, carer.Village[:6]+"000000")
 	}
 	must(t, org, unready(), chromedp.Click(chromedp.CSS(`#compute`)), chromedp.WaitVisible(chromedp.CSS(`#flash`)), waitReady())
 	approve := `span.approve[data-statement="` + carer.ID + `:` + month + `"] button`

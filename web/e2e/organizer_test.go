@@ -7,11 +7,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"jinhui/services/demo"
 	"jinhui/shared/pii"
+	"jinhui/shared/testenv"
 )
 
 // loginConsole logs an organizer into the console and waits for the dashboard.
@@ -28,15 +30,65 @@ func loginConsole(t *testing.T, s *site, ctx context.Context, user string) {
 }
 
 // open goes to a console route and waits for it to render. A change of
-// the fragment is not a page load, so it is made from the page.
+// the fragment is not a page load, so it is made from the page; the same
+// route again reloads it.
 func open(t *testing.T, s *site, ctx context.Context, route string) {
 	t.Helper()
 	if !strings.HasPrefix(eval[string](t, ctx, `location.href`), s.base+"/console/") {
 		must(t, ctx, chromedp.Navigate(s.base+"/console/"), waitReady())
 	}
 	must(t, ctx, unready(), chromedp.Evaluate[chromedp.Void](`(h => {
-		if (location.hash === h) dispatchEvent(new HashChangeEvent('hashchange')); else location.hash = h;
+		if (location.hash === h) location.reload(); else location.hash = h;
 	})(`+strconv.Quote("#"+route)+`)`), waitReady())
+}
+
+// pick opens the Element Plus select matching css and chooses the option
+// whose text contains label (the options live in a popper outside the form).
+func pick(t *testing.T, ctx context.Context, css, label string) {
+	t.Helper()
+	must(t, ctx, chromedp.Click(chromedp.CSS(css)))
+	js := `(() => {
+		const o = [...document.querySelectorAll('.el-select-dropdown__item')].find((e) => e.getClientRects().length && e.textContent.includes(` + strconv.Quote(label) + `));
+		if (!o) return false;
+		o.click();
+		return true;
+	})()`
+	if !testenv.Eventually(10*time.Second, func() bool { return eval[bool](t, ctx, js) }) {
+		shot(t, ctx, "FAILED-"+safe(t.Name()))
+		t.Fatalf("no option %q in %s", label, css)
+	}
+}
+
+// setInput types a value into a Vue-bound input (date inputs included) and
+// tells the framework, as typing would.
+func setInput(t *testing.T, ctx context.Context, css, value string) {
+	t.Helper()
+	must(t, ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		const e = document.querySelector(`+strconv.Quote(css)+`);
+		e.value = `+strconv.Quote(value)+`;
+		e.dispatchEvent(new Event('input', { bubbles: true }));
+		e.dispatchEvent(new Event('change', { bubbles: true }));
+	})()`))
+}
+
+// clickJS clicks the first element matching css from the page (no pointer
+// hover, so no tooltip can come between).
+func clickJS(css string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`document.querySelector(` + strconv.Quote(css) + `).click()`)
+}
+
+// confirmForm presses the OK button of the open form dialog (from the page:
+// the dialog may still be sliding in).
+func confirmForm() chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`document.querySelector('.el-dialog .form-ok').click()`)
+}
+
+// answerBox fills the reason of an Element Plus prompt and confirms it.
+func answerBox(t *testing.T, ctx context.Context, reason string) {
+	t.Helper()
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.el-message-box input`)))
+	setInput(t, ctx, `.el-message-box input`, reason)
+	must(t, ctx, chromedp.Click(chromedp.CSS(`.el-message-box__btns .el-button--primary`)))
 }
 
 // TestOrganizerJourney: a county organizer logs in, reads the dashboard,
@@ -68,7 +120,7 @@ func TestOrganizerJourney(t *testing.T) {
 	if got := text(t, ctx, ".pager .total"); got == total || !strings.Contains(text(t, ctx, "table tbody"), first) {
 		t.Fatalf("search %q: %s (all: %s)", first, got, total)
 	}
-	must(t, ctx, unready(), chromedp.Click(chromedp.CSS("table tbody tr td a")), chromedp.WaitVisible(chromedp.CSS("#elder")), waitReady())
+	must(t, ctx, unready(), clickJS("table tbody tr td a"), chromedp.WaitVisible(chromedp.CSS("#elder")), waitReady())
 	masked := text(t, ctx, "#facts")
 	if !strings.Contains(masked, "*") {
 		t.Fatalf("elder page should be masked: %s", masked)
@@ -125,8 +177,10 @@ func TestOrganizerJourney(t *testing.T) {
 	must(t, ctx,
 		chromedp.SendKeys(chromedp.CSS(`#elder-form input[name=name]`), "测试褚奶奶"),
 		chromedp.SendKeys(chromedp.CSS(`#elder-form input[name=idNumber]`), pii.CompleteResidentID("37010119400404009")),
-		chromedp.SetValue(chromedp.CSS(`#elder-form select[name=village]`), "370101001002"),
-		chromedp.Click(chromedp.CSS(`#elder-form input[name=poor]`)),
+	)
+	pick(t, ctx, `#elder-form .sel-village`, "周家村")
+	must(t, ctx,
+		chromedp.Click(chromedp.CSS(`#elder-form .cb-poor`)),
 		chromedp.SendKeys(chromedp.CSS(`#elder-form input[name=nDependency]`), "助餐、助浴"),
 		unready(),
 		chromedp.Click(chromedp.CSS(`#elder-form button[type=submit]`)),
@@ -148,7 +202,7 @@ func TestOrganizerJourney(t *testing.T) {
 		t.Fatal("volunteer register did not render")
 	}
 	shot(t, ctx, "console-volunteers")
-	must(t, ctx, unready(), chromedp.Click(chromedp.CSS("table tbody tr td a")), waitReady())
+	must(t, ctx, unready(), clickJS("table tbody tr td a"), chromedp.WaitVisible(chromedp.CSS("#volunteer")), waitReady())
 	shot(t, ctx, "console-volunteer")
 	// Honour hours (V6): added with reason and approver, shown apart from visit hours.
 	must(t, ctx, chromedp.WaitVisible(chromedp.CSS("#volunteer-hours")),

@@ -1,0 +1,2 @@
+// The icons the menu uses (imported one by one, not the whole set).
+export { Odometer, Notebook, Promotion, Connection, Calendar, FirstAidKit, Aim, DataAnalysis, Present, Message, Setting } from '@element-plus/icons-vue';
