@@ -23,7 +23,7 @@ const (
 // members in ID order, and an area's replies.
 var familyIndexes = []index{
 	{colFamily, bson.D{{Key: "elder", Value: 1}}, false},
-	{colFamily, bson.D{{Key: "phone", Value: 1}}, false},
+	{colFamily, bson.D{{Key: "phone", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colFamily, bson.D{{Key: "consent", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colFamily, bson.D{{Key: "areas", Value: 1}}, false},
 	{colFamilyReplies, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},

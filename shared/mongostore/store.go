@@ -141,6 +141,7 @@ var indexes = []index{
 	{colSMSOutcomes, bson.D{{Key: "sid", Value: 1}}, false},
 	{colSMSOutcomes, bson.D{{Key: "status", Value: 1}, {Key: "at", Value: -1}}, false},
 	{colSMSPending, bson.D{{Key: "createdAt", Value: 1}}, false},
+	{colSMSInbound, bson.D{{Key: "at", Value: -1}}, false},
 }
 
 // wrap turns driver errors into the domain's: a missing document is
