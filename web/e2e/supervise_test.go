@@ -28,7 +28,7 @@ func TestSupervisionWorkspace(t *testing.T) {
 	shot(t, ctx, "console-supervise-draw")
 
 	open(t, s, ctx, "/supervise/tasks")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table tbody tr button.result`)), chromedp.Click(chromedp.CSS(`table tbody tr button.result`)),
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table tbody tr button.result`)), clickJS(`table tbody tr button.result`),
 		chromedp.WaitVisible(chromedp.CSS(`#result-form`)))
 	pick(t, ctx, `#result-form .el-select`, "不属实")
 	must(t, ctx, unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS(`#flash`)), waitReady())
@@ -42,7 +42,7 @@ func TestSupervisionWorkspace(t *testing.T) {
 	shot(t, ctx, "console-supervise-results")
 
 	open(t, s, ctx, "/supervise/problems")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table tbody tr button.rectify`)), unready(), chromedp.Click(chromedp.CSS(`table tbody tr button.rectify`)))
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table tbody tr button.rectify`)), unready(), clickJS(`table tbody tr button.rectify`))
 	answerBox(t, ctx, "已补探访并核实")
 	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#flash`)), waitReady())
 	if p := text(t, ctx, "table tbody"); !strings.Contains(p, "已整改待回查") {
@@ -71,7 +71,7 @@ func TestSMSSimulator(t *testing.T) {
 	loginConsole(t, s, ctx, "admin")
 	open(t, s, ctx, "/admin/sms")
 	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table tbody tr .sim-stop`)), unready(),
-		chromedp.Click(chromedp.CSS(`table tbody tr .sim-stop`)), chromedp.WaitVisible(chromedp.CSS(`#flash`)), waitReady())
+		clickJS(`table tbody tr .sim-stop`), chromedp.WaitVisible(chromedp.CSS(`#flash`)), waitReady())
 	if m := text(t, ctx, "#flash"); !strings.Contains(m, "退订") {
 		t.Fatalf("simulated reply: %s", m)
 	}
