@@ -1,8 +1,10 @@
 // One elder, as the paired volunteer sees them; the full phone number and
 // address are shown only on request (the API records each request).
-import { frame, errorBox, soon, session } from './phone.js';
+import { frame, errorBox, session } from './phone.js';
 import { h, mount, ready } from '../lib/dom.js';
 import { age, needKind } from '../lib/fmt.js';
+
+const visitState = { planned: '待探访', offered: '搭档退回, 可接手', checked_in: '已签到', missed: '已逾期' };
 
 const f = frame('老人详情');
 if (f) load(f.main);
@@ -10,7 +12,10 @@ if (f) load(f.main);
 async function load(main) {
   const id = new URLSearchParams(location.search).get('id') || '';
   try {
-    const e = await session.get('/api/elders/' + encodeURIComponent(id));
+    const [e, vs, hs] = await Promise.all([session.get('/api/elders/' + encodeURIComponent(id)),
+      session.get('/api/me/visits').catch(() => ({ items: [] })), session.get('/api/handovers?limit=50').catch(() => ({ items: [] }))]);
+    const visits = (vs.items || []).filter((v) => v.elder === e.id);
+    const notes = (hs.items || []).filter((x) => x.elder === e.id && x.notes && (x.notes.preferences || x.notes.risks || x.notes.whatWorked));
     const contacts = h('dl', { id: 'contacts' });
     const showContacts = (el) => mount(contacts, (el.contacts || []).map((c) => [h('dt', {}, `${c.relation || '联系人'} ${c.name}`), h('dd', {}, c.phone ? h('a', { href: 'tel:' + c.phone }, c.phone) : '')]), h('dt', {}, '住址'), h('dd', {}, el.address || ''));
     showContacts(e);
@@ -24,7 +29,14 @@ async function load(main) {
       h('section', { class: 'card' }, Object.entries(e.needs || {}).map(([k, list]) => h('p', {}, h('strong', {}, (needKind[k] || k) + ': '), (list || []).join('、')))),
       h('h2', {}, '联系人'),
       h('section', { class: 'card' }, contacts, reveal),
-      soon('探访与交接', '本月探访安排、签到签退和接力交接记录会在探访功能上线后显示在这里。'),
+      h('h2', {}, '探访安排'),
+      h('section', { class: 'card', id: 'elder-visits' }, visits.length ? visits.map((v) => h('p', {}, h('strong', {}, v.date), ' ', visitState[v.status] || v.status,
+        (v.partners || []).length ? ' · 搭档 ' + v.partners.map((x) => x.name).join('、') : '')) : h('p', { class: 'muted' }, '目前没有安排给您的探访'),
+        h('p', {}, h('a', { href: 'schedule.html' }, '去签到签退'))),
+      notes.length > 0 && h('h2', {}, '交接备注'),
+      notes.map((x) => h('section', { class: 'card handover' }, h('p', { class: 'muted' }, `${x.fromName || '上一位志愿者'} 交接给 ${x.toName}`),
+        x.notes.preferences && h('p', {}, h('strong', {}, '偏好: '), x.notes.preferences), x.notes.risks && h('p', {}, h('strong', {}, '风险提示: '), x.notes.risks),
+        x.notes.whatWorked && h('p', {}, h('strong', {}, '有效做法: '), x.notes.whatWorked))),
       h('p', {}, h('a', { href: 'elders.html', class: 'btn' }, '返回我的老人')));
   } catch (e) {
     mount(main, errorBox(e), h('p', {}, h('a', { href: 'elders.html' }, '返回')));

@@ -1,5 +1,5 @@
 // A volunteer's elders: the API returns only the elders paired with them.
-import { frame, errorBox, soon, session } from './phone.js';
+import { frame, errorBox, session } from './phone.js';
 import { h, mount, ready } from '../lib/dom.js';
 import { age, needKind, dateTime } from '../lib/fmt.js';
 
@@ -37,7 +37,7 @@ async function load(main) {
         h('h3', {}, e.name, ' ', h('span', { class: 'muted' }, `${e.gender || ''} ${age(e.birthDate)} 岁`)),
         h('div', { class: 'muted' }, e.address || ''),
         needList(e.needs))),
-      soon('交接记录与搭档', '接力交接的注意事项和搭档志愿者会在结对功能上线后显示在这里。'));
+      h('p', { class: 'muted' }, '点开老人可查看探访安排、搭档和交接备注。'));
   } catch (e) {
     mount(main, errorBox(e));
   }

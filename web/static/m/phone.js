@@ -55,8 +55,3 @@ async function logout() {
 export function errorBox(e) {
   return h('div', { class: 'error', role: 'alert' }, e.message || String(e));
 }
-
-// soon is the marked place a later capability fills.
-export function soon(title, text) {
-  return h('section', { class: 'card soon', 'data-soon': title }, h('h3', {}, title), h('p', {}, text));
-}
