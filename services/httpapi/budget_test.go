@@ -71,8 +71,7 @@ var budgetRoutes = []struct{ role, path string }{
 
 // overBudget are the routes known to miss the budget, with why. They are
 // measured and shown, not failed, until the reason is gone; keep it short.
-var overBudget = map[string]string{
-}
+var overBudget = map[string]string{}
 
 // recounts are the routes served from the census (ledger.ReadCensus) or a
 // saved report (pairing coverage): the first read after a register change

@@ -137,7 +137,6 @@ func villageCodes(rows []Row) []string {
 	return out
 }
 
-
 // ImportElders reads a sheet of elders from the poverty register and,
 // depending on mode, stores them as township proposals (rule E4 step 1).
 // Every row is checked first; the report names row, column and problem.
