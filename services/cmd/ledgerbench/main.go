@@ -5,7 +5,7 @@
 // one by one as check-outs do, checks the totals against a recount, and
 // times the province's headline figures with a drill-down to a village.
 //
-//	go run ./services/ledger/cmd/ledgerbench
+//	go run ./services/cmd/ledgerbench
 package main
 
 import (
