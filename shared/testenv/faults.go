@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
@@ -22,7 +23,8 @@ import (
 // checks the invariants, repeats the operation and checks that it
 // completed exactly once.
 type Crash struct {
-	// Setup fills a fresh database (writes here are not counted).
+	// Setup fills a fresh database once (writes here are not counted);
+	// each run starts from a copy of what it wrote.
 	Setup func(t *testing.T, s *mongostore.Store)
 	// Op is the operation under test, built on s (new services each time).
 	Op func(ctx context.Context, s *mongostore.Store) error
@@ -114,10 +116,15 @@ func (f *Faults) StopAfter(limit int) (context.Context, func() int) {
 func EveryWrite(t *testing.T, c Crash) {
 	t.Helper()
 	f := NewFaults(t)
-	s := f.Open(t, "faults_0")
+	// Setup runs once, on a seed database; every run starts from a copy
+	// of it (copying is several times faster than loading and pairing a
+	// demo again for each crash point).
+	seed := f.Open(t, "faults_seed")
 	if c.Setup != nil {
-		c.Setup(t, s)
+		c.Setup(t, seed)
 	}
+	s := f.Open(t, "faults_0")
+	copyDB(t, seed, s)
 	ctx, disarm := f.StopAfter(0)
 	if err := c.Op(ctx, s); err != nil {
 		disarm()
@@ -149,9 +156,7 @@ func EveryWrite(t *testing.T, c Crash) {
 		t.Run(fmt.Sprintf("crash after write %d of %d", k, n), func(t *testing.T) {
 			db := fmt.Sprintf("faults_%d", k)
 			s := f.Open(t, db)
-			if c.Setup != nil {
-				c.Setup(t, s)
-			}
+			copyDB(t, seed, s)
 			ctx, disarm := f.StopAfter(k)
 			_ = c.Op(ctx, s) // stopped at write k: an error is expected, or not
 			disarm()
@@ -172,5 +177,32 @@ func EveryWrite(t *testing.T, c Crash) {
 				c.Done(t, s)
 			}
 		})
+	}
+}
+
+// copyDB copies every document of every collection of from into to (an
+// empty database whose store created the indexes), one read and one
+// unordered insert per collection.
+func copyDB(t *testing.T, from, to *mongostore.Store) {
+	t.Helper()
+	ctx := context.Background()
+	names, err := from.DB.ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		t.Fatalf("copy database: %v", err)
+	}
+	for _, name := range names {
+		cur, err := from.DB.Collection(name).Find(ctx, bson.D{}, options.Find().SetBatchSize(5000))
+		if err != nil {
+			t.Fatalf("copy %s: %v", name, err)
+		}
+		var docs []bson.Raw
+		if err := cur.All(ctx, &docs); err != nil {
+			t.Fatalf("copy %s: %v", name, err)
+		}
+		for i := 0; i < len(docs); i += 5000 {
+			if _, err := to.DB.Collection(name).InsertMany(ctx, docs[i:min(i+5000, len(docs))], options.InsertMany().SetOrdered(false)); err != nil {
+				t.Fatalf("copy %s: %v", name, err)
+			}
+		}
 	}
 }
