@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"jinhui/services/ledger"
 	"jinhui/services/platform/platformtest"
 	"jinhui/services/registry"
 )
@@ -33,7 +34,7 @@ func TestServiceRecordFlows(t *testing.T) {
 		Basic struct{ Name, IDNumber, VolunteerNo string }
 	}
 	h.Do("GET", "/api/me/record", me, nil).JSON(t, &rec)
-	if rec.Basic.Name != vol.Name || rec.Basic.VolunteerNo != vol.ID || rec.Basic.IDNumber == vol.IDNumber {
+	if rec.Basic.Name != vol.Name || rec.Basic.VolunteerNo != ledger.VolunteerNo(vol.ID) || rec.Basic.IDNumber == vol.IDNumber {
 		t.Errorf("my record: %+v", rec.Basic)
 	}
 	var lines struct {
@@ -126,8 +127,10 @@ func TestServiceRecordFlows(t *testing.T) {
 			t.Errorf("print page lacks %q", want)
 		}
 	}
-	if vol.IDNumber != "" && strings.Contains(string(r.Body), vol.IDNumber) {
-		t.Error("print page shows the full ID number")
+	for _, secret := range []string{vol.IDNumber, vol.ID, vol.Phone, "370101"} {
+		if strings.Contains(string(r.Body), secret) {
+			t.Errorf("the public print page shows %q", secret)
+		}
 	}
 
 	r = h.Do("GET", "/api/records/export.xlsx?area="+countyA+"&from=2026-01&to=2026-01", org, nil)

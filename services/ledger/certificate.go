@@ -2,6 +2,8 @@ package ledger
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"time"
@@ -184,4 +186,24 @@ func (s *Service) Withdraw(ctx context.Context, p access.Principal, code string,
 	}
 	c.WithdrawnAt, c.WithdrawCause = &now, strings.TrimSpace(in.Reason)
 	return s.withStatus(c), nil
+}
+
+// VolunteerNo is a volunteer's number in the programme as records and
+// certificates print it: derived from the internal id (so it is stable) but
+// not it, and naming no region, since certificates are public.
+func VolunteerNo(id string) string {
+	sum := sha256.Sum256([]byte("jinhui-volunteer-no:" + id))
+	n := binary.BigEndian.Uint64(sum[:8]) % 1e10
+	return fmt.Sprintf("JH%010d", n)
+}
+
+// CertIDNumber masks an ID number for a certificate: only the last four
+// characters show (the public verification page shows it, so not even the
+// region of birth is given away).
+func CertIDNumber(id string) string {
+	r := []rune(strings.TrimSpace(id))
+	if len(r) <= 4 {
+		return strings.Repeat("*", len(r))
+	}
+	return strings.Repeat("*", len(r)-4) + string(r[len(r)-4:])
 }

@@ -13,7 +13,6 @@ import (
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
-	"jinhui/shared/pii"
 )
 
 // Service is the service-hour ledger (rule V6).
@@ -315,7 +314,7 @@ func (s *Service) Issue(ctx context.Context, p access.Principal, volunteer strin
 	if r, err := s.Store.Region(ctx, county); err == nil {
 		issuer = r.Name + s.Issuer
 	}
-	c := Certificate{Code: newCode(), Volunteer: v.ID, Areas: v.Areas, Name: v.Name, IDType: "居民身份证", IDNumber: pii.MaskID(v.IDNumber), VolunteerNo: v.ID,
+	c := Certificate{Code: newCode(), Volunteer: v.ID, Areas: v.Areas, Name: v.Name, IDType: "居民身份证", IDNumber: CertIDNumber(v.IDNumber), VolunteerNo: VolunteerNo(v.ID),
 		From: in.From, To: in.To, Issuer: issuer, IssuedAt: s.Now()}
 	if err := s.applySettings(ctx, county, &c); err != nil {
 		return Certificate{}, err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"jinhui/services/access"
+	"jinhui/services/ledger"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
@@ -105,7 +106,7 @@ func (s *Service) Export(ctx context.Context, p access.Principal, in ExportInput
 	for i, e := range es {
 		v := vols[e.Volunteer]
 		l := LineOf(e, names)
-		if err := sh.Row(i+1, e.Volunteer, v.Name, IDType, pii.MaskID(v.IDNumber), names[area.AncestorAt(e.Village, area.County)], l.Place,
+		if err := sh.Row(i+1, ledger.VolunteerNo(e.Volunteer), v.Name, IDType, pii.MaskID(v.IDNumber), names[area.AncestorAt(e.Village, area.County)], l.Place,
 			l.Date, l.Place, l.Content, l.Hours, l.KindName, l.RecordedBy, l.Reason); err != nil {
 			return 0, fmt.Errorf("record.Export: %w", err)
 		}

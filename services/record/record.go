@@ -211,7 +211,7 @@ func (s *Service) Get(ctx context.Context, p access.Principal, id string) (Recor
 	if err != nil {
 		return Record{}, err
 	}
-	r := Record{Basic: Basic{VolunteerNo: v.ID, Name: v.Name, IDType: IDType, IDNumber: pii.MaskID(v.IDNumber), Phone: pii.MaskPhone(v.Phone),
+	r := Record{Basic: Basic{VolunteerNo: ledger.VolunteerNo(v.ID), Name: v.Name, IDType: IDType, IDNumber: pii.MaskID(v.IDNumber), Phone: pii.MaskPhone(v.Phone),
 		Type: v.Type, Village: v.Village, VillageName: names[v.Village], CountyName: names[county], SourceOrg: v.SourceOrg, Status: v.Status, Registered: v.CreatedAt},
 		HandbookAckAt: v.HandbookAckAt, Training: []Training{}, Awards: []Item{}, Evaluations: []Item{}, Corrections: []Item{}, Amendments: []Item{}}
 	invites, err := s.Store.InvitesOf(ctx, v.ID)

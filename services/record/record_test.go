@@ -78,7 +78,7 @@ func TestRecordFiveParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Basic.Name != v.Name || r.Basic.VolunteerNo != v.ID || r.Basic.IDType != "居民身份证" || r.Basic.IDNumber == v.IDNumber || !strings.Contains(r.Basic.IDNumber, "*") {
+	if r.Basic.Name != v.Name || r.Basic.VolunteerNo != ledger.VolunteerNo(v.ID) || r.Basic.IDType != "居民身份证" || r.Basic.IDNumber == v.IDNumber || !strings.Contains(r.Basic.IDNumber, "*") {
 		t.Errorf("basic information: %+v", r.Basic)
 	}
 	if r.Basic.VillageName == "" || r.Basic.CountyName != "市中区" {
@@ -267,7 +267,7 @@ func TestCertificateNotice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Name != v.Name || c.IDType != "居民身份证" || c.IDNumber == v.IDNumber || !strings.Contains(c.IDNumber, "*") || c.VolunteerNo != v.ID ||
+	if c.Name != v.Name || c.IDType != "居民身份证" || c.IDNumber == v.IDNumber || !strings.Contains(c.IDNumber, "*") || c.VolunteerNo != ledger.VolunteerNo(v.ID) ||
 		c.TotalHours != 2.5 || !strings.Contains(c.Content, "金晖助老") || c.Issuer != "共青团济南市市中区委员会" || c.Principal != "王书记" ||
 		c.Handler != "李干事" || c.Contact != "0531-12345678" || len(c.Code) != 12 || c.IssuedAt.IsZero() {
 		t.Errorf("certificate fields: %+v", c)
@@ -346,7 +346,7 @@ func TestExportByAreaAndPeriod(t *testing.T) {
 		t.Fatalf("sheet rows: %v", rows)
 	}
 	first := rows[2]
-	if first[1] != v.ID || first[2] != v.Name || first[3] != "居民身份证" || first[4] == v.IDNumber || first[7] != "2026-01-05" || first[10] != "1.5" || first[12] != orgA.Name {
+	if first[1] != ledger.VolunteerNo(v.ID) || first[2] != v.Name || first[3] != "居民身份证" || first[4] == v.IDNumber || first[7] != "2026-01-05" || first[10] != "1.5" || first[12] != orgA.Name {
 		t.Errorf("first row: %v", first)
 	}
 	buf.Reset()
