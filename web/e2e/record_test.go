@@ -1,0 +1,63 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"jinhui/services/demo"
+)
+
+// TestConsoleCodeCardsAndCorrections: the county organizer makes an
+// elder's visit code card from the code-card screen (its state shows in
+// the list), and refuses a volunteer's correction request with a reason
+// from the service-record screen; the volunteer's record shows the answer.
+func TestConsoleCodeCardsAndCorrections(t *testing.T) {
+	ctx := browser(t)
+	s := startSite(t)
+	var org, vol struct{ Token string }
+	s.api("POST", "/api/auth/login", "", map[string]string{"username": "szq", "password": demo.Password}, &org)
+	s.api("POST", "/api/auth/code", "", map[string]string{"phone": s.volunteer.Phone}, nil)
+	if st := s.api("POST", "/api/auth/verify", "", map[string]string{"phone": s.volunteer.Phone, "code": s.lastCode(s.volunteer.Phone), "kind": "volunteer"}, &vol); st != 200 {
+		t.Fatalf("volunteer login: %d", st)
+	}
+	if st := s.api("POST", "/api/me/record/corrections", vol.Token, map[string]string{"part": "basic", "text": "来源单位应为山东大学"}, nil); st != 201 {
+		t.Fatalf("correction request: %d", st)
+	}
+
+	loginConsole(t, s, ctx, "szq")
+	open(t, s, ctx, "/records")
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#record-corrections button.correction-refuse`)))
+	shot(t, ctx, "console-record-corrections")
+	must(t, ctx, clickJS(`#record-corrections button.correction-refuse`),
+		chromedp.WaitVisible(chromedp.CSS(`.el-dialog textarea[name=reason]`)),
+		chromedp.SendKeys(chromedp.CSS(`.el-dialog textarea[name=reason]`), "报名表所填为个人报名"),
+		unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS("#flash")), waitReady())
+	waitText(t, ctx, "#flash", "已答复")
+	var rec struct {
+		Corrections []struct{ Status, Reason string }
+	}
+	s.api("GET", "/api/me/record", vol.Token, nil, &rec)
+	if len(rec.Corrections) != 1 || rec.Corrections[0].Status != "refused" || rec.Corrections[0].Reason != "报名表所填为个人报名" {
+		t.Fatalf("the volunteer's record after the refusal: %+v", rec.Corrections)
+	}
+
+	open(t, s, ctx, "/codecards")
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#codecards table tbody tr button.card-make`)))
+	if first := text(t, ctx, `#codecards table tbody tr`); !strings.Contains(first, "未制作") {
+		t.Fatalf("first elder's card before making one: %q", first)
+	}
+	must(t, ctx, unready(), clickJS(`#codecards table tbody tr button.card-make`), chromedp.WaitVisible(chromedp.CSS("#flash")), waitReady())
+	waitText(t, ctx, "#flash", "探访码卡")
+	waitText(t, ctx, `#codecards table tbody tr`, "使用中 · 第 1 版")
+	shot(t, ctx, "console-codecards")
+	// Print: the sheet the server renders goes to a new window (caught
+	// here instead of opened): A4, the elder's name and twelve codes.
+	eval[bool](t, ctx, `(window.open = () => ({ document: { open() {}, write(h) { window.printed = h; }, close() {} }, close() {} }), true)`)
+	must(t, ctx, unready(), clickJS(`#codecards table tbody tr button.card-print`), waitReady())
+	sheet := eval[string](t, ctx, `window.printed || ''`)
+	if !strings.Contains(sheet, "size: A4") || !strings.Contains(sheet, "金晖助老 · 探访码卡") || strings.Count(sheet, `class="code"`) != 12 {
+		t.Fatalf("printed sheet: %.600s", sheet)
+	}
+}
