@@ -43,6 +43,19 @@ func TestConsoleCodeCardsAndCorrections(t *testing.T) {
 		t.Fatalf("the volunteer's record after the refusal: %+v", rec.Corrections)
 	}
 
+	// The volunteer's record: the organizer adds an award from it.
+	open(t, s, ctx, "/volunteers/"+s.volunteer.ID+"/record")
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#record-basic`)), clickJS(`#award-add`),
+		chromedp.WaitVisible(chromedp.CSS(`.el-dialog input[name=title]`)),
+		chromedp.SendKeys(chromedp.CSS(`.el-dialog input[name=title]`), "优秀志愿者"),
+		chromedp.SendKeys(chromedp.CSS(`.el-dialog input[name=grantor]`), "共青团市中区委"),
+		unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS("#flash")), waitReady())
+	waitText(t, ctx, "#volunteer-record", "共青团市中区委")
+	if basic := text(t, ctx, "#record-basic"); strings.Contains(basic, s.volunteer.IDNumber) || !strings.Contains(basic, "JH") {
+		t.Fatalf("basic information: %q", basic)
+	}
+	shot(t, ctx, "console-volunteer-record")
+
 	open(t, s, ctx, "/codecards")
 	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#codecards table tbody tr button.card-make`)))
 	if first := text(t, ctx, `#codecards table tbody tr`); !strings.Contains(first, "未制作") {

@@ -17,6 +17,7 @@ const routes = [
   { path: '/volunteers', component: () => import('./views/registry/Volunteers.vue'), meta: { title: '志愿者名册' } },
   { path: '/volunteers/new', component: () => import('./views/registry/VolunteerForm.vue'), meta: { title: '登记志愿者' } },
   { path: '/volunteers/:id', component: () => import('./views/registry/Volunteer.vue'), meta: { title: '志愿者详情' } },
+  { path: '/volunteers/:id/record', component: () => import('./views/visits/VolunteerRecord.vue'), meta: { title: '志愿服务记录' } },
   { path: '/volunteers/:id/edit', component: () => import('./views/registry/VolunteerForm.vue'), meta: { title: '修改志愿者档案' } },
   { path: '/regions', component: () => import('./views/registry/Regions.vue'), meta: { title: '区划与名额' } },
   { path: '/recruit/calls', component: () => import('./views/recruit/Calls.vue'), meta: { title: '招募倡议' } },
