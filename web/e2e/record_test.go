@@ -74,3 +74,35 @@ func TestConsoleCodeCardsAndCorrections(t *testing.T) {
 		t.Fatalf("printed sheet: %.600s", sheet)
 	}
 }
+
+// TestPhoneServiceRecord: a volunteer opens their service record from the
+// hours page, sees a service line with who recorded it, and asks for a
+// correction of that line; the request shows as 待处理 on the page.
+func TestPhoneServiceRecord(t *testing.T) {
+	ctx := browser(t)
+	s := startSite(t)
+	var org struct{ Token string }
+	s.api("POST", "/api/auth/login", "", map[string]string{"username": "szq", "password": demo.Password}, &org)
+	if st := s.api("POST", "/api/ledger/honour", org.Token, map[string]any{"key": "e2e-record-1", "volunteer": s.volunteer.ID, "date": "2026-01-05",
+		"minutes": 90, "reason": "平台上线前的探访", "approver": "张主任"}, nil); st != 200 {
+		t.Fatalf("honour: %d", st)
+	}
+	phone(t, ctx)
+	loginPhone(t, s, ctx, strings.TrimPrefix(s.volunteer.Phone, "+86"), false)
+	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/hours.html"), waitReady(), chromedp.WaitVisible(chromedp.CSS("#to-record")),
+		unready(), clickJS("#to-record"), waitReady(), chromedp.WaitVisible(chromedp.CSS(`#lines .line`)))
+	if l := text(t, ctx, "#lines .line"); !strings.Contains(l, "2026-01-05") || !strings.Contains(l, "1.5 小时") || !strings.Contains(l, "市中区组织者") {
+		t.Fatalf("service line: %q", l)
+	}
+	if eval[bool](t, ctx, `getComputedStyle(document.querySelector('#more-lines')).display !== 'none'`) {
+		t.Fatal("one service line, yet the page offers more")
+	}
+	if b := text(t, ctx, "#basic"); strings.Contains(b, s.volunteer.IDNumber) {
+		t.Fatalf("basic information shows the full ID number: %q", b)
+	}
+	must(t, ctx, clickJS(`#lines .line button.ask`), chromedp.WaitVisible(chromedp.CSS(`#correction-form textarea`)),
+		chromedp.SendKeys(chromedp.CSS(`#correction-form textarea`), "那天只服务了一小时"),
+		clickJS(`#correction-send`), chromedp.WaitVisible(chromedp.CSS(`#correction-sent`)))
+	waitText(t, ctx, `#corrections .correction[data-status="pending"]`, "待处理")
+	shot(t, ctx, "phone-service-record")
+}

@@ -100,7 +100,8 @@ function start(main) {
         h('p', { class: 'muted', style: 'margin:.4rem 0 0' }, `共探访 ${t.visits || 0} 次。荣誉时长由组织者补记, 与探访时长分开计算。`)),
       table(hours),
       !stale && certForm(hours),
-      certBox);
+      certBox,
+      h('p', { class: 'card' }, h('a', { href: 'record.html', id: 'to-record' }, '我的志愿服务记录(培训、表彰、评价, 申请更正) ›')));
   }
 
   load().then(ready);
