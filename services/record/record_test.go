@@ -13,6 +13,7 @@ import (
 	"jinhui/services/ledger"
 	"jinhui/services/platform/platformtest"
 	"jinhui/services/record"
+	"jinhui/services/recruit"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/page"
@@ -74,9 +75,22 @@ func TestRecordFiveParts(t *testing.T) {
 	if _, err := rs.AddEvaluation(ctx, orgA, v.ID, record.EvaluationInput{Date: "2026-02-02", Period: "2026 上半年", Title: "优秀", Grantor: "城关镇团委"}); err != nil {
 		t.Fatal(err)
 	}
+	b, err := h.P.Recruit.CreateBatch(ctx, orgA, recruit.BatchInput{Date: "2026-01-03", Place: "区团委会议室", Topic: "入户探访安全", Trainer: "刘老师", Capacity: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.P.Recruit.Invite(ctx, orgA, b.ID, recruit.VolunteersInput{VolunteerIDs: []string{v.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.P.Recruit.Attendance(ctx, orgA, b.ID, recruit.VolunteersInput{VolunteerIDs: []string{v.ID}}); err != nil {
+		t.Fatal(err)
+	}
 	r, err := rs.Get(ctx, me, v.ID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(r.Training) != 1 || r.Training[0].Topic != "入户探访安全" || r.Training[0].Date != "2026-01-03" || !r.Training[0].Attended {
+		t.Errorf("training: %+v", r.Training)
 	}
 	if r.Basic.Name != v.Name || r.Basic.VolunteerNo != ledger.VolunteerNo(v.ID) || r.Basic.IDType != "居民身份证" || r.Basic.IDNumber == v.IDNumber || !strings.Contains(r.Basic.IDNumber, "*") {
 		t.Errorf("basic information: %+v", r.Basic)
