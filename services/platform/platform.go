@@ -155,7 +155,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 	p.Recruit = recruit.NewService(store, p.Auth.Codes, p.SMS, store, cfg.PublicURL)
 	p.Ledger, p.Stats = ledger.New(store, log), stats.New(store)
 	p.Ledger.CertStore = store
-	p.Record = &record.Service{Store: store, Ledger: p.Ledger, Now: time.Now, Log: log}
+	p.Record = &record.Service{Store: store, Ledger: p.Ledger, Now: time.Now}
 	p.Carers = carer.New(store, p.Ledger)
 	// An elder's status ends their pairs (E3) and their home care (C4).
 	p.Registry.OnElderStatus = func(ctx context.Context, e registry.Elder) error {

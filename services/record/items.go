@@ -174,13 +174,16 @@ func (s *Service) Accept(ctx context.Context, p access.Principal, id string, in 
 		if c.Part != PartService {
 			return Item{}, apperr.Field("minutes", "只有服务信息可以更正时长")
 		}
+		// The same correction sent again (a retry) is no error in the
+		// ledger; a line corrected otherwise since is, and says so.
 		if _, err := s.Ledger.Correct(ctx, p, c.Ref, ledger.CorrectInput{Minutes: *in.Minutes, Reason: "志愿者申请更正: " + strings.TrimSpace(in.Reason)}); err != nil {
-			if ae := apperr.As(err); ae != nil && ae.Code == apperr.NotFound {
+			switch apperr.CodeOf(err) {
+			case apperr.NotFound:
 				return Item{}, apperr.Field("minutes", "所更正的服务记录不存在, 不能更正时长")
+			case apperr.Invalid, apperr.Conflict:
+				return Item{}, apperr.Field("minutes", apperr.As(err).Message)
 			}
-			if !apperr.Is(err, apperr.Conflict) {
-				return Item{}, err
-			}
+			return Item{}, err
 		}
 	}
 	now := s.Now()

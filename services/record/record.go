@@ -10,7 +10,6 @@ package record
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"sort"
 	"time"
 
@@ -136,7 +135,6 @@ type Service struct {
 	Store  Store
 	Ledger Ledger
 	Now    func() time.Time
-	Log    *slog.Logger
 }
 
 // MaxItems is how many awards, evaluations and corrections one record shows.

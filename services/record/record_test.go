@@ -200,6 +200,19 @@ func TestCorrectionAccepted(t *testing.T) {
 	if total != 4 || kinds["reversal"] != -60 || kinds["correction"] != 30 || kinds[ledger.KindHonour] != 150 {
 		t.Errorf("service lines after the correction: %d lines, minutes by kind %v (want the 60 kept, -60 and +30 appended)", total, kinds)
 	}
+	// The original line was corrected already: correcting its hours again
+	// is refused naming the minutes (the corrected line is the one to
+	// correct), and the request stays pending.
+	again, err := rs.RequestCorrection(ctx, me, record.CorrectionInput{Part: record.PartService, Ref: ref, Text: "还是不对"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	twenty := 20
+	_, err = rs.Accept(ctx, orgA, again.ID, record.DecisionInput{Version: 1, Reason: "核实", Text: "更正为 20 分钟", Minutes: &twenty})
+	wantField(t, err, "minutes")
+	if it, _ := h.P.Store.RecordItem(ctx, again.ID); it.Status != record.StatusPending {
+		t.Errorf("request after a refused hours correction: %s", it.Status)
+	}
 	hrs, err := h.P.Ledger.VolunteerHours(ctx, me, v.ID)
 	if err != nil {
 		t.Fatal(err)
