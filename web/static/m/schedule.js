@@ -157,6 +157,7 @@ function cardFields(id) {
 // cardPrefetch keeps the card data of a visit due today or earlier on the
 // phone, so that the code can be checked in a village without signal.
 function cardPrefetch(v) {
+  if (v.status === 'done' || v.status === 'cancelled') { localStorage.removeItem(cardKey(v.id)); return; }
   const s = cardState(v.id);
   const today = new Date().toLocaleDateString('sv', { timeZone: 'Asia/Shanghai' });
   if (v.status !== 'checked_in' && !(['planned', 'offered'].includes(v.status) && v.date <= today)) return;
