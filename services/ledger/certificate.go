@@ -193,8 +193,8 @@ func (s *Service) Withdraw(ctx context.Context, p access.Principal, code string,
 // not it, and naming no region, since certificates are public.
 func VolunteerNo(id string) string {
 	sum := sha256.Sum256([]byte("jinhui-volunteer-no:" + id))
-	n := binary.BigEndian.Uint64(sum[:8]) % 1e10
-	return fmt.Sprintf("JH%010d", n)
+	n := binary.BigEndian.Uint64(sum[:8]) % 1e12
+	return fmt.Sprintf("%012d", n)
 }
 
 // CertIDNumber masks an ID number for a certificate: only the last four

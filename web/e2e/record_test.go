@@ -7,6 +7,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"jinhui/services/demo"
+	"jinhui/services/ledger"
 )
 
 // TestConsoleCodeCardsAndCorrections: the county organizer makes an
@@ -51,7 +52,7 @@ func TestConsoleCodeCardsAndCorrections(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`.el-dialog input[name=grantor]`), "共青团市中区委"),
 		unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS("#flash")), waitReady())
 	waitText(t, ctx, "#volunteer-record", "共青团市中区委")
-	if basic := text(t, ctx, "#record-basic"); strings.Contains(basic, s.volunteer.IDNumber) || !strings.Contains(basic, "JH") {
+	if basic := text(t, ctx, "#record-basic"); strings.Contains(basic, s.volunteer.IDNumber) || !strings.Contains(basic, ledger.VolunteerNo(s.volunteer.ID)) {
 		t.Fatalf("basic information: %q", basic)
 	}
 	shot(t, ctx, "console-volunteer-record")
