@@ -44,6 +44,34 @@ func TestConsoleCodeCardsAndCorrections(t *testing.T) {
 		t.Fatalf("the volunteer's record after the refusal: %+v", rec.Corrections)
 	}
 
+	// A certificate in its notice period, withdrawn from the same screen;
+	// the public verification page then says so.
+	if st := s.api("PUT", "/api/certificate-settings/"+s.volunteer.Village[:6]+"000000", org.Token, map[string]any{"issuer": "共青团济南市市中区委员会",
+		"principal": "王书记", "handler": "李干事", "contact": "0531-12345678", "noticeDays": 7}, nil); st != 200 {
+		t.Fatalf("certificate settings: %d", st)
+	}
+	var cert struct{ Code, StatusName string }
+	s.api("POST", "/api/me/certificates", vol.Token, map[string]string{"from": "2026-01", "to": "2026-01"}, &cert)
+	if cert.StatusName != "公示中" {
+		t.Fatalf("new certificate: %+v", cert)
+	}
+	must(t, ctx, chromedp.Navigate(s.base+"/verify.html?code="+cert.Code))
+	waitText(t, ctx, "#out", "公示中")
+	open(t, s, ctx, "/records")
+	must(t, ctx, clickJS(`#cert-withdraw`), chromedp.WaitVisible(chromedp.CSS(`.el-dialog input[name=code]`)),
+		chromedp.SendKeys(chromedp.CSS(`.el-dialog input[name=code]`), cert.Code),
+		chromedp.SendKeys(chromedp.CSS(`.el-dialog textarea[name=reason]`), "群众反映时长不实, 经核实属实"),
+		unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS("#flash")), waitReady())
+	waitText(t, ctx, "#flash", "已撤销")
+	must(t, ctx, chromedp.Navigate(s.base+"/verify.html?code="+cert.Code))
+	waitText(t, ctx, "#out .bad", "该证明已撤销")
+	shot(t, ctx, "verify-withdrawn")
+	must(t, ctx, chromedp.Navigate(s.base+"/api/certificates/"+cert.Code+"/print"), chromedp.WaitVisible(chromedp.CSS(".sheet .seal")))
+	if !eval[bool](t, ctx, `document.querySelector('.qr img').naturalWidth > 0 && !!document.querySelector('[data-print]')`) {
+		t.Fatal("the A4 page's QR code did not load")
+	}
+	shot(t, ctx, "certificate-a4")
+
 	// The volunteer's record: the organizer adds an award from it.
 	open(t, s, ctx, "/volunteers/"+s.volunteer.ID+"/record")
 	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#record-basic`)), clickJS(`#award-add`),
