@@ -41,7 +41,7 @@ build:
 
 ## bench-load: load the full-scale demo (10,288 elders, 21,087 volunteers) into a fresh embedded store
 bench-load:
-	$(GO) run ./services/demo/cmd/demoload -scale full
+	$(GO) run ./services/cmd/demoload -scale full
 
 ## bench-pairing: OR-Library and province instances through the optimiser
 bench-pairing:
@@ -50,6 +50,6 @@ bench-pairing:
 ## bench-county: issue 16's figures on the embedded default (demo pair+plan, confirm 108, import check, list pages, SMS rate)
 bench-county:
 	$(GO) run ./services/cmd/benchcounty $(BENCH_FLAGS)
-	$(GO) run ./services/visit/cmd/visitbench -n 1000 -rate 50 send
+	$(GO) run ./services/cmd/visitbench -n 1000 -rate 50 send
 
 bench: bench-load bench-pairing

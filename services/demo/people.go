@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"jinhui/shared/dict"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -121,7 +122,7 @@ func Generate(sc Scale, seed uint64, now time.Time) (Set, error) {
 		set.Elders = append(set.Elders, e)
 	}
 	types := []string{registry.TypeNeighbour, registry.TypeNeighbour, registry.TypeUrban, registry.TypeUrban, registry.TypeGroup, registry.TypeDoctor, registry.TypePsychologist}
-	skillCodes := []string{"massage", "opera", "repair", "haircut", "cooking", "medical", "counselling", "house"}
+	skillCodes := dict.SkillCodes()
 	sources := []string{"university", "social_org", "individual", "family"}
 	for i := 0; i < sc.Volunteers; i++ {
 		v := villages[i%len(villages)]

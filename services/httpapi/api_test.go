@@ -276,7 +276,7 @@ func TestErrorsSpeakChinese(t *testing.T) {
 		{"NullBody", "PUT", "/api/regions/370101000000/quota", []byte(`null`), "body", "JSON 对象"},
 		{"EmptyObject", "PUT", "/api/regions/370101000000/quota", []byte(`{}`), "quota", "请填写名额"},
 		{"WrongType", "POST", "/api/volunteers", []byte(`{"name":42}`), "name", "姓名类型错误, 应为文本"},
-		{"OneOf", "POST", "/api/volunteers", with("skills", []string{"juggling"}), "skills[0]", "按摩推拿"},
+		{"OneOf", "POST", "/api/volunteers", with("skills", []string{"juggling"}), "skills[0]", "按摩理疗"},
 		{"OneOfType", "POST", "/api/volunteers", with("type", "pilot"), "type", "邻里志愿者"},
 		{"Required", "POST", "/api/volunteers", with("name", ""), "name", "请填写姓名"},
 		{"ZeroWidth", "POST", "/api/volunteers", with("name", "\u200b\u200b"), "name", "请填写姓名"},
@@ -308,7 +308,7 @@ func TestErrorsSpeakChinese(t *testing.T) {
 	}
 	if r := h.Do("GET", "/api/public/dict", "", nil); r.Status != 200 {
 		t.Fatalf("dict: %d", r.Status)
-	} else if r.JSON(t, &d); d.Fields["reason"] != "原因" || d.Codes["skill"]["opera"] != "戏曲" {
+	} else if r.JSON(t, &d); d.Fields["reason"] != "原因" || d.Codes["skill"]["opera"] != "戏曲表演" {
 		t.Fatalf("dict: %s", r.Body)
 	}
 }

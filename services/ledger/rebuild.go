@@ -63,10 +63,11 @@ func (s *Service) Recount(ctx context.Context) ([]AreaTotals, []PersonTotals, []
 	if err != nil {
 		return nil, nil, nil, res, fmt.Errorf("ledger.Recount: %w", err)
 	}
-	reg, recruited, err := s.Store.RegisterCensus(ctx, "")
+	rows, err := s.Store.CensusRows(ctx, "")
 	if err != nil {
 		return nil, nil, nil, res, fmt.Errorf("ledger.Recount: %w", err)
 	}
+	reg, recruited := CountCensus(rows)
 	now := s.Now()
 	for code, r := range reg {
 		t := areas[code]

@@ -124,9 +124,9 @@ type Store interface {
 	// EachEntry streams the whole ledger (the rebuild only).
 	EachEntry(ctx context.Context, fn func(Entry) error) error
 	EachSubsidy(ctx context.Context, fn func(Subsidy) error) error
-	// RegisterCensus counts the registers of the subtree of scope ("":
-	// everything) by area, and volunteers recruited by area and month.
-	RegisterCensus(ctx context.Context, scope string) (map[string]Register, map[string]map[string]int, error)
+	// CensusRows reads the register rows of the subtree of scope ("":
+	// everything) that the census counts.
+	CensusRows(ctx context.Context, scope string) (CensusRows, error)
 	// ReplaceTotals switches to a new snapshot of the totals that counts
 	// exactly the keys of counted.
 	ReplaceTotals(ctx context.Context, areas []AreaTotals, people []PersonTotals, counted []Applied) error

@@ -127,7 +127,30 @@ func (s *Service) Coverage(ctx context.Context, p access.Principal, region strin
 	return s.coverage(ctx, a)
 }
 
+// coverage returns the saved report of region a while the registers have
+// not changed since it was made today, else counts it afresh and saves it
+// (one read by _id when nothing changed; issue 16).
 func (s *Service) coverage(ctx context.Context, a string) (Coverage, error) {
+	key := "coverage|" + a + "|" + s.Now().In(clock.Shanghai).Format("2006-01-02")
+	var cv Coverage
+	gen, ok, err := s.Store.SavedReport(ctx, key, &cv)
+	if err != nil {
+		return Coverage{}, fmt.Errorf("pairing.Coverage: %w", err)
+	}
+	if ok {
+		return cv, nil
+	}
+	cv, err = s.countCoverage(ctx, a)
+	if err != nil {
+		return cv, err
+	}
+	if err := s.Store.SaveReport(ctx, key, gen, cv); err != nil {
+		return cv, fmt.Errorf("pairing.Coverage: %w", err)
+	}
+	return cv, nil
+}
+
+func (s *Service) countCoverage(ctx context.Context, a string) (Coverage, error) {
 	now := s.Now()
 	cv := Coverage{Region: a, Rows: []CoverageRow{}, Relays: []RelayAge{}, Uncovered: []string{}, At: now}
 	self, err := s.Store.Region(ctx, a)

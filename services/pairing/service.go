@@ -41,6 +41,12 @@ type RuleFilter struct {
 // and its own collections. Implementations return apperr NotFound for a
 // missing record and Conflict for a key already taken or a stale version.
 type Store interface {
+	// SavedReport decodes into v the report saved under key if it was
+	// made at the registers' present generation (ok), and returns that
+	// generation; SaveReport saves one made at gen. Every write to the
+	// elders, volunteers, pairs, relays or settings advances it.
+	SavedReport(ctx context.Context, key string, v any) (gen int64, ok bool, err error)
+	SaveReport(ctx context.Context, key string, gen int64, v any) error
 	Region(ctx context.Context, code string) (registry.Region, error)
 	ChildRegions(ctx context.Context, parent string) ([]registry.Region, error)
 	Elder(ctx context.Context, id string) (registry.Elder, error)

@@ -52,7 +52,7 @@ type ApplyInput struct {
 	SourceKind     string   `json:"sourceKind" validate:"required,oneof=university social_org individual family"`
 	SourceOrg      string   `json:"sourceOrg,omitempty" validate:"max=64"`
 	PartnerID      string   `json:"partnerId,omitempty" validate:"max=64"`
-	Skills         []string `json:"skills,omitempty" validate:"max=8,unique,dive,oneof=massage opera repair haircut cooking medical counselling house"`
+	Skills         []string `json:"skills,omitempty" validate:"max=8,unique,dive,skill"`
 	HoursPerMonth  int      `json:"hoursPerMonth" validate:"min=1,max=200"`
 	Experience     string   `json:"experience,omitempty" validate:"max=1000"`
 	Motivation     string   `json:"motivation" validate:"required,max=1000"`

@@ -3,6 +3,7 @@ package recruit
 import (
 	"context"
 	"fmt"
+	"jinhui/shared/dict"
 	"net/url"
 	"slices"
 	"strings"
@@ -207,7 +208,7 @@ type PublicCall struct {
 	ConsentText    string          `json:"consentText"`
 }
 
-var skillOrder = []string{"massage", "opera", "repair", "haircut", "cooking", "medical", "counselling", "house"}
+var skillOrder = dict.SkillCodes()
 var sourceOrder = []string{"university", "social_org", "individual", "family"}
 
 // PublicCall returns the public view of a call for the application form.

@@ -9,6 +9,7 @@ import (
 
 	"jinhui/services/access"
 	"jinhui/shared/apperr"
+	"jinhui/shared/valid"
 )
 
 // ElderColumns are the headers of the elder sheet, in order (import,
@@ -103,7 +104,26 @@ func rowInput(r Row) (ElderInput, *Problem) {
 			in.Contacts[0].Relation = "其他"
 		}
 	}
+	// The same limits as a form (address ≤ 200, poverty number ≤ 32…):
+	// the row is an ElderInput, checked by its tags.
+	if err := valid.Struct(in); err != nil {
+		e := apperr.As(err)
+		return bad(columnOf(e.Field), e.Message)
+	}
 	return in, nil
+}
+
+// columns are the sheet's column names of ElderInput's JSON fields.
+var columns = map[string]string{"name": "姓名", "idNumber": "身份证号", "phone": "电话", "village": "村代码", "address": "地址",
+	"povertyNo": "贫困户编号", "contacts[0].name": "联系人", "contacts[0].phone": "联系人电话", "contacts[0].relation": "联系人关系"}
+
+// columnOf names the column of a JSON field (the field itself when the
+// sheet has no such column).
+func columnOf(field string) string {
+	if c, ok := columns[field]; ok {
+		return c
+	}
+	return field
 }
 
 // villageCodes are the village codes the rows name.
@@ -116,9 +136,6 @@ func villageCodes(rows []Row) []string {
 	}
 	return out
 }
-
-// colOf maps a build error's field to the sheet's column.
-var colOf = map[string]string{"idNumber": "身份证号", "phone": "电话", "village": "村代码", "contacts[0].phone": "联系人电话"}
 
 // ImportElders reads a sheet of elders from the poverty register and,
 // depending on mode, stores them as township proposals (rule E4 step 1).
@@ -156,7 +173,7 @@ func (s *Service) ImportElders(ctx context.Context, p access.Principal, rows []R
 			if ae == nil || ae.Field == "" {
 				return ImportReport{}, fmt.Errorf("registry.ImportElders: %w", err)
 			}
-			rep.Problems = append(rep.Problems, Problem{Row: r.N, Field: colOf[ae.Field], Problem: ae.Message})
+			rep.Problems = append(rep.Problems, Problem{Row: r.N, Field: columnOf(ae.Field), Problem: ae.Message})
 			continue
 		}
 		if first, dup := seen[e.IDNumber]; dup {
@@ -251,7 +268,7 @@ func (s *Service) CompareElders(ctx context.Context, p access.Principal, rows []
 			if ae == nil {
 				return Comparison{}, err
 			}
-			cmp.Problems = append(cmp.Problems, Problem{Row: r.N, Field: colOf[ae.Field], Problem: ae.Message})
+			cmp.Problems = append(cmp.Problems, Problem{Row: r.N, Field: columnOf(ae.Field), Problem: ae.Message})
 			continue
 		}
 		sheet[e.IDNumber], rowOf[e.IDNumber] = e, r.N

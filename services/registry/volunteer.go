@@ -1,6 +1,10 @@
 package registry
 
-import "time"
+import (
+	"time"
+
+	"jinhui/shared/dict"
+)
 
 // Volunteer types (PROGRAMME.md "People").
 const (
@@ -18,11 +22,8 @@ var VolunteerTypeName = map[string]string{
 	TypeDoctor: "青年医生", TypePsychologist: "心理咨询师", TypeOther: "其他",
 }
 
-// Skills of rule V4, by code.
-var Skills = map[string]string{
-	"massage": "按摩理疗", "opera": "戏曲表演", "repair": "家电维修", "haircut": "理发",
-	"cooking": "做饭", "medical": "医疗", "counselling": "心理疏导", "house": "房屋修缮",
-}
+// Skills of rule V4, by code (the list is dict.Skills).
+var Skills = dict.Codes["skill"]
 
 // Volunteer sources of rule V3.
 var SourceKinds = map[string]string{

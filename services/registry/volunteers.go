@@ -19,7 +19,7 @@ type VolunteerInput struct {
 	Phone        string         `json:"phone" validate:"required"`
 	Type         string         `json:"type" validate:"required,oneof=neighbour urban group doctor psychologist other"`
 	Village      string         `json:"village" validate:"required"`
-	Skills       []string       `json:"skills,omitempty" validate:"max=8,dive,oneof=massage opera repair haircut cooking medical counselling house"`
+	Skills       []string       `json:"skills,omitempty" validate:"max=8,dive,skill"`
 	Availability []Availability `json:"availability,omitempty" validate:"max=14,dive"`
 	Capacity     int            `json:"capacity" validate:"min=1,max=10"`
 	SourceKind   string         `json:"sourceKind" validate:"required,oneof=university social_org individual family"`

@@ -22,9 +22,10 @@ import (
 
 // Store is what figures need from the database.
 type Store interface {
-	Region(ctx context.Context, code string) (registry.Region, error)
-	ChildRegions(ctx context.Context, parent string) ([]registry.Region, error)
+	// RegionFamily returns a node and its children in one read.
+	RegionFamily(ctx context.Context, code string) (registry.Region, []registry.Region, error)
 	AreaTotals(ctx context.Context, codes []string) (map[string]ledger.AreaTotals, error)
+	ledger.CensusStore
 }
 
 // Service is the figures service.
@@ -148,11 +149,10 @@ func (s *Service) Report(ctx context.Context, p access.Principal, q Query) (Repo
 	if err != nil {
 		return Report{}, err
 	}
-	r, err := s.Store.Region(ctx, q.Area)
-	if err != nil {
+	r, kids, err := s.Store.RegionFamily(ctx, q.Area)
+	if apperr.Is(err, apperr.NotFound) {
 		return Report{}, apperr.New(apperr.NotFound, "区划不存在")
 	}
-	kids, err := s.Store.ChildRegions(ctx, q.Area)
 	if err != nil {
 		return Report{}, err
 	}
@@ -164,6 +164,11 @@ func (s *Service) Report(ctx context.Context, p access.Principal, q Query) (Repo
 	if err != nil {
 		return Report{}, err
 	}
+	census, err := ledger.ReadCensus(ctx, s.Store, s.Now(), codes)
+	if err != nil {
+		return Report{}, err
+	}
+	ledger.WithCensus(tot, codes, census)
 	t := tot[q.Area]
 	rep := Report{From: q.From, To: q.To, Area: figures(r, t, q.From, q.To), Children: []Figures{}, Months: []Month{}}
 	if !t.CensusAt.IsZero() {

@@ -42,9 +42,34 @@ var Fields = map[string]string{
 	"wish": "心愿", "with": "对方", "withinKm": "距离(公里)",
 }
 
+// Skills are rule V4's skills in the order forms list them, each code with
+// its Chinese name (SOURCE.md: 按摩理疗、戏曲表演、家电维修、理发…): the one
+// list the validation tag `skill`, the forms, the pairing and the demo read.
+var Skills = [][2]string{
+	{"massage", "按摩理疗"}, {"opera", "戏曲表演"}, {"repair", "家电维修"}, {"haircut", "理发"},
+	{"cooking", "做饭"}, {"medical", "医疗"}, {"counselling", "心理疏导"}, {"house", "房屋修缮"},
+}
+
+// SkillCodes returns the skill codes in order.
+func SkillCodes() []string {
+	out := make([]string, len(Skills))
+	for i, s := range Skills {
+		out[i] = s[0]
+	}
+	return out
+}
+
+func skillNames() map[string]string {
+	m := make(map[string]string, len(Skills))
+	for _, s := range Skills {
+		m[s[0]] = s[1]
+	}
+	return m
+}
+
 // Codes are the Chinese names of codes, by group.
 var Codes = map[string]map[string]string{
-	"skill":            {"massage": "按摩推拿", "opera": "戏曲", "repair": "家电维修", "haircut": "理发", "cooking": "做饭", "medical": "医疗护理", "counselling": "心理疏导", "house": "家务"},
+	"skill":            skillNames(),
 	"volunteerType":    {"neighbour": "邻里志愿者", "urban": "城市志愿者", "group": "青年团队", "doctor": "青年医生", "psychologist": "心理咨询师", "other": "其他", "any": "不限"},
 	"sourceKind":       {"university": "高校", "social_org": "社会组织", "individual": "个人", "family": "志愿家庭"},
 	"elderStatus":      {"pending": "待入册", "rejected": "未通过", "active": "在册", "moved": "已迁出", "hospitalised": "住院", "centralised": "集中供养", "deceased": "已去世", "left": "已退出"},

@@ -33,7 +33,9 @@ func (s *Store) CarersIn(ctx context.Context, area string) ([]registry.Carer, er
 
 // InsertAssignment adds a carer–person pair to the roster.
 func (s *Store) InsertAssignment(ctx context.Context, a carer.Assignment) error {
-	_, err := s.DB.Collection(colCarerRoster).InsertOne(ctx, a)
+	c := s.DB.Collection(colCarerRoster)
+	_, err := c.InsertOne(ctx, a)
+	touched(ctx, c)
 	return wrap("mongostore.InsertAssignment", err)
 }
 

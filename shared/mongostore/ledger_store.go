@@ -8,9 +8,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"jinhui/services/ledger"
-	"jinhui/services/registry"
 	"jinhui/shared/apperr"
-	"jinhui/shared/clock"
 )
 
 // LedgerHooked is the store that visits write through: after a ledger
@@ -80,7 +78,7 @@ func (s *Store) EachSubsidy(ctx context.Context, fn func(ledger.Subsidy) error) 
 }
 
 func scanAll(ctx context.Context, c *mongo.Collection, filter bson.D, proj bson.D, fn func(bson.Raw) error) error {
-	cur, err := c.Find(ctx, filter, options.Find().SetProjection(proj))
+	cur, err := c.Find(ctx, filter, options.Find().SetProjection(proj).SetBatchSize(scanBatch))
 	if err != nil {
 		return wrap("mongostore.scan "+c.Name(), err)
 	}
@@ -104,100 +102,6 @@ func rawAreas(r bson.Raw) []string {
 		}
 	}
 	return out
-}
-
-// RegisterCensus counts the registers by area (every level): villages
-// taking part (with an elder covered by a pair), active volunteers, active
-// pairs, active elders and those covered, active carers and the people on
-// the carer roster; and volunteers recruited by month.
-func (s *Store) RegisterCensus(ctx context.Context, scope string) (map[string]ledger.Register, map[string]map[string]int, error) {
-	reg := map[string]ledger.Register{}
-	in := func(d bson.D) bson.D {
-		if scope != "" {
-			d = append(d, bson.E{Key: "areas", Value: scope})
-		}
-		return d
-	}
-	bump := func(areas []string, f func(*ledger.Register)) {
-		for _, a := range areas {
-			r := reg[a]
-			f(&r)
-			reg[a] = r
-		}
-	}
-	villages := map[string]bool{}
-	paired := map[string]bool{}
-	err := scanAll(ctx, s.DB.Collection(colPairs), in(bson.D{{Key: "status", Value: "active"}}), bson.D{{Key: "areas", Value: 1}, {Key: "elder", Value: 1}}, func(r bson.Raw) error {
-		bump(rawAreas(r), func(g *ledger.Register) { g.Pairs++ })
-		if e, ok := r.Lookup("elder").StringValueOK(); ok {
-			paired[e] = true
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	err = scanAll(ctx, s.DB.Collection(colElders), in(bson.D{{Key: "status", Value: registry.StatusActive}}),
-		bson.D{{Key: "areas", Value: 1}, {Key: "village", Value: 1}, {Key: "volunteers", Value: 1}}, func(r bson.Raw) error {
-			as := rawAreas(r)
-			id, _ := r.Lookup("_id").StringValueOK()
-			covered := paired[id]
-			if arr, ok := r.Lookup("volunteers").ArrayOK(); ok {
-				vals, _ := arr.Values()
-				covered = covered || len(vals) > 0
-			}
-			bump(as, func(g *ledger.Register) {
-				g.Elders++
-				if covered {
-					g.Covered++
-				}
-			})
-			if covered {
-				if v, ok := r.Lookup("village").StringValueOK(); ok {
-					villages[v] = true
-				}
-			}
-			return nil
-		})
-	if err != nil {
-		return nil, nil, err
-	}
-	for v := range villages {
-		bump(registry.AreasOf(v), func(g *ledger.Register) { g.Villages++ })
-	}
-	recruited := map[string]map[string]int{}
-	err = scanAll(ctx, s.DB.Collection(colVolunteers), in(bson.D{}), bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}, {Key: "createdAt", Value: 1}},
-		func(r bson.Raw) error {
-			as := rawAreas(r)
-			if st, _ := r.Lookup("status").StringValueOK(); st == registry.VolActive {
-				bump(as, func(g *ledger.Register) { g.Volunteers++ })
-			}
-			if t, ok := r.Lookup("createdAt").TimeOK(); ok {
-				m := t.In(clock.Shanghai).Format("2006-01")
-				for _, a := range as {
-					if recruited[a] == nil {
-						recruited[a] = map[string]int{}
-					}
-					recruited[a][m]++
-				}
-			}
-			return nil
-		})
-	if err != nil {
-		return nil, nil, err
-	}
-	err = scanAll(ctx, s.DB.Collection(colCarers), in(bson.D{{Key: "status", Value: registry.VolActive}}), bson.D{{Key: "areas", Value: 1}}, func(r bson.Raw) error {
-		bump(rawAreas(r), func(g *ledger.Register) { g.Carers++ })
-		return nil
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	err = scanAll(ctx, s.DB.Collection(colCarerRoster), in(bson.D{{Key: "status", Value: "active"}}), bson.D{{Key: "areas", Value: 1}}, func(r bson.Raw) error {
-		bump(rawAreas(r), func(g *ledger.Register) { g.CaredFor++ })
-		return nil
-	})
-	return reg, recruited, err
 }
 
 // LedgerEntries returns a page of ledger entries, newest first.

@@ -10,7 +10,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"jinhui/services/ledger"
-	"jinhui/services/registry"
 )
 
 // The totals are a snapshot (one document per area or person, of one
@@ -245,8 +244,7 @@ func addMonth(ms map[string]ledger.Sums, month string, d ledger.Sums) map[string
 
 // AreaTotals returns the totals of the areas named: each snapshot
 // document read by _id, plus the deltas of those areas since, never the
-// ledger; and the register figures as they are now (counted over the
-// subtree that holds the areas: a new pair shows at once).
+// ledger. The register figures come from the census (ledger.ReadCensus).
 func (s *Store) AreaTotals(ctx context.Context, codes []string) (map[string]ledger.AreaTotals, error) {
 	meta, deltas, err := s.currentTotals(ctx, bson.D{{Key: "areas", Value: bson.D{{Key: "$in", Value: codes}}}})
 	if err != nil {
@@ -283,41 +281,7 @@ func (s *Store) AreaTotals(ctx context.Context, codes []string) (map[string]ledg
 			}
 		}
 	}
-	return out, s.liveRegister(ctx, codes, out)
-}
-
-// liveRegister sets the register figures and the recruits by month of out
-// from the registers as they are now.
-func (s *Store) liveRegister(ctx context.Context, codes []string, out map[string]ledger.AreaTotals) error {
-	if len(codes) == 0 {
-		return nil
-	}
-	scope := codes[0]
-	for _, c := range codes {
-		if !registry.Within(c, scope) {
-			scope = ""
-		}
-	}
-	reg, recruited, err := s.RegisterCensus(ctx, scope)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	for _, c := range codes {
-		t := out[c]
-		t.Register, t.CensusAt = reg[c], now
-		for m, sm := range t.Months {
-			sm.Recruited = 0
-			t.Months[m] = sm
-		}
-		for m, n := range recruited[c] {
-			sm := t.Months[m]
-			sm.Recruited = n
-			t.Months[m] = sm
-		}
-		out[c] = t
-	}
-	return nil
+	return out, nil
 }
 
 // PersonTotals returns one person's totals by month ("v:<id>", "e:<id>",

@@ -47,7 +47,7 @@ var pairingIndexes = []index{
 }
 
 func pairingAll[T any](ctx context.Context, c *mongo.Collection, filter bson.D, sort bson.D, op string) ([]T, error) {
-	cur, err := c.Find(ctx, filter, options.Find().SetSort(sort))
+	cur, err := c.Find(ctx, filter, options.Find().SetSort(sort).SetBatchSize(scanBatch))
 	if err != nil {
 		return nil, wrap(op, err)
 	}
@@ -95,6 +95,7 @@ func (s *Store) PutPairingSettings(ctx context.Context, st *pairing.Settings) er
 	var err error
 	if st.Version == 1 {
 		_, err = c.InsertOne(ctx, st)
+		touched(ctx, c)
 		err = wrap("mongostore.PutPairingSettings", err)
 	} else {
 		err = replaceVersioned(ctx, c, st.County, st.Version-1, st)
@@ -107,7 +108,9 @@ func (s *Store) PutPairingSettings(ctx context.Context, st *pairing.Settings) er
 
 // InsertPair stores a new pair; its key taken is a Conflict.
 func (s *Store) InsertPair(ctx context.Context, p pairing.Pair) error {
-	_, err := s.DB.Collection(colPairs).InsertOne(ctx, p)
+	c := s.DB.Collection(colPairs)
+	_, err := c.InsertOne(ctx, p)
+	touched(ctx, c)
 	return wrap("mongostore.InsertPair", err)
 }
 
@@ -138,9 +141,11 @@ func pairFilter(f pairing.PairFilter) bson.D {
 
 // EndPair moves an active pair to ended; Conflict when it is not active.
 func (s *Store) EndPair(ctx context.Context, id string, at time.Time, kind, reason, by string) error {
-	r, err := s.DB.Collection(colPairs).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "status", Value: pairing.PairActive}},
+	c := s.DB.Collection(colPairs)
+	r, err := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "status", Value: pairing.PairActive}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: pairing.PairEnded}, {Key: "endedAt", Value: at},
 			{Key: "endKind", Value: kind}, {Key: "endReason", Value: reason}, {Key: "endedBy", Value: by}}}})
+	touched(ctx, c)
 	if err != nil {
 		return wrap("mongostore.EndPair", err)
 	}
@@ -151,7 +156,9 @@ func (s *Store) EndPair(ctx context.Context, id string, at time.Time, kind, reas
 }
 
 func (s *Store) setPair(ctx context.Context, id string, set bson.D, op string) error {
-	r, err := s.DB.Collection(colPairs).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: set}})
+	c := s.DB.Collection(colPairs)
+	r, err := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: set}})
+	touched(ctx, c)
 	if err == nil && r.MatchedCount == 0 {
 		err = mongo.ErrNoDocuments
 	}
@@ -193,7 +200,9 @@ func (s *Store) ReleasePairKey(ctx context.Context, elder, volunteer string) err
 
 // InsertRelay records an open slot; its key taken is a Conflict.
 func (s *Store) InsertRelay(ctx context.Context, r pairing.Relay) error {
-	_, err := s.DB.Collection(colRelays).InsertOne(ctx, r)
+	c := s.DB.Collection(colRelays)
+	_, err := c.InsertOne(ctx, r)
+	touched(ctx, c)
 	return wrap("mongostore.InsertRelay", err)
 }
 

@@ -141,6 +141,7 @@ func (s *Store) FillRelays(ctx context.Context, ids []string, at time.Time) erro
 				{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
 	}
 	_, err = c.BulkWrite(ctx, ms, options.BulkWrite().SetOrdered(false))
+	touched(ctx, c)
 	return wrap("mongostore.FillRelays", err)
 }
 
@@ -157,7 +158,9 @@ func (s *Store) AddElderVolunteers(ctx context.Context, add map[string][]string)
 			SetUpdate(bson.D{{Key: "$addToSet", Value: bson.D{{Key: "volunteers", Value: bson.D{{Key: "$each", Value: vs}}}}},
 				{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}))
 	}
-	_, err := s.DB.Collection(colElders).BulkWrite(ctx, ms, options.BulkWrite().SetOrdered(false))
+	c := s.DB.Collection(colElders)
+	_, err := c.BulkWrite(ctx, ms, options.BulkWrite().SetOrdered(false))
+	touched(ctx, c)
 	return wrap("mongostore.AddElderVolunteers", err)
 }
 
@@ -168,6 +171,7 @@ func insertTaken[T any](ctx context.Context, c *mongo.Collection, docs []T) ([]i
 		return nil, nil
 	}
 	fresh, err := insertNew(ctx, c, docs)
+	touched(ctx, c)
 	if err != nil {
 		return nil, err
 	}

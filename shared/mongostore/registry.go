@@ -53,6 +53,33 @@ func (s *Store) ChildRegions(ctx context.Context, parent string) ([]registry.Reg
 	return out, wrap("mongostore.ChildRegions", cur.All(ctx, &out))
 }
 
+// RegionFamily returns a node and its children (ordered by code) in one
+// read; NotFound when the node is not there.
+func (s *Store) RegionFamily(ctx context.Context, code string) (registry.Region, []registry.Region, error) {
+	f := bson.D{{Key: "$or", Value: bson.A{bson.D{{Key: "_id", Value: code}}, bson.D{{Key: "parent", Value: code}}}}}
+	cur, err := s.DB.Collection(colRegions).Find(ctx, f, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return registry.Region{}, nil, wrap("mongostore.RegionFamily", err)
+	}
+	var all []registry.Region
+	if err := cur.All(ctx, &all); err != nil {
+		return registry.Region{}, nil, wrap("mongostore.RegionFamily", err)
+	}
+	var node registry.Region
+	kids := []registry.Region{}
+	for _, r := range all {
+		if r.Code == code {
+			node = r
+		} else {
+			kids = append(kids, r)
+		}
+	}
+	if node.Code == "" {
+		return node, nil, wrap("mongostore.RegionFamily", mongo.ErrNoDocuments)
+	}
+	return node, kids, nil
+}
+
 // Regions returns every node of a subtree (for the demo and exports).
 func (s *Store) Regions(ctx context.Context, root string) ([]registry.Region, error) {
 	cur, err := s.DB.Collection(colRegions).Find(ctx, bson.D{{Key: "areas", Value: root}}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
@@ -154,7 +181,7 @@ func (s *Store) CountElders(ctx context.Context, f registry.Filter) (int, error)
 
 // AllElders streams every elder of a subtree to fn (exports, compares).
 func (s *Store) AllElders(ctx context.Context, area string, fn func(registry.Elder) error) error {
-	cur, err := s.DB.Collection(colElders).Find(ctx, bson.D{{Key: "areas", Value: area}}, options.Find().SetSort(byID))
+	cur, err := s.DB.Collection(colElders).Find(ctx, bson.D{{Key: "areas", Value: area}}, options.Find().SetSort(byID).SetBatchSize(scanBatch))
 	if err != nil {
 		return wrap("mongostore.AllElders", err)
 	}

@@ -176,6 +176,7 @@ func insertMany[T any](ctx context.Context, c *mongo.Collection, docs []T, ids [
 		return nil
 	}
 	_, err := c.InsertMany(ctx, docs)
+	touched(ctx, c)
 	if err != nil {
 		written := ids
 		var bwe mongo.BulkWriteException
@@ -197,6 +198,7 @@ func insertMany[T any](ctx context.Context, c *mongo.Collection, docs []T, ids [
 // i.e. the caller read version and bumps it; a lost race is a Conflict.
 func replaceVersioned(ctx context.Context, c *mongo.Collection, id string, readVersion int, doc any) error {
 	r, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: readVersion}}, doc)
+	touched(ctx, c)
 	if err != nil {
 		return wrap("mongostore.replace "+c.Name(), err)
 	}

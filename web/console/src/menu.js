@@ -36,6 +36,7 @@ export function menu(who) {
       { to: '/pairs', text: '结对记录' },
       { to: '/coverage', text: '结对覆盖' },
       { to: '/relays', text: '接力队列' },
+      { to: '/pairing/check', text: '接力检查与预警' },
       { to: '/handovers', text: '交接记录' },
       { to: '/pairing/rules', text: '指定与禁止' },
       { to: '/pairing/settings', text: '结对设置' },

@@ -28,6 +28,7 @@ const routes = [
   { path: '/recruit/funnel', component: () => import('./views/recruit/Funnel.vue'), meta: { title: '招募漏斗' } },
   { path: '/pairing', component: () => import('./views/pairing/Proposals.vue'), meta: { title: '结对方案' } },
   { path: '/pairing/rules', component: () => import('./views/pairing/Rules.vue'), meta: { title: '指定与禁止' } },
+  { path: '/pairing/check', component: () => import('./views/pairing/Check.vue'), meta: { title: '接力检查与预警' } },
   { path: '/pairing/settings', component: () => import('./views/pairing/Settings.vue'), meta: { title: '结对设置' } },
   { path: '/pairing/:id', component: () => import('./views/pairing/Proposal.vue'), meta: { title: '结对方案' } },
   { path: '/pairs', component: () => import('./views/pairing/Pairs.vue'), meta: { title: '结对记录' } },
