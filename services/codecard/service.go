@@ -217,3 +217,32 @@ func (s *Service) Print(ctx context.Context, p access.Principal, in PrintInput) 
 	}
 	return out, nil
 }
+
+// MaxStatuses is how many elders one status query names.
+const MaxStatuses = 100
+
+// Statuses returns the cards (without codes) of the given elders that p's
+// subtree holds, in one query; elders without a card are left out.
+func (s *Service) Statuses(ctx context.Context, p access.Principal, elders []string) ([]Card, error) {
+	if err := p.RequireOrganizer(); err != nil {
+		return nil, err
+	}
+	if len(elders) == 0 {
+		return []Card{}, nil
+	}
+	if len(elders) > MaxStatuses {
+		return nil, apperr.Field("elders", fmt.Sprintf("一次最多查询 %d 位老人", MaxStatuses))
+	}
+	cards, err := s.Store.CodeCards(ctx, elders)
+	if err != nil {
+		return nil, fmt.Errorf("codecard.Statuses: %w", err)
+	}
+	out := []Card{}
+	for _, c := range cards {
+		if p.Sees(c.Areas) {
+			c.StatusName = StatusName[c.Status]
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}

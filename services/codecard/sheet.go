@@ -32,13 +32,14 @@ td { border: 1px solid #000; padding: 0 2mm; font-size: 15px; }
 td.code { font-size: 26px; font-weight: bold; letter-spacing: 2px; text-align: center; font-family: "DejaVu Sans Mono", monospace; }
 .note { font-size: 12px; margin-top: 2mm; line-height: 1.4; }
 </style></head><body>
-<div class="toolbar"><button onclick="window.print()">打印</button> 共 {{len .}} 张, 每页 4 张</div>
+<div class="toolbar"><button type="button" data-print>打印</button> 共 {{len .}} 张, 每页 4 张</div>
 {{range $i, $page := .}}<div class="page">{{range $page}}<div class="card">
 <h1>金晖助老 · 探访码卡</h1>
 <div class="who">{{.VillageName}} {{.ElderName}} (第 {{.Generation}} 版)</div>
 <table>{{range .Codes}}<tr><td>{{month .Month}}</td><td class="code">{{spaced .Code}}</td></tr>{{end}}</table>
 <div class="note">志愿者每次探访结束时, 请让志愿者在手机上输入当月的探访码。请把本卡贴在家中, 不要拍照发给他人。卡片遗失请告诉村里的组织者重新制作。</div>
 </div>{{end}}</div>{{end}}
+<script src="/print.js"></script>
 </body></html>`))
 
 // Sheet renders cards as printable A4 pages, four cards a page.

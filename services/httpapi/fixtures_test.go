@@ -25,6 +25,7 @@ type walkFixtures struct {
 	ledger    ledgerFixtures
 	supervise superviseFixtures
 	wishes    wishFixtures
+	record    recordFixtures
 	// familyMember is a family member of elder, with no consent yet.
 	familyMember string
 }
@@ -65,6 +66,7 @@ func fixtures(t *testing.T, h *platformtest.Harness) walkFixtures {
 	fx.ledger = newLedgerFixtures(t, h, fx)
 	fx.supervise = newSuperviseFixtures(t, h, fx)
 	fx.wishes = newWishFixtures(t, h, fx)
+	fx.record = newRecordFixtures(t, h, fx)
 	fx.familyMember = fx.elder.ID + ":1"
 	if err := h.P.Store.InsertFamilyMember(context.Background(), family.Member{ID: fx.familyMember, Elder: fx.elder.ID, ElderName: fx.elder.Name,
 		Village: fx.elder.Village, Areas: fx.elder.Areas, Name: "王小明", Relation: "儿子", Phone: "+8613912340001", Consent: family.ConsentNone,
@@ -110,6 +112,8 @@ func (fx walkFixtures) url(t *testing.T, path string) string {
 		id = fx.supervise.id(path)
 	case fx.wishes.id(path) != "":
 		id = fx.wishes.id(path)
+	case fx.record.id(path) != "":
+		id = fx.record.id(path)
 	default:
 		t.Fatalf("access walk: no county-A fixture for %s — add one in fixtures_test.go", path)
 	}
@@ -190,6 +194,9 @@ func (fx walkFixtures) body(method, path string) any {
 		return b
 	}
 	if b := fx.wishes.body(method, path); b != nil {
+		return b
+	}
+	if b := fx.record.body(method, path); b != nil {
 		return b
 	}
 	return map[string]any{}

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"jinhui/services/codecard"
@@ -13,6 +15,7 @@ func (s *Server) codecardRoutes() []route {
 		return nil
 	}
 	return []route{
+		{method: "GET", path: "/api/codecards", tag: "codecards", summary: "所选老人(最多 100 位, 逗号分隔)的探访码卡状态(不含验证码)", who: whoOrg, query: []string{"elders"}, h: s.codeCardStatuses},
 		{method: "GET", path: "/api/elders/:id/codecard", tag: "codecards", summary: "老人的探访码卡(不含验证码)", who: whoOrg, resp: codecard.Card{}, h: s.getCodeCard},
 		{method: "POST", path: "/api/elders/:id/codecard", tag: "codecards", summary: "制作或重新制作探访码卡(12 个月, 每月一个验证码; 重新制作须说明原因, 旧卡作废)", who: whoWriter, body: codecard.IssueInput{}, resp: codecard.Card{}, h: s.issueCodeCard},
 		{method: "POST", path: "/api/elders/:id/codecard/revoke", tag: "codecards", summary: "作废探访码卡(须说明原因)", who: whoWriter, body: codecard.RevokeInput{}, resp: codecard.Card{}, h: s.revokeCodeCard},
@@ -20,6 +23,20 @@ func (s *Server) codecardRoutes() []route {
 		{method: "GET", path: "/api/visits/:id/codecard", tag: "codecards", summary: "离线核对探访码所需的数据(加盐慢哈希, 不含验证码)", who: "志愿者 (仅本人承担的探访)", resp: codecard.Offline{}, h: s.offlineCodeCard},
 		{method: "POST", path: "/api/visits/:id/codecard", tag: "codecards", summary: "在线核对老人卡片上的本月探访码(错 3 次提交督导核查)", who: "志愿者 (仅本人承担的探访)", body: codecard.TryInput{}, resp: codecard.TryResult{}, h: s.tryCodeCard},
 	}
+}
+
+func (s *Server) codeCardStatuses(c *fiber.Ctx) error {
+	var ids []string
+	for _, id := range strings.Split(c.Query("elders"), ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	cards, err := s.Cards.Statuses(c.UserContext(), principal(c), ids)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": cards, "total": len(cards)})
 }
 
 func (s *Server) getCodeCard(c *fiber.Ctx) error {

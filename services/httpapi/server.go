@@ -23,6 +23,7 @@ import (
 	"jinhui/services/ledger"
 	"jinhui/services/notify"
 	"jinhui/services/pairing"
+	"jinhui/services/record"
 	"jinhui/services/recruit"
 	"jinhui/services/registry"
 	"jinhui/services/stats"
@@ -65,6 +66,7 @@ type Deps struct {
 	Wishes    *wish.Service
 	Cards     *codecard.Service
 	Family    *family.Service
+	Record    *record.Service
 	SMS       *notify.Service
 	Inbound   InboundLog
 	// TwilioToken validates webhook signatures; PublicURL is the address

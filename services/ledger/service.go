@@ -24,6 +24,8 @@ type Service struct {
 	Log    *slog.Logger
 	// CompactAbove is how many pending deltas make Compact fold them.
 	CompactAbove int
+	// CertStore keeps counties' certificate settings (nil: defaults).
+	CertStore SettingsStore
 }
 
 // New returns a ledger service on the wall clock.
@@ -250,22 +252,41 @@ func (s *Service) VolunteerHours(ctx context.Context, p access.Principal, id str
 	return h, nil
 }
 
-// Certificate is a service certificate (志愿服务时长证明): what it shows
-// is all the public verification page shows.
+// Certificate is a service certificate (志愿服务时长证明) with the fields of
+// the national template (《志愿服务记录与证明出具办法(试行)》): what it
+// shows is all the public verification page shows, the ID number masked.
 type Certificate struct {
 	Code          string    `bson:"_id" json:"code"`
 	Volunteer     string    `bson:"volunteer" json:"-"`
 	Areas         []string  `bson:"areas" json:"-"`
 	Name          string    `bson:"name" json:"name"`
+	IDType        string    `bson:"idType,omitempty" json:"idType"`
+	IDNumber      string    `bson:"idNumber,omitempty" json:"idNumber"`
+	VolunteerNo   string    `bson:"volunteerNo,omitempty" json:"volunteerNo"`
 	From          string    `bson:"from" json:"from"`
 	To            string    `bson:"to" json:"to"`
 	CreditMinutes int       `bson:"creditMinutes" json:"creditMinutes"`
 	HonourMinutes int       `bson:"honourMinutes" json:"honourMinutes"`
 	CreditHours   float64   `bson:"creditHours" json:"creditHours"`
 	HonourHours   float64   `bson:"honourHours" json:"honourHours"`
+	TotalHours    float64   `bson:"totalHours,omitempty" json:"totalHours"`
 	Visits        int       `bson:"visits" json:"visits"`
+	Content       string    `bson:"content,omitempty" json:"content"`
 	Issuer        string    `bson:"issuer" json:"issuer"`
+	Principal     string    `bson:"principal,omitempty" json:"principal"`
+	Handler       string    `bson:"handler,omitempty" json:"handler"`
+	Contact       string    `bson:"contact,omitempty" json:"contact"`
 	IssuedAt      time.Time `bson:"issuedAt" json:"issuedAt"`
+	// NoticeUntil ends the notice period (公示期) the county set; the
+	// certificate takes effect then. Nil: in effect on issue.
+	NoticeUntil *time.Time `bson:"noticeUntil,omitempty" json:"noticeUntil,omitempty"`
+	// Withdrawn is set when an organizer withdraws the certificate during
+	// its notice period (an objection upheld), with the reason.
+	WithdrawnAt   *time.Time `bson:"withdrawnAt,omitempty" json:"withdrawnAt,omitempty"`
+	WithdrawCause string     `bson:"withdrawCause,omitempty" json:"withdrawCause,omitempty"`
+	// Status is computed when read: noticed, effective or withdrawn.
+	Status     string `bson:"-" json:"status"`
+	StatusName string `bson:"-" json:"statusName"`
 }
 
 // CertificateInput chooses the months a certificate covers.
@@ -288,11 +309,16 @@ func (s *Service) Issue(ctx context.Context, p access.Principal, volunteer strin
 	if err != nil {
 		return Certificate{}, err
 	}
+	county := registry.AncestorAt(v.Village, registry.County)
 	issuer := s.Issuer
-	if r, err := s.Store.Region(ctx, registry.AncestorAt(v.Village, registry.County)); err == nil {
+	if r, err := s.Store.Region(ctx, county); err == nil {
 		issuer = r.Name + s.Issuer
 	}
-	c := Certificate{Code: newCode(), Volunteer: v.ID, Areas: v.Areas, Name: v.Name, From: in.From, To: in.To, Issuer: issuer, IssuedAt: s.Now()}
+	c := Certificate{Code: newCode(), Volunteer: v.ID, Areas: v.Areas, Name: v.Name, IDType: "居民身份证", IDNumber: CertIDNumber(v.IDNumber), VolunteerNo: VolunteerNo(v.ID),
+		From: in.From, To: in.To, Issuer: issuer, IssuedAt: s.Now()}
+	if err := s.applySettings(ctx, county, &c); err != nil {
+		return Certificate{}, err
+	}
 	for _, m := range h.Months {
 		if m.Month >= in.From && m.Month <= in.To {
 			c.CreditMinutes += m.Credit
@@ -300,11 +326,15 @@ func (s *Service) Issue(ctx context.Context, p access.Principal, volunteer strin
 			c.Visits += m.Visits
 		}
 	}
-	c.CreditHours, c.HonourHours = hours(c.CreditMinutes), hours(c.HonourMinutes)
+	c.CreditHours, c.HonourHours, c.TotalHours = hours(c.CreditMinutes), hours(c.HonourMinutes), hours(c.CreditMinutes+c.HonourMinutes)
+	c.Content = fmt.Sprintf("金晖助老志愿服务: 入户探访留守、独居老人 %d 次, 服务时长 %.1f 小时", c.Visits, c.CreditHours)
+	if c.HonourMinutes != 0 {
+		c.Content += fmt.Sprintf("; 组织认定时长 %.1f 小时", c.HonourHours)
+	}
 	if err := s.Store.InsertCertificate(ctx, c); err != nil {
 		return Certificate{}, err
 	}
-	return c, nil
+	return s.withStatus(c), nil
 }
 
 // Verify returns the certificate with the code (public).
@@ -317,7 +347,7 @@ func (s *Service) Verify(ctx context.Context, code string) (Certificate, error) 
 	if err != nil {
 		return Certificate{}, apperr.New(apperr.NotFound, "证明编号不存在")
 	}
-	return c, nil
+	return s.withStatus(c), nil
 }
 
 func hours(min int) float64 { return float64(min*10/60) / 10 }

@@ -31,6 +31,7 @@ import (
 	"jinhui/services/ledger"
 	"jinhui/services/notify"
 	"jinhui/services/pairing"
+	"jinhui/services/record"
 	"jinhui/services/recruit"
 	"jinhui/services/registry"
 	"jinhui/services/stats"
@@ -69,6 +70,7 @@ type Platform struct {
 	Wishes    *wish.Service
 	Cards     *codecard.Service
 	Family    *family.Service
+	Record    *record.Service
 	API       *httpapi.Server
 	Metrics   *metrics.Metrics
 
@@ -152,6 +154,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 	}
 	p.Recruit = recruit.NewService(store, p.Auth.Codes, p.SMS, store, cfg.PublicURL)
 	p.Ledger, p.Stats = ledger.New(store, log), stats.New(store)
+	p.Ledger.CertStore = store
+	p.Record = &record.Service{Store: store, Ledger: p.Ledger, Now: time.Now}
 	p.Carers = carer.New(store, p.Ledger)
 	// An elder's status ends their pairs (E3) and their home care (C4).
 	p.Registry.OnElderStatus = func(ctx context.Context, e registry.Elder) error {
@@ -188,7 +192,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 	deps := httpapi.Deps{
 		Registry: p.Registry, Pairing: p.Pairing, Recruit: p.Recruit, Auth: p.Auth, Audit: store, Messages: store, Regions: store, Log: log,
 		Ready:  p.readiness(),
-		Ledger: p.Ledger, Carers: p.Carers, Stats: p.Stats, Supervise: p.Supervise, Wishes: p.Wishes, Cards: p.Cards, Family: p.Family,
+		Ledger: p.Ledger, Carers: p.Carers, Stats: p.Stats, Supervise: p.Supervise, Wishes: p.Wishes, Cards: p.Cards, Family: p.Family, Record: p.Record,
 		Visits: p.Visits, SMS: p.SMS, Inbound: store, TwilioToken: cfg.TwilioToken, PublicURL: strings.TrimRight(cfg.PublicURL, "/"),
 		Web:            web.Handler(),
 		TrustedProxies: cfg.TrustedProxies,

@@ -14,7 +14,7 @@ import (
 // allIndexes is every declared index, per collection in declaration order.
 func allIndexes() []index {
 	all := append(append(append(append([]index{}, indexes...), pairingIndexes...), recruitIndexes...), visitIndexes...)
-	return append(append(append(append(append(all, ledgerIndexes...), superviseIndexes...), wishIndexes...), cardIndexes...), familyIndexes...)
+	return append(append(append(append(append(append(all, ledgerIndexes...), superviseIndexes...), wishIndexes...), cardIndexes...), familyIndexes...), recordIndexes...)
 }
 
 // EnsureIndexes creates every declared index; creating one that exists is

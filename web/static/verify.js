@@ -20,13 +20,26 @@
     }).then(function (c) {
       clear();
       var issued = new Date(c.issuedAt).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
-      out.appendChild(el('p', { 'class': 'ok' }, '✔ 证明真实有效'));
+      var day = function (t) { return new Date(t).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' }); };
+      if (c.status === 'withdrawn') {
+        out.appendChild(el('p', { 'class': 'bad' }, '✘ 该证明已撤销' + (c.withdrawCause ? ': ' + c.withdrawCause : '')));
+      } else if (c.status === 'notice') {
+        out.appendChild(el('p', { 'class': 'notice' }, '该证明公示中, 公示期至 ' + day(c.noticeUntil) + ', 期满无异议后生效。'));
+      } else {
+        out.appendChild(el('p', { 'class': 'ok' }, '✔ 证明真实有效(已生效)'));
+      }
       var t = el('table');
-      [['姓名', c.name],
+      [['状态', c.statusName || '已生效'],
+       ['姓名', c.name],
+       ['证件类型与号码', (c.idType || '') + ' ' + (c.idNumber || '')],
+       ['志愿者编号', c.volunteerNo || ''],
        ['服务期间', c.from + ' 至 ' + c.to],
+       ['服务内容', c.content || ''],
        ['服务时长(签到签退)', c.creditHours + ' 小时(探访 ' + c.visits + ' 次)'],
        ['荣誉时长(组织认定)', c.honourHours + ' 小时'],
        ['出具单位', c.issuer],
+       ['单位负责人', c.principal || ''],
+       ['经办人与联系方式', [c.handler, c.contact].filter(Boolean).join(' ')],
        ['出具日期', issued],
        ['证明编号', c.code]].forEach(function (row) {
         var tr = el('tr');
@@ -40,9 +53,7 @@
       out.appendChild(qr);
       out.appendChild(el('p', { 'class': 'note' }, '扫描二维码或在本页输入证明编号即可核验。本页只显示证明上的内容。'));
       var p = el('p', { 'class': 'noprint', style: 'text-align:center' });
-      var b = el('button', { type: 'button' }, '打印证明');
-      b.addEventListener('click', function () { window.print(); });
-      p.appendChild(b);
+      p.appendChild(el('a', { href: '/api/certificates/' + encodeURIComponent(c.code) + '/print', target: '_blank', rel: 'noopener' }, '打开 A4 打印页'));
       out.appendChild(p);
     }).catch(function () {
       clear();

@@ -59,6 +59,9 @@ export const dict = reactive({
   partnerKind: { university: '高校', social_org: '社会组织' },
   gender: { 男: '男', 女: '女', male: '男', female: '女' },
   bool: { true: '是', false: '否' },
+  recordPart: { basic: '基本信息', service: '服务信息', training: '培训信息', award: '表彰奖励', evaluation: '评价信息' },
+  correctionStatus: { pending: '待处理', accepted: '已采纳', refused: '未采纳' },
+  certStatus: { notice: '公示中', effective: '已生效', withdrawn: '已撤销' },
   weekday: { 0: '周日', 1: '周一', 2: '周二', 3: '周三', 4: '周四', 5: '周五', 6: '周六', 7: '周日' },
 });
 

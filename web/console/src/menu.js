@@ -47,6 +47,7 @@ export function menu(who) {
       { to: '/visits/alerts', text: '逾期与反映' },
       { to: '/visits/settings', text: '探访设置' },
       { to: '/family', text: '外地家属' },
+      { to: '/codecards', text: '探访码卡' },
     ]),
     g('护理', 'FirstAidKit', [
       { to: '/carers', text: '邻里护理员' },
@@ -59,6 +60,7 @@ export function menu(who) {
     g('统计', 'DataAnalysis', [
       { to: '/figures', text: '工作统计' },
       { to: '/ledger', text: '服务时长台账' },
+      { to: '/records', text: '志愿服务记录' },
     ]),
     g('微心愿与交流', 'Present', [
       { to: '/wishes', text: '微心愿' },

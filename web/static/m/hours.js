@@ -78,7 +78,9 @@ function start(main) {
         c.qr && h('img', { src: c.qr, alt: '核验二维码', width: 128, height: 128 }),
         h('div', { style: 'min-width:0' }, h('div', {}, '验证码'), h('strong', { class: 'cert-code', style: 'font-size:1rem;word-break:break-all' }, c.code),
           h('small', { class: 'muted', style: 'display:block;word-break:break-all' }, c.url || ''))),
-      h('button', { type: 'button', class: 'noprint', id: 'print', style: 'margin-top:1rem;width:100%', onclick: () => print() }, '打印证明'));
+      c.status === 'notice' && h('p', { class: 'error cert-notice', role: 'status' }, `公示中: 公示期至 ${new Date(c.noticeUntil).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })}, 期满无异议后生效`),
+      h('button', { type: 'button', class: 'noprint', id: 'print', style: 'margin-top:1rem;width:100%', onclick: () => print() }, '打印证明'),
+      h('a', { class: 'noprint', id: 'print-a4', href: `/api/certificates/${encodeURIComponent(c.code)}/print`, target: '_blank', rel: 'noopener', style: 'display:block;margin-top:.8rem;text-align:center' }, '打开 A4 正式证明(全国统一样式)'));
   }
 
   async function load() {
@@ -100,7 +102,8 @@ function start(main) {
         h('p', { class: 'muted', style: 'margin:.4rem 0 0' }, `共探访 ${t.visits || 0} 次。荣誉时长由组织者补记, 与探访时长分开计算。`)),
       table(hours),
       !stale && certForm(hours),
-      certBox);
+      certBox,
+      h('p', { class: 'card' }, h('a', { href: 'record.html', id: 'to-record' }, '我的志愿服务记录(培训、表彰、评价, 申请更正) ›')));
   }
 
   load().then(ready);

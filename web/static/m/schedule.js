@@ -82,11 +82,12 @@ function start(main) {
       if (condition.value) body.condition = condition.value;
       if (notes.value.trim()) body.notes = notes.value.trim();
       if (reason.value.trim()) body.undoneReason = reason.value.trim();
+      Object.assign(body, cardFields(v.id));
       await box.add('checkout', `/api/visits/${seg(v.id)}/checkout`, body, undefined, { visit: v.id });
     };
     const form = h('form', { onsubmit: (ev) => ev.preventDefault() });
     if (checkedIn && !done) {
-      form.append(items, condition, notes, reason, msg, h('button', { type: 'button', class: 'primary checkout', onclick: (ev) => checkout(ev.currentTarget, form) }, '签退'));
+      form.append(items, condition, notes, reason, cardSlot(v), msg, h('button', { type: 'button', class: 'primary checkout', onclick: (ev) => checkout(ev.currentTarget, form) }, '签退'));
     }
     return h('section', { class: 'card visit', 'data-visit': v.id, 'data-status': done ? 'done' : checkedIn ? 'checked_in' : v.status },
       h('h3', {}, `${v.date.slice(5).replace('-', '月')}日 周${weekday[d.getUTCDay()]} · ${v.elderName}`),
@@ -104,6 +105,7 @@ function start(main) {
   async function load() {
     try {
       visits = (await session.get('/api/me/visits')).items || [];
+      visits.forEach(cardPrefetch);
       localStorage.setItem('jinhui.phone.visits', JSON.stringify(visits));
     } catch (e) {
       visits = JSON.parse(localStorage.getItem('jinhui.phone.visits') || '[]');
@@ -128,3 +130,91 @@ function start(main) {
     ready();
   });
 }
+
+// ---- Visit code card at check-out (issue 18) ----
+// When the elder has a code card for the visit's month, check-out shows a
+// field for the month's six-digit code. The phone checks it without a
+// network against a slow salted hash (PBKDF2-SHA256) fetched while online,
+// never the code itself; wrong codes are counted and sent with the
+// check-out (cardWrong), and the server checks the code again. Three wrong
+// codes flag the visit for supervision; the field then closes. Without
+// WebCrypto (a page not served over HTTPS) the code is checked online.
+const cardKey = (id) => 'jinhui.card.' + id;
+function cardState(id) {
+  try { return JSON.parse(localStorage.getItem(cardKey(id)) || 'null'); } catch { return null; }
+}
+const saveCard = (id, s) => localStorage.setItem(cardKey(id), JSON.stringify(s));
+
+// cardFields is what a check-out sends about the card.
+function cardFields(id) {
+  const s = cardState(id);
+  const out = {};
+  if (s && s.code) out.cardCode = s.code;
+  if (s && s.wrong) out.cardWrong = s.wrong;
+  return out;
+}
+
+// cardPrefetch keeps the card data of a visit due today or earlier on the
+// phone, so that the code can be checked in a village without signal.
+function cardPrefetch(v) {
+  if (v.status === 'done' || v.status === 'cancelled') { localStorage.removeItem(cardKey(v.id)); return; }
+  const s = cardState(v.id);
+  const today = new Date().toLocaleDateString('sv', { timeZone: 'Asia/Shanghai' });
+  if (v.status !== 'checked_in' && !(['planned', 'offered'].includes(v.status) && v.date <= today)) return;
+  if (s && (s.hasCard || Date.now() - (s.at || 0) < 600000)) return;
+  session.get(`/api/visits/${seg(v.id)}/codecard`)
+    .then((o) => { saveCard(v.id, { ...o, wrong: 0, at: Date.now() }); document.dispatchEvent(new CustomEvent('codecard', { detail: v.id })); })
+    .catch(() => {});
+}
+
+async function pbkdf2Hex(code, salt, iterations) {
+  const enc = new TextEncoder();
+  const key = await crypto.subtle.importKey('raw', enc.encode(code), 'PBKDF2', false, ['deriveBits']);
+  const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: enc.encode(salt), iterations }, key, 128);
+  return [...new Uint8Array(bits)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// cardSlot is the check-out's code field, empty while the elder has no card.
+function cardSlot(v) {
+  const slot = h('div', { class: 'field codecard', 'data-visit': v.id });
+  const draw = (said) => {
+    const s = cardState(v.id);
+    if (!s || !s.hasCard) return mount(slot);
+    const left = Math.max(0, (s.wrongLeft ?? 3) - (s.wrong || 0));
+    if (s.code || s.confirmed) return mount(slot, h('p', { class: 'ok card-ok', role: 'status' }, '✔ 探访码正确, 视同老人确认本次探访'));
+    if (left <= 0) return mount(slot, h('p', { class: 'error card-flagged', role: 'alert' }, '探访码已输错 3 次, 签退后本次探访将提交督导核查'));
+    const input = h('input', { id: 'card-' + v.id, name: 'cardCode', inputmode: 'numeric', pattern: '[0-9]*', maxlength: 6, autocomplete: 'off', placeholder: '六位数字' });
+    const check = async (btn) => {
+      const code = input.value.trim();
+      if (!/^\d{6}$/.test(code)) { draw('请输入卡片上本月的六位数字'); return; }
+      btn.disabled = true;
+      const cur = cardState(v.id);
+      try {
+        if (crypto.subtle && cur.hash) {
+          if (await pbkdf2Hex(code, cur.salt, cur.iterations) === cur.hash) cur.code = code;
+          else cur.wrong = (cur.wrong || 0) + 1;
+        } else {
+          const r = await session.post(`/api/visits/${seg(v.id)}/codecard`, { code });
+          if (r.right) cur.code = code;
+          cur.wrongLeft = r.wrongLeft + (cur.wrong || 0);
+        }
+      } catch (e) {
+        btn.disabled = false;
+        return draw(e.message || '暂时无法核对, 请稍后再试');
+      }
+      saveCard(v.id, cur);
+      draw(cur.code ? '' : '探访码不对, 请让老人再看一下卡片上本月(' + Number(v.date.slice(5, 7)) + '月)的数字');
+    };
+    return mount(slot, h('label', { for: input.id }, '探访码(老人卡片上本月的数字)'), input,
+      h('button', { type: 'button', class: 'card-check', onclick: (ev) => check(ev.currentTarget) }, '核对'),
+      said && h('p', { class: 'error', role: 'alert' }, said),
+      h('p', { class: 'muted' }, `可不填; 还可以输错 ${left} 次, 错 3 次将提交督导核查`));
+  };
+  slot.redraw = draw;
+  draw();
+  cardPrefetch(v);
+  return slot;
+}
+document.addEventListener('codecard', (ev) => {
+  document.querySelectorAll('.codecard').forEach((el) => { if (el.dataset.visit === ev.detail && el.redraw) el.redraw(); });
+});
