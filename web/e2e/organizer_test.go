@@ -194,8 +194,9 @@ func TestOrganizerJourney(t *testing.T) {
 		t.Fatalf("intake queue lacks the imported elders: %s", queue)
 	}
 	shot(t, ctx, "console-intake")
+	// From the page: the resolve step's banner may still cover the table.
 	must(t, ctx,
-		chromedp.Click(chromedp.CSS(`table tbody tr:has(a) button.approve`)),
+		clickJS(`table tbody tr:has(a) button.approve`),
 		chromedp.WaitVisible(chromedp.CSS("#intake-msg .ok")))
 	if msg := text(t, ctx, "#intake-msg"); !strings.Contains(msg, "已通过") {
 		t.Fatalf("approve: %s", msg)
