@@ -2,6 +2,7 @@ package platform_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"sync"
 	"testing"
@@ -24,6 +25,14 @@ import (
 // has nothing left to pair and every active pair's elder has this
 // month's visits with their reminders.
 func TestDemoPairingResumesAfterRestart(t *testing.T) {
+	// 14 writes pair and plan this demo: stop in the proposal, inside the
+	// confirmation, in the planning, and before the work is marked done.
+	for _, at := range []int{1, 6, 10, 12} {
+		t.Run(fmt.Sprintf("stopped after write %d", at), func(t *testing.T) { demoResumes(t, at) })
+	}
+}
+
+func demoResumes(t *testing.T, at int) {
 	dir := t.TempDir()
 	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=" + dir, "REDIS_URL=" + testenv.RedisURL(t)}, nil, io.Discard)
 	if err != nil {
@@ -57,7 +66,7 @@ func TestDemoPairingResumesAfterRestart(t *testing.T) {
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	mu.Lock()
-	writes, limit, stop = 0, 6, cancel // stopped inside the confirmation
+	writes, limit, stop = 0, at, cancel
 	mu.Unlock()
 	paired, err := p.PairDemo(runCtx)
 	mu.Lock()
@@ -85,6 +94,18 @@ func TestDemoPairingResumesAfterRestart(t *testing.T) {
 	}
 	if again, err := p.PairDemo(ctx); again || err != nil {
 		t.Fatalf("a third start paired again: %v %v", again, err)
+	}
+	// Stopped after the last confirmation, during planning: the next start
+	// finds nothing left to pair and still finishes.
+	set0, err := demo.Generate(sc, 2017, p.Visits.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Store.MarkDemoPairing(ctx, []string{registry.AncestorAt(set0.Elders[0].Village, registry.County)}); err != nil {
+		t.Fatal(err)
+	}
+	if paired, err := p.PairDemo(ctx); !paired || err != nil {
+		t.Fatalf("a start with everything paired already: %v %v", paired, err)
 	}
 	set, err := demo.Generate(sc, 2017, p.Visits.Now())
 	if err != nil {
