@@ -30,6 +30,9 @@ const (
 	ActionReveal = "reveal"
 	ActionLogin  = "login"
 	ActionExport = "export"
+	// ActionResolve records a register cross-check's differences applied
+	// in bulk (rule E5).
+	ActionResolve = "resolve"
 	// ActionLoginAlert is raised for the admins over an account after
 	// repeated failed logins (auth.Limits.LoginAlertAfter).
 	ActionLoginAlert = "login_alert"

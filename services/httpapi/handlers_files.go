@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -56,24 +58,24 @@ func (s *Server) importRegions(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"stored": n})
 }
 
-// sheetRows checks the caller, then reads the uploaded sheet's rows.
-func sheetRows(c *fiber.Ctx, allowed func() error) ([]registry.Row, error) {
+// sheetTable checks the caller, then reads the uploaded sheet (header and rows).
+func sheetTable(c *fiber.Ctx, allowed func() error) (registry.Sheet, error) {
 	if err := allowed(); err != nil {
-		return nil, err
+		return registry.Sheet{}, err
 	}
 	name, data, err := upload(c)
 	if err != nil {
-		return nil, err
+		return registry.Sheet{}, err
 	}
-	return registry.ReadSheet(name, data)
+	return registry.ReadTable(name, data)
 }
 
 func (s *Server) importElders(c *fiber.Ctx) error {
-	rows, err := sheetRows(c, principal(c).RequireWriter)
+	sh, err := sheetTable(c, principal(c).RequireWriter)
 	if err != nil {
 		return err
 	}
-	rep, err := s.Registry.ImportElders(c.UserContext(), principal(c), rows, c.Query("mode", registry.ModeCheck))
+	rep, err := s.Registry.ImportElders(c.UserContext(), principal(c), sh, c.Query("mode", registry.ModeCheck))
 	if err != nil {
 		return err
 	}
@@ -85,15 +87,39 @@ func (s *Server) importElders(c *fiber.Ctx) error {
 }
 
 func (s *Server) compareElders(c *fiber.Ctx) error {
-	rows, err := sheetRows(c, principal(c).RequireOrganizer)
+	sh, err := sheetTable(c, principal(c).RequireOrganizer)
 	if err != nil {
 		return err
 	}
-	cmp, err := s.Registry.CompareElders(c.UserContext(), principal(c), rows)
+	cmp, err := s.Registry.CompareElders(c.UserContext(), principal(c), sh)
 	if err != nil {
 		return err
 	}
 	return c.JSON(cmp)
+}
+
+// resolveComparison applies an organizer's choices from a comparison: the
+// same file again, with the decisions as a JSON form field.
+func (s *Server) resolveComparison(c *fiber.Ctx) error {
+	sh, err := sheetTable(c, principal(c).RequireWriter)
+	if err != nil {
+		return err
+	}
+	var in registry.ResolveInput
+	raw := strings.TrimSpace(c.FormValue("decisions"))
+	if raw == "" || raw == "null" {
+		return apperr.Field("decisions", "请在表单字段 decisions 中以 JSON 对象给出处理决定")
+	}
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return apperr.Field("decisions", "处理决定应为 JSON 对象: add(行号列表)、update(行号列表)、gone(老人编号列表)、status、date、reason")
+	}
+	rep, err := s.Registry.ResolveComparison(c.UserContext(), principal(c), sh, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(rep)
 }
 
 func (s *Server) exportElders(c *fiber.Ctx) error {

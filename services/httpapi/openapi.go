@@ -49,15 +49,23 @@ func (s *Server) Spec() (*openapi3.T, error) {
 			op.AddParameter(openapi3.NewQueryParameter(q).WithSchema(openapi3.NewStringSchema()))
 		}
 		switch {
+		case r.upload:
+			file := openapi3.NewObjectSchema().WithProperty("file", openapi3.NewStringSchema().WithFormat("binary"))
+			if r.body != nil {
+				// an upload with its decisions: a form field holding JSON
+				ref, err := openapi3gen.NewSchemaRefForValue(r.body, doc.Components.Schemas)
+				if err != nil {
+					return nil, fmt.Errorf("schema for %s %s: %w", r.method, r.path, err)
+				}
+				file.WithPropertyRef("decisions", ref)
+			}
+			op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).WithFormDataSchema(file)}
 		case r.body != nil:
 			ref, err := openapi3gen.NewSchemaRefForValue(r.body, doc.Components.Schemas)
 			if err != nil {
 				return nil, fmt.Errorf("schema for %s %s: %w", r.method, r.path, err)
 			}
 			op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).WithJSONSchemaRef(ref)}
-		case r.upload:
-			file := openapi3.NewObjectSchema().WithProperty("file", openapi3.NewStringSchema().WithFormat("binary"))
-			op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).WithFormDataSchema(file)}
 		}
 		ok := openapi3.NewResponse().WithDescription("成功")
 		switch {

@@ -107,6 +107,7 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/api/elders/export.xlsx", tag: "elders", summary: "导出老人名册(xlsx, 脱敏)", who: whoOrg, query: []string{"area"}, binary: xlsxType, h: s.exportElders},
 		{method: "POST", path: "/api/elders/import", tag: "elders", summary: "导入老人(xlsx/CSV); mode=check|strict|valid", who: "乡镇及以上组织者/管理员", upload: true, query: []string{"mode"}, h: s.importElders},
 		{method: "POST", path: "/api/elders/compare", tag: "elders", summary: "与建档立卡名单比对(E5): 新增、消失、字段差异", who: whoOrg, upload: true, h: s.compareElders},
+		{method: "POST", path: "/api/elders/compare/resolve", tag: "elders", summary: "按比对结果一次处理差异(E5): 新增所选行、所选行采用名单的值、所选老人标记迁出/退出/去世; 表单字段 file 与 decisions(JSON)", who: "乡镇及以上组织者/管理员 (新增); 组织者/管理员 (本辖区)", upload: true, body: registry.ResolveInput{}, resp: registry.ResolveReport{}, h: s.resolveComparison},
 		{method: "GET", path: "/api/elders/:id", tag: "elders", summary: "老人详情(脱敏)", who: whoOrgOrVol, resp: registry.Elder{}, h: s.getElder},
 		{method: "PUT", path: "/api/elders/:id", tag: "elders", summary: "修改老人档案", who: whoWriter, body: elderUpdate{}, resp: registry.Elder{}, h: s.updateElder},
 		{method: "POST", path: "/api/elders/:id/reveal", tag: "elders", summary: "查看完整个人信息(记入审计日志)", who: whoOrgOrVol, h: s.revealElder},

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -74,10 +75,9 @@ type Platform struct {
 	API       *httpapi.Server
 	Metrics   *metrics.Metrics
 
-	ready   map[string]httpapi.Checker
-	demoSet *demo.Set
-	mongo   *embedded.Mongo
-	mini    *embedded.Redis
+	ready map[string]httpapi.Checker
+	mongo *embedded.Mongo
+	mini  *embedded.Redis
 }
 
 // New connects to MongoDB and Redis (starting the embedded ones when none
@@ -238,35 +238,88 @@ func (p *Platform) LoadDemo(ctx context.Context, sc demo.Scale) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	// The pairing still to do is recorded before the load, so that a stop
+	// anywhere after it leaves the work for the next start (PairDemo).
+	if cs := demoCounties(set); len(cs) > 0 {
+		if err := p.Store.MarkDemoPairing(ctx, cs); err != nil {
+			return false, err
+		}
+	}
 	if err := demo.Load(ctx, p.Store, set); err != nil {
 		return true, err
 	}
-	p.demoSet = &set
 	return true, nil
 }
 
-// PairDemo pairs the demo just loaded (see pairDemo) and reports whether
-// it did; it does nothing when no demo was loaded by this process.
-func (p *Platform) PairDemo(ctx context.Context) (bool, error) {
-	if p.demoSet == nil {
-		return false, nil
-	}
-	return true, p.pairDemo(ctx, *p.demoSet)
-}
-
-// pairDemo runs the optimiser for every county of the demo that has
-// people (up to ten: the full scale is left for organizers to pair),
-// confirms the proposals and plans this month's visits, so that a demo
-// volunteer finds elders and a schedule.
-func (p *Platform) pairDemo(ctx context.Context, set demo.Set) error {
-	counties := map[string]bool{}
+// demoCounties are the counties of the demo that have people, when there
+// are at most ten (the full scale is left for organizers to pair).
+func demoCounties(set demo.Set) []string {
+	seen := map[string]bool{}
+	var cs []string
 	for _, e := range set.Elders {
-		counties[registry.AncestorAt(e.Village, registry.County)] = true
+		if c := registry.AncestorAt(e.Village, registry.County); !seen[c] {
+			seen[c] = true
+			cs = append(cs, c)
+		}
 	}
-	if len(counties) > 10 {
+	if len(cs) > 10 {
 		return nil
 	}
-	for c := range counties {
+	slices.Sort(cs)
+	return cs
+}
+
+// demoPairLock is the lease of the process pairing the demo.
+const demoPairLock = "demo-pairing"
+
+// PairDemo pairs and plans the demo (see pairDemo) and reports whether it
+// did. The work to do is recorded in MongoDB when the demo is loaded and
+// cleared only when it is done, so a start after a stop half-way finishes
+// it; it does nothing when no demo pairing is pending, or while another
+// process holds the lease.
+func (p *Platform) PairDemo(ctx context.Context) (bool, error) {
+	counties, err := p.Store.DemoPairing(ctx)
+	if err != nil || len(counties) == 0 {
+		return false, err
+	}
+	token := uuid.NewString()
+	const ttl = 2 * time.Minute
+	if err := p.Store.TryLock(ctx, demoPairLock, token, time.Now().Add(ttl)); apperr.Is(err, apperr.Conflict) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	renewing, stopRenew := context.WithCancel(ctx)
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		t := time.NewTicker(ttl / 4)
+		defer t.Stop()
+		for {
+			select {
+			case <-renewing.Done():
+				return
+			case <-t.C:
+				_ = p.Store.RenewLock(renewing, demoPairLock, token, time.Now().Add(ttl))
+			}
+		}
+	}()
+	err = p.pairDemo(ctx, counties)
+	stopRenew()
+	<-renewed
+	if err == nil {
+		err = p.Store.DemoPaired(ctx)
+	}
+	_ = p.Store.Unlock(context.WithoutCancel(ctx), demoPairLock, token)
+	return err == nil, err
+}
+
+// pairDemo runs the optimiser for the demo's counties, confirms the
+// proposals and plans this and next month's visits, so that a demo
+// volunteer finds elders and a schedule. Run again after a stop, it
+// proposes only what is still unpaired and planning fills the gaps.
+func (p *Platform) pairDemo(ctx context.Context, counties []string) error {
+	for _, c := range counties {
 		sys := access.Principal{Kind: access.KindOrganizer, ID: "demo", Name: "演示数据", Role: access.RoleAdmin, Region: c, Level: int(registry.County)}
 		prop, err := p.Pairing.Propose(ctx, sys, pairing.ProposeInput{Region: c})
 		if err != nil {

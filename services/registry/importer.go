@@ -31,6 +31,9 @@ type ImportReport struct {
 	Valid    int       `json:"valid"`
 	Stored   int       `json:"stored"`
 	Problems []Problem `json:"problems"`
+	// Columns names the template's columns the file lacks (their fields
+	// are stored empty) and the file's columns that were ignored.
+	Columns Columns `json:"columns"`
 }
 
 // Import modes.
@@ -140,7 +143,11 @@ func villageCodes(rows []Row) []string {
 // ImportElders reads a sheet of elders from the poverty register and,
 // depending on mode, stores them as township proposals (rule E4 step 1).
 // Every row is checked first; the report names row, column and problem.
-func (s *Service) ImportElders(ctx context.Context, p access.Principal, rows []Row, mode string) (ImportReport, error) {
+// A header without 姓名, 身份证号, 村代码 or 建档立卡, or with neither 留守
+// nor 失独, is refused naming the column (rule E1 could not be judged: an
+// absent column is not "否" for everyone).
+func (s *Service) ImportElders(ctx context.Context, p access.Principal, sh Sheet, mode string) (ImportReport, error) {
+	rows := sh.Rows
 	if err := p.RequireWriter(); err != nil {
 		return ImportReport{}, err
 	}
@@ -152,7 +159,13 @@ func (s *Service) ImportElders(ctx context.Context, p access.Principal, rows []R
 	default:
 		return ImportReport{}, apperr.Field("mode", "mode 应为 check、strict 或 valid")
 	}
-	rep := ImportReport{Mode: mode, Rows: len(rows), Problems: []Problem{}}
+	if err := requireColumns(sh.Header, "姓名", "身份证号", "村代码", "建档立卡"); err != nil {
+		return ImportReport{}, err
+	}
+	if !slices.Contains(sh.Header, "留守") && !slices.Contains(sh.Header, "失独") {
+		return ImportReport{}, apperr.Field("file", "表头缺少「留守」和「失独」列(至少要有一列), 无法判断是否符合条件, 请补上后重新上传")
+	}
+	rep := ImportReport{Mode: mode, Rows: len(rows), Problems: []Problem{}, Columns: columnsOf(sh.Header, ElderColumns)}
 	seen := map[string]int{}
 	now := s.Now()
 	var good []Elder
@@ -221,100 +234,6 @@ func (s *Service) ImportElders(ctx context.Context, p access.Principal, rows []R
 	}
 	rep.Stored = len(good)
 	return rep, nil
-}
-
-// Diff is one elder whose register entry differs from the sheet.
-type Diff struct {
-	Row      int               `json:"row"`
-	ID       string            `json:"id"`
-	Name     string            `json:"name"`
-	IDNumber string            `json:"idNumber"`
-	Fields   map[string][2]any `json:"fields"`
-}
-
-// Comparison is the answer of rule E5's cross-check.
-type Comparison struct {
-	New      []Problem `json:"new"`
-	Gone     []Elder   `json:"gone"`
-	Differ   []Diff    `json:"differ"`
-	Problems []Problem `json:"problems"`
-	Same     int       `json:"same"`
-}
-
-// CompareElders cross-checks a sheet (the poverty register, another
-// source) against the register of p's subtree (rule E5): who is new (in
-// the sheet only), who is gone (active in the register, not in the sheet)
-// and which fields differ. It changes nothing.
-func (s *Service) CompareElders(ctx context.Context, p access.Principal, rows []Row) (Comparison, error) {
-	if err := p.RequireOrganizer(); err != nil {
-		return Comparison{}, err
-	}
-	cmp := Comparison{New: []Problem{}, Gone: []Elder{}, Differ: []Diff{}, Problems: []Problem{}}
-	sheet := map[string]Elder{}
-	rowOf := map[string]int{}
-	known, err := s.villages(ctx, villageCodes(rows))
-	if err != nil {
-		return Comparison{}, err
-	}
-	for _, r := range rows {
-		in, prob := rowInput(r)
-		if prob != nil {
-			cmp.Problems = append(cmp.Problems, *prob)
-			continue
-		}
-		var e Elder
-		if err := s.buildIn(ctx, p, in, &e, known); err != nil {
-			ae := apperr.As(err)
-			if ae == nil {
-				return Comparison{}, err
-			}
-			cmp.Problems = append(cmp.Problems, Problem{Row: r.N, Field: columnOf(ae.Field), Problem: ae.Message})
-			continue
-		}
-		sheet[e.IDNumber], rowOf[e.IDNumber] = e, r.N
-	}
-	err = s.Store.AllElders(ctx, p.Region, func(e Elder) error {
-		in, ok := sheet[e.IDNumber]
-		if !ok {
-			if e.Status == StatusActive || e.Status == StatusHospitalised || e.Status == StatusPending {
-				cmp.Gone = append(cmp.Gone, e.Masked())
-			}
-			return nil
-		}
-		delete(sheet, e.IDNumber)
-		d := diff(e, in)
-		if len(d) == 0 {
-			cmp.Same++
-			return nil
-		}
-		cmp.Differ = append(cmp.Differ, Diff{Row: rowOf[e.IDNumber], ID: e.ID, Name: e.Name, IDNumber: e.Masked().IDNumber, Fields: d})
-		return nil
-	})
-	if err != nil {
-		return Comparison{}, fmt.Errorf("registry.CompareElders: %w", err)
-	}
-	for id, e := range sheet {
-		cmp.New = append(cmp.New, Problem{Row: rowOf[id], Field: e.Name, Problem: "名册中没有该老人: " + e.Masked().IDNumber})
-	}
-	sortProblems(cmp.New)
-	return cmp, nil
-}
-
-func diff(a, b Elder) map[string][2]any {
-	d := map[string][2]any{}
-	add := func(k string, x, y any) {
-		if x != y {
-			d[k] = [2]any{x, y}
-		}
-	}
-	add("姓名", a.Name, b.Name)
-	add("村代码", a.Village, b.Village)
-	add("建档立卡", a.Poor, b.Poor)
-	add("留守", a.LeftBehind, b.LeftBehind)
-	add("失独", a.Bereaved, b.Bereaved)
-	add("残疾等级", a.Health.DisabilityLevel, b.Health.DisabilityLevel)
-	add("独居", a.Family.LivingAlone, b.Family.LivingAlone)
-	return d
 }
 
 func sortProblems(ps []Problem) {

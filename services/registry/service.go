@@ -54,6 +54,10 @@ type Storer interface {
 	Elders(ctx context.Context, f Filter) (Page[Elder], error)
 	CountElders(ctx context.Context, f Filter) (int, error)
 	ReplaceElder(ctx context.Context, e *Elder) error
+	// ReplaceElders writes each elder over the version it was read at, in
+	// one bulk command, and returns the ids of those changed meanwhile
+	// (not written).
+	ReplaceElders(ctx context.Context, es []Elder) (stale []string, err error)
 	AllElders(ctx context.Context, area string, fn func(Elder) error) error
 
 	InsertVolunteers(ctx context.Context, vs []Volunteer) error

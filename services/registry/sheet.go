@@ -75,23 +75,36 @@ func readXLSX(data []byte) ([][]string, error) {
 	return records, nil
 }
 
+// Sheet is an uploaded table: its header (trimmed) and its data rows.
+type Sheet struct {
+	Header []string
+	Rows   []Row
+}
+
 // ReadSheet reads the first sheet of an xlsx file, or a CSV file (UTF-8,
 // with or without BOM, or GB18030 as Chinese office software saves it),
 // into rows keyed by the header row.
 func ReadSheet(name string, data []byte) ([]Row, error) {
+	sh, err := ReadTable(name, data)
+	return sh.Rows, err
+}
+
+// ReadTable is ReadSheet keeping the header, so that a caller can tell a
+// missing column from an empty cell.
+func ReadTable(name string, data []byte) (Sheet, error) {
 	var records [][]string
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".xlsx":
 		var err error
 		if records, err = readXLSX(data); err != nil {
-			return nil, err
+			return Sheet{}, err
 		}
 	case ".csv":
 		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 		if !utf8.Valid(data) {
 			dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 			if err != nil {
-				return nil, apperr.Field("file", "CSV 文件编码无法识别(应为 UTF-8 或 GBK)")
+				return Sheet{}, apperr.Field("file", "CSV 文件编码无法识别(应为 UTF-8 或 GBK)")
 			}
 			data = dec
 		}
@@ -103,7 +116,7 @@ func ReadSheet(name string, data []byte) ([]Row, error) {
 				break
 			}
 			if err != nil {
-				return nil, apperr.Field("file", "CSV 格式错误: "+err.Error())
+				return Sheet{}, apperr.Field("file", "CSV 格式错误: "+err.Error())
 			}
 			records = append(records, rec)
 			if len(records) > MaxRows+1 {
@@ -111,13 +124,13 @@ func ReadSheet(name string, data []byte) ([]Row, error) {
 			}
 		}
 	default:
-		return nil, apperr.Field("file", "仅支持 .xlsx 或 .csv 文件")
+		return Sheet{}, apperr.Field("file", "仅支持 .xlsx 或 .csv 文件")
 	}
 	if len(records) == 0 {
-		return nil, apperr.Field("file", "文件为空")
+		return Sheet{}, apperr.Field("file", "文件为空")
 	}
 	if len(records) > MaxRows+1 {
-		return nil, apperr.Field("file", fmt.Sprintf("文件超过 %d 行", MaxRows))
+		return Sheet{}, apperr.Field("file", fmt.Sprintf("文件超过 %d 行", MaxRows))
 	}
 	header := make([]string, len(records[0]))
 	for i, h := range records[0] {
@@ -140,7 +153,7 @@ func ReadSheet(name string, data []byte) ([]Row, error) {
 			rows = append(rows, Row{N: i + 2, Cells: cells})
 		}
 	}
-	return rows, nil
+	return Sheet{Header: header, Rows: rows}, nil
 }
 
 // ParseRegionsCSV reads region nodes: columns code, name, and optional lat,

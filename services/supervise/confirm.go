@@ -10,6 +10,7 @@ import (
 	"jinhui/services/access"
 	"jinhui/services/visit"
 	"jinhui/shared/apperr"
+	"jinhui/shared/clock"
 	"jinhui/shared/pii"
 )
 
@@ -71,7 +72,7 @@ func (s *Service) AfterVisit(ctx context.Context, v visit.Visit) error {
 	if err != nil && !apperr.Is(err, apperr.Conflict) {
 		return fmt.Errorf("supervise.AfterVisit: %w", err)
 	}
-	return s.SMS.Send(ctx, "confirm:"+v.ID, phone, "confirm", ConfirmText(v.VolunteerName))
+	return s.SMS.Send(ctx, "confirm:"+v.ID, phone, "confirm", ConfirmText(v.VolunteerName, visitDay(v), s.Now()))
 }
 
 // ListenFor lets a 1/2 reply from phone (a family member far away, told of
@@ -89,9 +90,29 @@ func (s *Service) ListenFor(ctx context.Context, v visit.Visit, phone string) er
 	return nil
 }
 
-// ConfirmText is the question to the elder's side.
-func ConfirmText(volunteer string) string {
-	return "【金晖助老】志愿者" + volunteer + "今天来过吗?回复1确认,回复2没有"
+// visitDay is the day the visit happened: the check-in's own time (an
+// offline check-in keeps the phone's time), else the planned date.
+func visitDay(v visit.Visit) time.Time {
+	if v.CheckIn != nil && !v.CheckIn.At.IsZero() {
+		return v.CheckIn.At
+	}
+	if d, err := clock.ParseDate(v.Date); err == nil {
+		return d
+	}
+	return time.Time{}
+}
+
+// ConfirmText is the question to the elder's side. It says 今天 only when
+// the visit happened today (Asia/Shanghai); a visit uploaded late is named
+// by its own day (rule S1: "今天来过吗" about a visit two days ago would
+// make a truthful "2" suspend a real visit).
+func ConfirmText(volunteer string, day, now time.Time) string {
+	when := "今天"
+	if !day.IsZero() && clock.Today(day) != clock.Today(now) {
+		d := day.In(clock.Shanghai)
+		when = fmt.Sprintf("%d月%d日", d.Month(), d.Day())
+	}
+	return "【金晖助老】志愿者" + volunteer + when + "来过吗?回复1确认,回复2没有"
 }
 
 // ReplyWindow is how long a confirmation request waits for its reply.

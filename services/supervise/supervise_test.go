@@ -522,3 +522,40 @@ func TestMonthlyReport(t *testing.T) {
 		t.Fatalf("sibling county reads the report: %d", r.Status)
 	}
 }
+
+// TestLateUploadNamesTheDay: a check-in made offline and uploaded two
+// days later asks the elder's side about that day, not "今天", so a
+// truthful "2" cannot suspend a visit that happened (rule S1, Q1).
+func TestLateUploadNamesTheDay(t *testing.T) {
+	w := setup(t)
+	v := w.visits[w.elders[0].ID]
+	var vol registry.Volunteer
+	for _, x := range w.vols {
+		if x.ID == v.Volunteer {
+			vol = x
+		}
+	}
+	tok := w.login(vol.Phone)
+	happened := w.clk.Now()
+	w.clk.Set(happened.Add(49 * time.Hour)) // the phone comes back online two days later
+	if r := w.h.Do("POST", "/api/visits/"+v.ID+"/checkin", tok, map[string]any{"key": "in-" + v.ID, "at": happened}); r.Status != 200 {
+		t.Fatalf("late check-in: %d %s", r.Status, r.Body)
+	}
+	out := happened.Add(time.Hour)
+	if r := w.h.Do("POST", "/api/visits/"+v.ID+"/checkout", tok, map[string]any{"key": "out-" + v.ID, "at": out, "items": []string{"chat", "housework", "hygiene"}}); r.Status != 200 {
+		t.Fatalf("late check-out: %d %s", r.Status, r.Body)
+	}
+	asks := w.messages(t, "confirm")
+	if len(asks) != 1 {
+		t.Fatalf("%d confirmation texts, want 1", len(asks))
+	}
+	d := happened.In(clock.Shanghai)
+	day := fmt.Sprintf("%d月%d日来过吗", d.Month(), d.Day())
+	if !strings.Contains(asks[0].Body, day) || strings.Contains(asks[0].Body, "今天") {
+		t.Fatalf("late visit's question %q does not name its day (%s)", asks[0].Body, day)
+	}
+	// The same visit uploaded on its own day still says 今天.
+	if got := supervise.ConfirmText("张三", happened, happened.Add(2*time.Hour)); !strings.Contains(got, "今天来过吗") {
+		t.Fatalf("same-day question: %q", got)
+	}
+}

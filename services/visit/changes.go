@@ -38,15 +38,14 @@ func (s *Service) change(v *Visit, p access.Principal, kind, from, to, reason st
 func (s *Service) today() string { return clock.Today(s.Now()) }
 
 // replan writes v, then replaces its pending reminders with ones for its
-// (new) date and volunteer.
+// (new) date and volunteer. A visit taken over on the same day, or moved
+// and moved back, gets its skipped reminders back (issue 12: skipping
+// them and inserting the same ids left it with none).
 func (s *Service) replan(ctx context.Context, v *Visit) error {
 	if err := s.Store.ReplaceVisit(ctx, v); err != nil {
 		return err
 	}
-	if err := s.Store.SkipReminders(ctx, v.ID); err != nil {
-		return err
-	}
-	return s.Store.InsertReminders(ctx, Reminders(*v, s.Now()))
+	return s.Store.ReplanReminders(ctx, v.ID, Reminders(*v, s.Now()))
 }
 
 // ProposeDate moves the volunteer's own visit to another day of the same

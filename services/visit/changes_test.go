@@ -107,6 +107,35 @@ func TestVolunteerChanges(t *testing.T) {
 	if strings.Join(kinds, ",") != "swap,giveback,take" {
 		t.Fatalf("changes recorded: %v", kinds)
 	}
+	// Issue 12: a taken visit, and a visit moved and moved back, end with
+	// their pending reminders (a replan re-inserting the old ids left none).
+	pendingOf := func(id string) []string {
+		var out []string
+		for _, rm := range allReminders(t, h) {
+			if rm.Visit == id && rm.Status == "pending" {
+				out = append(out, rm.ID)
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	if p := pendingOf(v.ID); len(p) != 5 {
+		t.Fatalf("the taken visit has %d pending reminders, want 5: %v", len(p), p)
+	}
+	orig := v.Date
+	r = h.Do("POST", "/api/visits/"+v.ID+"/date", tb, map[string]any{"date": "2026-12-16", "reason": "有事", "version": v.Version})
+	r.JSON(t, &v)
+	if r.Status != 200 {
+		t.Fatalf("move: %d %s", r.Status, r.Body)
+	}
+	r = h.Do("POST", "/api/visits/"+v.ID+"/date", tb, map[string]any{"date": orig, "reason": "改回", "version": v.Version})
+	r.JSON(t, &v)
+	if r.Status != 200 {
+		t.Fatalf("move back: %d %s", r.Status, r.Body)
+	}
+	if p := pendingOf(v.ID); len(p) != 5 || !strings.HasSuffix(p[0], orig) {
+		t.Fatalf("moved and back: pending reminders %v, want 5 for %s", p, orig)
+	}
 }
 
 func sign(token, u string, form url.Values) string {

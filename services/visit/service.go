@@ -41,6 +41,11 @@ type Store interface {
 	Reminder(ctx context.Context, id string) (Reminder, error)
 	DueReminders(ctx context.Context, before time.Time, limit int) ([]Reminder, error)
 	SkipReminders(ctx context.Context, visit string) error
+	// ReplanReminders makes rs the visit's pending reminders: its other
+	// pending ones are skipped, those of rs skipped before are pending
+	// again (same day, same ids) and the rest are inserted. Reminders done
+	// already stay done.
+	ReplanReminders(ctx context.Context, visit string, rs []Reminder) error
 	SetReminderDone(ctx context.Context, id, status string, at time.Time) error
 	InsertVisitAlert(ctx context.Context, a Alert) error
 	VisitAlerts(ctx context.Context, area string, offset, limit int) ([]Alert, int, error)

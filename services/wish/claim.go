@@ -235,16 +235,13 @@ func (s *Service) Claim(ctx context.Context, id string, in ClaimInput, ip string
 	if err := s.Store.MarkElderClaim(ctx, w.Elder, w.ID); err != nil {
 		return ClaimResult{}, fmt.Errorf("wish.Claim: %w", err)
 	}
-	if err := s.Store.InsertWishClaim(ctx, c); err != nil {
-		if apperr.Is(err, apperr.Conflict) {
-			return ClaimResult{}, apperr.New(apperr.Conflict, "该心愿刚刚被他人认领")
-		}
-		return ClaimResult{}, fmt.Errorf("wish.Claim: %w", err)
+	if c, err = s.insertClaim(ctx, w, c); err != nil {
+		return ClaimResult{}, err
 	}
 	// The claim is won; the wish now follows it. A lost version race
 	// (an organizer's change at the same moment) is retried on a fresh read.
 	for try := 0; ; try++ {
-		if w.ClaimSeq+1 != c.Seq || w.Status != StatusPublished {
+		if w.ClaimSeq >= c.Seq || w.Status != StatusPublished {
 			return ClaimResult{}, apperr.New(apperr.Conflict, "该心愿刚刚被他人认领")
 		}
 		w.Status, w.ClaimSeq, w.Claim, w.UpdatedAt = StatusClaimed, c.Seq, &c, now
@@ -265,6 +262,39 @@ func (s *Service) Claim(ctx context.Context, id string, in ClaimInput, ip string
 		name, w.Need, c.Until.In(clock.Shanghai).Format("1月2日"))
 	_ = s.SMS.Send(ctx, "wish-claimed:"+c.ID, ph, "wish", body)
 	return ClaimResult{Wish: w.View(), Until: c.Until, Message: "认领成功"}, nil
+}
+
+// orphanAfter is how long a claim whose wish never followed it (its
+// claimer stopped between the two writes) holds its round.
+const orphanAfter = 2 * time.Minute
+
+// insertClaim wins claim round c.Seq of published wish w, or resumes one
+// cut short (issue 12): a claim stored whose wish was never updated — the
+// process stopped between the two writes — is the same donor's to finish,
+// and after orphanAfter no longer blocks others, who take the next round.
+// Without this the wish showed as open but every claim hit the orphan.
+func (s *Service) insertClaim(ctx context.Context, w Wish, c Claim) (Claim, error) {
+	for range 3 {
+		err := s.Store.InsertWishClaim(ctx, c)
+		if err == nil {
+			return c, nil
+		}
+		if !apperr.Is(err, apperr.Conflict) {
+			return Claim{}, fmt.Errorf("wish.Claim: %w", err)
+		}
+		prev, gerr := s.Store.WishClaim(ctx, c.ID)
+		switch {
+		case gerr != nil:
+			return Claim{}, apperr.New(apperr.Conflict, "该心愿刚刚被他人认领")
+		case prev.Phone == c.Phone:
+			return prev, nil // this donor's own claim, cut short: finish it
+		case s.Now().Sub(prev.At) < orphanAfter:
+			return Claim{}, apperr.New(apperr.Conflict, "该心愿刚刚被他人认领")
+		}
+		c.Seq = prev.Seq + 1
+		c.ID = w.ID + ":" + strconv.Itoa(c.Seq)
+	}
+	return Claim{}, apperr.New(apperr.Conflict, "该心愿刚刚被他人认领")
 }
 
 // maskName keeps a donor's surname only (张**).

@@ -453,3 +453,57 @@ func TestTwoDonorsRace(t *testing.T) {
 		t.Fatalf("winners %d, statuses %v, wish %s seq %d", won, statuses, got.Status, got.ClaimSeq)
 	}
 }
+
+// TestClaimCutShortIsFinished (rule R3, issue 12): a claim stored whose
+// wish was never updated (the process stopped between the two writes)
+// no longer blocks the wish: the same donor's retry finishes their claim,
+// and once the orphan is old another donor claims the next round. Before,
+// every later claim hit the orphan and the wish stayed open for good.
+func TestClaimCutShortIsFinished(t *testing.T) {
+	h := platformtest.New(t)
+	elder, _ := pairedElder(t, h)
+	org := h.Login("szq")
+	ctx := context.Background()
+	open := func(need string) wish.Wish {
+		var w wish.Wish
+		r := h.Do("POST", "/api/wishes", org, map[string]any{"elder": elder.ID, "category": "heater", "need": need, "value": 150})
+		r.JSON(t, &w)
+		if r.Status != 201 {
+			t.Fatalf("record: %d %s", r.Status, r.Body)
+		}
+		if r := h.Do("POST", "/api/wishes/"+w.ID+"/approve", org, map[string]any{"version": w.Version}); r.Status != 200 {
+			t.Fatalf("approve: %d %s", r.Status, r.Body)
+		}
+		return w
+	}
+	claim := func(w wish.Wish, phone string) int {
+		if r := h.Do("POST", "/api/public/wishes/code", "", map[string]any{"phone": phone, "wish": w.ID}); r.Status != 200 {
+			t.Fatalf("code: %d %s", r.Status, r.Body)
+		}
+		return h.Do("POST", "/api/public/wishes/"+w.ID+"/claim", "", map[string]any{"donorKind": "person", "name": "赵爱心", "phone": phone, "code": h.LastCode("+86" + phone)}).Status
+	}
+	// The same donor retries: their claim is finished.
+	w1 := open("一件棉衣")
+	if err := h.P.Store.InsertWishClaim(ctx, wish.Claim{ID: w1.ID + ":1", Wish: w1.ID, Seq: 1, DonorKind: "person", Name: "赵爱心", Phone: "+8613900007777",
+		At: time.Now(), Until: time.Now().AddDate(0, 0, 7)}); err != nil {
+		t.Fatal(err)
+	}
+	if st := claim(w1, "13900007777"); st != 201 {
+		t.Fatalf("the donor's retry after the cut: %d", st)
+	}
+	if got, _ := h.P.Store.Wish(ctx, w1.ID); got.Status != wish.StatusClaimed || got.ClaimSeq != 1 || got.Claim.Phone != "+8613900007777" {
+		t.Fatalf("wish after the retry: %s seq %d", got.Status, got.ClaimSeq)
+	}
+	// Another donor, once the orphan is old: the next round is theirs.
+	w2 := open("一床棉被")
+	if err := h.P.Store.InsertWishClaim(ctx, wish.Claim{ID: w2.ID + ":1", Wish: w2.ID, Seq: 1, DonorKind: "person", Name: "钱爱心", Phone: "+8613900008888",
+		At: time.Now().Add(-time.Hour), Until: time.Now().AddDate(0, 0, 7)}); err != nil {
+		t.Fatal(err)
+	}
+	if st := claim(w2, "13900009999"); st != 201 {
+		t.Fatalf("a new donor blocked by an orphaned claim: %d", st)
+	}
+	if got, _ := h.P.Store.Wish(ctx, w2.ID); got.Status != wish.StatusClaimed || got.ClaimSeq != 2 || got.Claim.Phone != "+8613900009999" {
+		t.Fatalf("wish after the new donor: %s seq %d", got.Status, got.ClaimSeq)
+	}
+}

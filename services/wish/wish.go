@@ -169,6 +169,8 @@ type Store interface {
 	Wishes(ctx context.Context, f Filter) ([]Wish, int, error)
 	AllWishes(ctx context.Context, area string, fn func(Wish) error) error
 	InsertWishClaim(ctx context.Context, c Claim) error
+	// WishClaim returns one claim by its id (wish:seq); NotFound if none.
+	WishClaim(ctx context.Context, id string) (Claim, error)
 	VolunteerElders(ctx context.Context, volunteer string) ([]string, error)
 	// MarkElderClaim, UnmarkElderClaim and ElderClaims keep, per elder,
 	// the ids of wishes that may be claimed, so that a check-out finds them

@@ -37,13 +37,14 @@ type smsPending struct {
 // used is a Conflict.
 func (s *Store) InsertMessage(ctx context.Context, m notify.Message) error {
 	m.Status = notify.StatusQueued
-	if _, err := s.DB.Collection(colMessages).InsertOne(ctx, m); err != nil {
+	// The pending entry goes first (as in InsertMessages): a stop between
+	// the two leaves a pending entry without a message, which QueuedBefore
+	// drops, never a message that no sweep would find (issue 12).
+	_, err := s.DB.Collection(colSMSPending).InsertOne(ctx, smsPending{ID: m.ID, CreatedAt: m.CreatedAt})
+	if err != nil && !mongo.IsDuplicateKeyError(err) {
 		return wrap("mongostore.InsertMessage", err)
 	}
-	_, err := s.DB.Collection(colSMSPending).InsertOne(ctx, smsPending{ID: m.ID, CreatedAt: m.CreatedAt})
-	if mongo.IsDuplicateKeyError(err) {
-		err = nil
-	}
+	_, err = s.DB.Collection(colMessages).InsertOne(ctx, m)
 	return wrap("mongostore.InsertMessage", err)
 }
 

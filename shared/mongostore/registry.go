@@ -3,6 +3,7 @@ package mongostore
 import (
 	"context"
 	"regexp"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -207,6 +208,58 @@ func (s *Store) ReplaceElder(ctx context.Context, e *registry.Elder) error {
 		return err
 	}
 	return nil
+}
+
+// ReplaceElders writes the elders, each over the version it was read at,
+// in one unordered bulk write; the ones changed meanwhile are read back
+// (one query) and returned as stale: written means the stored version
+// and update time are the ones this call wrote.
+func (s *Store) ReplaceElders(ctx context.Context, es []registry.Elder) ([]string, error) {
+	if len(es) == 0 {
+		return nil, nil
+	}
+	models := make([]mongo.WriteModel, len(es))
+	ids := make([]string, len(es))
+	for i := range es {
+		e := es[i]
+		ids[i] = e.ID
+		e.Version++
+		models[i] = mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: e.ID}, {Key: "version", Value: e.Version - 1}}).SetReplacement(e)
+	}
+	r, err := s.DB.Collection(colElders).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	if err != nil {
+		return nil, wrap("mongostore.ReplaceElders", err)
+	}
+	if int(r.MatchedCount) == len(es) {
+		return nil, nil
+	}
+	cur, err := s.DB.Collection(colElders).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, options.Find().SetProjection(bson.D{{Key: "version", Value: 1}, {Key: "updatedAt", Value: 1}}))
+	if err != nil {
+		return nil, wrap("mongostore.ReplaceElders", err)
+	}
+	var got []struct {
+		ID        string    `bson:"_id"`
+		Version   int       `bson:"version"`
+		UpdatedAt time.Time `bson:"updatedAt"`
+	}
+	if err := cur.All(ctx, &got); err != nil {
+		return nil, wrap("mongostore.ReplaceElders", err)
+	}
+	type mark struct {
+		v  int
+		at int64
+	}
+	now := map[string]mark{}
+	for _, g := range got {
+		now[g.ID] = mark{g.Version, g.UpdatedAt.UnixMilli()}
+	}
+	var stale []string
+	for _, e := range es {
+		if now[e.ID] != (mark{e.Version + 1, e.UpdatedAt.UnixMilli()}) {
+			stale = append(stale, e.ID)
+		}
+	}
+	return stale, nil
 }
 
 // InsertVolunteers stores new volunteers, all or none.

@@ -326,6 +326,32 @@ func (s *Store) SkipReminders(ctx context.Context, v string) error {
 	return wrap("mongostore.SkipReminders", err)
 }
 
+// ReplanReminders makes rs the visit's pending reminders in three
+// commands: the visit's other pending reminders are skipped, the ones of
+// rs skipped before become pending again, and the others are inserted.
+func (s *Store) ReplanReminders(ctx context.Context, v string, rs []visit.Reminder) error {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	c := s.DB.Collection(colReminders)
+	_, err := c.UpdateMany(ctx, bson.D{{Key: "visit", Value: v}, {Key: "status", Value: "pending"}, {Key: "_id", Value: bson.D{{Key: "$nin", Value: ids}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: "skipped"}}}})
+	if err != nil {
+		return wrap("mongostore.ReplanReminders", err)
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	_, err = c.UpdateMany(ctx, bson.D{{Key: "visit", Value: v}, {Key: "status", Value: "skipped"}, {Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: "pending"}}}})
+	if err != nil {
+		return wrap("mongostore.ReplanReminders", err)
+	}
+	_, err = insertNew(ctx, c, rs)
+	return err
+}
+
 // SetReminderDone closes a reminder.
 func (s *Store) SetReminderDone(ctx context.Context, id, status string, at time.Time) error {
 	_, err := s.DB.Collection(colReminders).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},

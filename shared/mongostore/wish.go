@@ -81,6 +81,11 @@ func (s *Store) InsertWishClaim(ctx context.Context, c wish.Claim) error {
 	return wrap("mongostore.InsertWishClaim", err)
 }
 
+// WishClaim returns one claim by its id.
+func (s *Store) WishClaim(ctx context.Context, id string) (wish.Claim, error) {
+	return get[wish.Claim](ctx, s.DB.Collection(colWishClaims), id)
+}
+
 // VolunteerElders returns the ids of the elders a volunteer is paired with.
 func (s *Store) VolunteerElders(ctx context.Context, volunteer string) ([]string, error) {
 	cur, err := s.DB.Collection(colElders).Find(ctx, bson.D{{Key: "volunteers", Value: volunteer}},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -158,6 +159,34 @@ func TestOrganizerJourney(t *testing.T) {
 	}
 	shot(t, ctx, "console-import-done")
 
+	// Compare the same list with the register (E5): the columns it lacks are
+	// named, not read as 否; one elder missing from the list is marked moved.
+	must(t, ctx, unready(), chromedp.Click(chromedp.CSS("#compare")), chromedp.WaitVisible(chromedp.CSS("#comparison")), waitReady())
+	if m := text(t, ctx, "#missing-columns"); !strings.Contains(m, "失独") {
+		t.Fatalf("missing columns: %s", m)
+	}
+	goneCount := func() string {
+		m := regexp.MustCompile(`名册中有、名单中没有\((\d+)\)`).FindStringSubmatch(text(t, ctx, "#comparison"))
+		if m == nil {
+			t.Fatalf("comparison: %s", text(t, ctx, "#comparison"))
+		}
+		return m[1]
+	}
+	before := goneCount()
+	must(t, ctx, clickJS(`#pick-gone .el-checkbox`))
+	setInput(t, ctx, `input#pick-reason, #pick-reason input`, "扶贫办名单比对: 已迁出")
+	shot(t, ctx, "console-compare")
+	must(t, ctx, clickJS(`#resolve`), chromedp.WaitVisible(chromedp.CSS(`.el-message--success`)))
+	for end := time.Now().Add(10 * time.Second); goneCount() == before; {
+		if time.Now().After(end) {
+			t.Fatalf("the missing elder marked moved is still listed (%s)", before)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if a, b := goneCount(), before; a == b {
+		t.Fatalf("gone count %s → %s", b, a)
+	}
+
 	// Intake: the imported elders wait for the county; approve one.
 	open(t, s, ctx, "/intake")
 	queue := text(t, ctx, "table tbody")
@@ -165,8 +194,9 @@ func TestOrganizerJourney(t *testing.T) {
 		t.Fatalf("intake queue lacks the imported elders: %s", queue)
 	}
 	shot(t, ctx, "console-intake")
+	// From the page: the resolve step's banner may still cover the table.
 	must(t, ctx,
-		chromedp.Click(chromedp.CSS(`table tbody tr:has(a) button.approve`)),
+		clickJS(`table tbody tr:has(a) button.approve`),
 		chromedp.WaitVisible(chromedp.CSS("#intake-msg .ok")))
 	if msg := text(t, ctx, "#intake-msg"); !strings.Contains(msg, "已通过") {
 		t.Fatalf("approve: %s", msg)

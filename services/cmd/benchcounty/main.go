@@ -255,7 +255,7 @@ func confirmAndImport(ctx context.Context) error {
 	for _, n := range []int{200, 5000} {
 		c.Reset()
 		start := time.Now()
-		rep, err := reg.ImportElders(ctx, prov, rows[:n], registry.ModeCheck)
+		rep, err := reg.ImportElders(ctx, prov, registry.Sheet{Header: registry.ElderColumns, Rows: rows[:n]}, registry.ModeCheck)
 		if err != nil {
 			return err
 		}

@@ -66,11 +66,16 @@ func run() error {
 		}
 		log.Info("listening", "addr", ln.Addr().String(), "role", cfg.Role)
 	}
+	pairing := make(chan struct{})
 	go func() {
 		// Pairing the demo takes a while on the embedded store: the API
 		// serves meanwhile, and the demo's pairs and visits appear when done.
+		// A stop cancels it; the next start finishes it (PairDemo).
+		defer close(pairing)
 		start := time.Now()
-		if paired, err := p.PairDemo(ctx); err != nil {
+		if paired, err := p.PairDemo(ctx); err != nil && ctx.Err() != nil {
+			log.Info("demo pairing stopped; the next start finishes it")
+		} else if err != nil {
 			log.Error("demo pairing failed", "err", err.Error())
 		} else if paired {
 			log.Info("demo paired and visits planned", "seconds", time.Since(start).Seconds())
@@ -80,6 +85,7 @@ func run() error {
 		}
 	}()
 	err = p.Run(ctx, ln)
+	<-pairing // the store is closed only once nothing uses it
 	log.Info("stopped")
 	return err
 }

@@ -177,10 +177,19 @@ func (h *Harness) Do(method, path, token string, body any) Response {
 // Upload sends a multipart form with one file in field "file".
 func (h *Harness) Upload(path, token, filename string, data []byte) Response {
 	h.T.Helper()
+	return h.UploadWith(path, token, filename, data, nil)
+}
+
+// UploadWith is Upload with more form fields beside the file.
+func (h *Harness) UploadWith(path, token, filename string, data []byte, fields map[string]string) Response {
+	h.T.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	fw, _ := w.CreateFormFile("file", filename)
 	_, _ = fw.Write(data)
+	for k, v := range fields {
+		_ = w.WriteField(k, v)
+	}
 	_ = w.Close()
 	req := httptest.NewRequest("POST", path, &buf)
 	req.Header.Set("Content-Type", w.FormDataContentType())

@@ -18,7 +18,7 @@ export const dict = reactive({
   needKind: { health: '健康', dependency: '生活照料', home: '居家', psychological: '精神慰藉' },
   smsStatus: { queued: '排队中', sending: '发送中', outbox: '发件箱(未配置短信通道)', sent: '已发送', delivered: '已送达', failed: '失败', undelivered: '未送达' },
   smsKind: { otp: '验证码', pairing: '结对通知', confirm: '探访确认', supervise: '督导通知', wish: '微心愿', recruit: '招募报名', reminder: '探访提醒', visit: '探访通知', relay: '接力通知', training: '培训通知', family: '家属小结', login: '登录提醒', test: '测试' },
-  auditAction: { reveal: '查看完整信息', login: '登录', export: '导出', login_alert: '异常登录提醒', unlock_codes: '解除验证码锁定' },
+  auditAction: { reveal: '查看完整信息', login: '登录', export: '导出', login_alert: '异常登录提醒', unlock_codes: '解除验证码锁定', resolve: '名单比对处理' },
   auditField: { phone: '手机号', idNumber: '身份证号', contacts: '联系人', health: '健康状况', address: '住址', notes: '备注', contactPhone: '联系人手机号', name: '姓名' },
   objectKind: { elder: '老人', volunteer: '志愿者', carer: '护理员', application: '报名', partner: '合作单位', account: '账号', family: '家属', codecard: '探访码卡', visit: '探访', system: '系统' },
   visitStatus: { planned: '待探访', offered: '待搭档接手', checked_in: '已签到', done: '已完成', missed: '逾期未探访', cancelled: '已取消' },
