@@ -9,10 +9,12 @@ import (
 	"time"
 
 	"jinhui/services/audit"
+	"jinhui/services/demo"
 	"jinhui/services/platform/platformtest"
 	"jinhui/services/recruit"
 	"jinhui/services/registry"
 	"jinhui/shared/clock"
+	"jinhui/shared/dbcount"
 	"jinhui/shared/pii"
 )
 
@@ -303,4 +305,50 @@ func TestInviteCapacity(t *testing.T) {
 	if n := invited(); n != 2 {
 		t.Fatalf("%d invited, want 2", n)
 	}
+}
+
+// TestInviteIsBulk: a training invite costs the same number of database
+// commands for 40 volunteers as for 4 (issue 16; one at a time, a
+// 200-person invite took long enough to be cut by a shutdown, issue 12),
+// and everyone invited is marked and texted.
+func TestInviteIsBulk(t *testing.T) {
+	c := dbcount.New(false)
+	h := platformtest.NewScaled(t, demo.Scale{TownshipsPerCounty: 2, VillagesPerTown: 2, Elders: 10, Volunteers: 60, Carers: 2, PopulatedCounties: 1}, c.Monitor())
+	szq := h.Login("szq")
+	var ids []string
+	for _, v := range h.Set.Volunteers {
+		if registry.Within(v.Village, "370101000000") && v.Status == registry.VolActive && v.Training == "" {
+			ids = append(ids, v.ID)
+		}
+	}
+	if len(ids) < 44 {
+		t.Fatalf("only %d volunteers to invite", len(ids))
+	}
+	invite := func(vols []string) (int, string) {
+		r := h.Do("POST", "/api/recruit/batches", szq, map[string]any{"date": clock.Today(time.Now()), "place": "市中区团委会议室", "topic": "助老服务入门", "trainer": "王老师", "capacity": 100})
+		if r.Status != 201 {
+			t.Fatalf("batch: %d %s", r.Status, r.Body)
+		}
+		batch := r.Map(t)["id"].(string)
+		c.Reset()
+		if r := h.Do("POST", "/api/recruit/batches/"+batch+"/invite", szq, map[string]any{"volunteerIds": vols}); r.Status != 200 {
+			t.Fatalf("invite %d: %d %s", len(vols), r.Status, r.Body)
+		}
+		return c.Total(), batch
+	}
+	few, _ := invite(ids[:4])
+	many, batch := invite(ids[4:44])
+	if many != few {
+		t.Errorf("inviting 40 costs %d commands, inviting 4 costs %d: the cost grows with the list", many, few)
+	}
+	for _, id := range []string{ids[4], ids[43]} {
+		v, err := h.P.Store.Volunteer(context.Background(), id)
+		if err != nil || v.Training != recruit.TrainingInvited {
+			t.Errorf("volunteer %s after the invite: training %q (%v)", id, v.Training, err)
+		}
+		if m, err := h.P.Store.Recorded(context.Background(), "training:"+batch+"|"+id); err != nil || !strings.Contains(m.Body, "培训") {
+			t.Errorf("no training text for %s: %v", id, err)
+		}
+	}
+	t.Logf("invite of 4: %d commands; of 40: %d", few, many)
 }

@@ -239,6 +239,9 @@ type Storer interface {
 	// (true), or finds them all taken (false); a holder already placed
 	// keeps its place. ReleaseSlot gives it back; CountSlots counts.
 	ClaimSlot(ctx context.Context, scope string, limit int, holder string) (bool, error)
+	// ClaimSlots places every holder without a place, all or none (false
+	// when the free places do not suffice).
+	ClaimSlots(ctx context.Context, scope string, limit int, holders []string) (bool, error)
 	ReleaseSlot(ctx context.Context, scope, holder string) error
 	CountSlots(ctx context.Context, scope string) (int, error)
 
@@ -258,6 +261,13 @@ type Storer interface {
 	Batch(ctx context.Context, id string) (Batch, error)
 	Batches(ctx context.Context, root string, offset, limit int) ([]Batch, int, error)
 	InsertInvite(ctx context.Context, in Invite) error
+	// InsertInvites stores invitations at once (those stored before stay).
+	InsertInvites(ctx context.Context, ins []Invite) error
+	// MarkInvited sets the training state of the volunteers of ids not yet
+	// in training, at once.
+	MarkInvited(ctx context.Context, ids []string, state string, at time.Time) error
+	// VolunteersByID reads the volunteers of ids in one query.
+	VolunteersByID(ctx context.Context, ids []string) ([]registry.Volunteer, error)
 	ReplaceInvite(ctx context.Context, in Invite) error
 	Invites(ctx context.Context, batchID string) ([]Invite, error)
 	InvitesOf(ctx context.Context, volunteerID string) ([]Invite, error)

@@ -3,11 +3,11 @@ package recruit
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"jinhui/services/access"
+	"jinhui/services/notify"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
@@ -120,10 +120,22 @@ func (s *Service) Invite(ctx context.Context, p access.Principal, id string, in 
 	if err != nil {
 		return BatchDetail{}, err
 	}
+	// Everything in a fixed number of commands whatever the list's length
+	// (issue 16): one read of the volunteers, one of the invitations, one
+	// claim of the places, one insert of the invitations, one update of
+	// the volunteers' training state and one batch of texts.
+	found, err := s.Store.VolunteersByID(ctx, in.VolunteerIDs)
+	if err != nil {
+		return BatchDetail{}, fmt.Errorf("recruit.Invite: %w", err)
+	}
+	byID := make(map[string]registry.Volunteer, len(found))
+	for _, v := range found {
+		byID[v.ID] = v
+	}
 	vols := make([]registry.Volunteer, len(in.VolunteerIDs))
 	for i, vid := range in.VolunteerIDs {
-		v, err := s.Store.Volunteer(ctx, vid)
-		if err != nil || !p.Sees(v.Areas) || !area.Within(v.Village, b.Region) {
+		v, ok := byID[vid]
+		if !ok || !p.Sees(v.Areas) || !area.Within(v.Village, b.Region) {
 			return BatchDetail{}, apperr.Field(fmt.Sprintf("volunteerIds[%d]", i), "志愿者不存在或不在本批次的区域内")
 		}
 		if v.Status != registry.VolActive {
@@ -132,9 +144,9 @@ func (s *Service) Invite(ctx context.Context, p access.Principal, id string, in 
 		vols[i] = v
 	}
 	// V5: the batch's capacity is checked for the whole list before anyone
-	// is invited; a list that does not fit invites nobody. Places are then
-	// claimed for all (the claim keeps two organizers inviting at once
-	// within capacity); if one fails, this call's claims are given back.
+	// is invited; a list that does not fit invites nobody. The places are
+	// claimed for all at once (the claim keeps two organizers inviting at
+	// once within capacity).
 	existing, err := s.Store.Invites(ctx, b.ID)
 	if err != nil {
 		return BatchDetail{}, fmt.Errorf("recruit.Invite: %w", err)
@@ -144,7 +156,9 @@ func (s *Service) Invite(ctx context.Context, p access.Principal, id string, in 
 		had[inv.VolunteerID] = true
 	}
 	fresh := 0
+	ids := make([]string, 0, len(vols))
 	for _, v := range vols {
+		ids = append(ids, v.ID)
 		if !had[v.ID] {
 			had[v.ID] = true
 			fresh++
@@ -153,36 +167,35 @@ func (s *Service) Invite(ctx context.Context, p access.Principal, id string, in 
 	if left := b.Capacity - len(existing); fresh > left {
 		return BatchDetail{}, apperr.Field("volunteerIds", fmt.Sprintf("本批次限 %d 人, 还剩 %d 个名额, 本次选了 %d 位新学员, 未邀请任何人; 请减少人数或另开批次", b.Capacity, max(left, 0), fresh))
 	}
-	var claimed []string
-	for _, v := range vols {
-		ok, err := s.Store.ClaimSlot(ctx, "batch|"+b.ID, b.Capacity, v.ID)
-		if err == nil && !ok {
-			err = apperr.Errorf(apperr.Conflict, "本批次已满(%d 人), 未邀请任何人", b.Capacity)
-		}
-		if err != nil {
-			for _, id := range claimed {
-				if !slices.ContainsFunc(existing, func(inv Invite) bool { return inv.VolunteerID == id }) {
-					_ = s.Store.ReleaseSlot(context.WithoutCancel(ctx), "batch|"+b.ID, id)
-				}
-			}
-			return BatchDetail{}, fmt.Errorf("recruit.Invite: %w", err)
-		}
-		claimed = append(claimed, v.ID)
+	ok, err := s.Store.ClaimSlots(ctx, "batch|"+b.ID, b.Capacity, ids)
+	if err == nil && !ok {
+		err = apperr.Errorf(apperr.Conflict, "本批次已满(%d 人), 未邀请任何人", b.Capacity)
+	}
+	if err != nil {
+		return BatchDetail{}, fmt.Errorf("recruit.Invite: %w", err)
 	}
 	now := s.Now()
+	invs := make([]Invite, 0, len(vols))
+	texts := make([]notify.Text, 0, len(vols))
+	seen := map[string]bool{}
 	for _, v := range vols {
+		if seen[v.ID] {
+			continue
+		}
+		seen[v.ID] = true
 		inv := Invite{ID: b.ID + "|" + v.ID, BatchID: b.ID, VolunteerID: v.ID, Name: v.Name, Areas: v.Areas, InvitedBy: p.ID, InvitedAt: now}
-		if err := s.Store.InsertInvite(ctx, inv); err != nil && !apperr.Is(err, apperr.Conflict) {
-			return BatchDetail{}, fmt.Errorf("recruit.Invite: %w", err)
-		}
-		if v.Training == "" {
-			v.Training, v.UpdatedAt = TrainingInvited, now
-			if err := s.Store.ReplaceVolunteer(ctx, &v); err != nil {
-				return BatchDetail{}, fmt.Errorf("recruit.Invite: %w", err)
-			}
-		}
+		invs = append(invs, inv)
 		body := fmt.Sprintf("【金晖助老】%s您好, 请于 %s 到%s参加志愿者培训(%s, 主讲: %s)。", v.Name, b.Date, b.Place, b.Topic, b.Trainer)
-		_ = s.SMS.Send(ctx, "training:"+inv.ID, v.Phone, "recruit", body)
+		texts = append(texts, notify.Text{Key: "training:" + inv.ID, To: v.Phone, Kind: "recruit", Body: body})
+	}
+	if err := s.Store.InsertInvites(ctx, invs); err != nil {
+		return BatchDetail{}, fmt.Errorf("recruit.Invite: %w", err)
+	}
+	if err := s.Store.MarkInvited(ctx, ids, TrainingInvited, now); err != nil {
+		return BatchDetail{}, fmt.Errorf("recruit.Invite: %w", err)
+	}
+	if err := s.sendAll(ctx, texts); err != nil {
+		return BatchDetail{}, fmt.Errorf("recruit.Invite: %w", err)
 	}
 	return s.Batch(ctx, p, id)
 }
@@ -321,4 +334,22 @@ func (s *Service) Training(ctx context.Context, p access.Principal, id string) (
 	ok, why := EligibleForPairing(v, county)
 	return TrainingState{VolunteerID: v.ID, Training: v.Training, HandbookAckAt: v.HandbookAckAt, RequireTraining: county.RequireTraining,
 		Eligible: ok, Reason: why, Invites: ins}, nil
+}
+
+// sendAll texts ts, in one batch when the sender can (notify.Service).
+func (s *Service) sendAll(ctx context.Context, ts []notify.Text) error {
+	if s.SMS == nil || len(ts) == 0 {
+		return nil
+	}
+	if b, ok := s.SMS.(interface {
+		SendBatch(ctx context.Context, ts []notify.Text) error
+	}); ok {
+		return b.SendBatch(ctx, ts)
+	}
+	for _, t := range ts {
+		if err := s.SMS.Send(ctx, t.Key, t.To, t.Kind, t.Body); err != nil {
+			return err
+		}
+	}
+	return nil
 }

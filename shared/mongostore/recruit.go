@@ -2,6 +2,7 @@ package mongostore
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"jinhui/services/recruit"
+	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 )
 
@@ -132,6 +134,57 @@ func (s *Store) ClaimSlot(ctx context.Context, scope string, limit int, holder s
 		}
 	}
 	return false, nil
+}
+
+// ClaimSlots takes a place in scope for every holder without one, all or
+// none, in one read of the scope and one unordered insert: false (nothing
+// taken) when the free places do not suffice; a Conflict when another
+// claimer took a place meanwhile (this call's places are given back).
+func (s *Store) ClaimSlots(ctx context.Context, scope string, limit int, holders []string) (bool, error) {
+	col := s.DB.Collection(colSlots)
+	var taken []slotDoc
+	cur, err := col.Find(ctx, bson.D{{Key: "scope", Value: scope}})
+	if err == nil {
+		err = cur.All(ctx, &taken)
+	}
+	if err != nil {
+		return false, wrap("mongostore.ClaimSlots", err)
+	}
+	used, placed := map[string]bool{}, map[string]bool{}
+	for _, d := range taken {
+		used[d.ID], placed[d.Holder] = true, true
+	}
+	var docs []slotDoc
+	n, now := 1, time.Now()
+	for _, h := range holders {
+		if placed[h] {
+			continue
+		}
+		placed[h] = true
+		for n <= limit && used[scope+"|"+strconv.Itoa(n)] {
+			n++
+		}
+		if n > limit {
+			return false, nil
+		}
+		docs = append(docs, slotDoc{ID: scope + "|" + strconv.Itoa(n), Scope: scope, Holder: h, At: now})
+		n++
+	}
+	if len(docs) == 0 {
+		return true, nil
+	}
+	if _, err := col.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil {
+		mine := make([]string, len(docs))
+		for i, d := range docs {
+			mine[i] = d.Holder
+		}
+		_, _ = col.DeleteMany(context.WithoutCancel(ctx), bson.D{{Key: "scope", Value: scope}, {Key: "holder", Value: bson.D{{Key: "$in", Value: mine}}}, {Key: "at", Value: now}})
+		if mongo.IsDuplicateKeyError(err) {
+			return false, fmt.Errorf("mongostore.ClaimSlots: %w", apperr.New(apperr.Conflict, "名额被他人同时占用, 请重试"))
+		}
+		return false, wrap("mongostore.ClaimSlots", err)
+	}
+	return true, nil
 }
 
 // ReleaseSlot frees holder's place in scope.
@@ -263,6 +316,26 @@ func (s *Store) Batches(ctx context.Context, root string, offset, limit int) ([]
 func (s *Store) InsertInvite(ctx context.Context, in recruit.Invite) error {
 	_, err := s.DB.Collection(colInvites).InsertOne(ctx, in)
 	return wrap("mongostore.InsertInvite", err)
+}
+
+// InsertInvites stores invitations in one unordered insert; those stored
+// before are left as they are.
+func (s *Store) InsertInvites(ctx context.Context, ins []recruit.Invite) error {
+	_, err := insertTaken(ctx, s.DB.Collection(colInvites), ins)
+	return err
+}
+
+// MarkInvited sets the training state of those of ids not yet in training
+// to state, bumping their versions, in one update.
+func (s *Store) MarkInvited(ctx context.Context, ids []string, state string, at time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	c := s.DB.Collection(colVolunteers)
+	_, err := c.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "training", Value: bson.D{{Key: "$in", Value: bson.A{"", nil}}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "training", Value: state}, {Key: "updatedAt", Value: at}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+	touched(ctx, c)
+	return wrap("mongostore.MarkInvited", err)
 }
 
 // ReplaceInvite writes an invitation (attendance is set by one organizer
