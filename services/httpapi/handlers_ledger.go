@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -241,6 +242,20 @@ func (s *Server) listStatements(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(page.Of(items, n))
+}
+
+func (s *Server) carerPreview(c *fiber.Ctx) error {
+	month := c.Query("month")
+	if month != "" {
+		if _, err := time.Parse("2006-01", month); err != nil {
+			return apperr.Field("month", "月份格式应为 2026-01")
+		}
+	}
+	pv, err := s.Carers.Preview(c.UserContext(), principal(c), month)
+	if err != nil {
+		return err
+	}
+	return c.JSON(pv)
 }
 
 func (s *Server) approveStatement(c *fiber.Ctx) error {
