@@ -3,8 +3,8 @@ package httpapi_test
 import (
 	"context"
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"jinhui/services/platform/platformtest"
 )
