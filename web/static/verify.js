@@ -44,9 +44,11 @@
       b.addEventListener('click', function () { window.print(); });
       p.appendChild(b);
       out.appendChild(p);
+      document.body.dataset.ready = '1';
     }).catch(function () {
       clear();
       out.appendChild(el('p', { 'class': 'bad' }, '未找到该证明编号, 请核对后重试。'));
+      document.body.dataset.ready = '1';
     });
   }
   document.getElementById('f').addEventListener('submit', function (e) {
@@ -55,5 +57,5 @@
     if (c) { history.replaceState(null, '', '?code=' + encodeURIComponent(c)); show(c); }
   });
   var code = new URLSearchParams(location.search).get('code');
-  if (code) { input.value = code.toUpperCase(); show(code.toUpperCase()); }
+  if (code) { input.value = code.toUpperCase(); show(code.toUpperCase()); } else { document.body.dataset.ready = '1'; }
 })();
