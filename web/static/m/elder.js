@@ -49,6 +49,7 @@ async function load(main) {
       h('section', { class: 'card', id: 'elder-visits' }, visits.length ? visits.map((v) => h('p', {}, h('strong', {}, v.date), ' ', visitState[v.status] || v.status,
         (v.partners || []).length ? ' · 搭档 ' + v.partners.map((x) => x.name).join('、') : '')) : h('p', { class: 'muted' }, '目前没有安排给您的探访'),
         h('p', {}, h('a', { href: 'schedule.html' }, '去签到签退'))),
+      h('p', {}, h('a', { href: 'share.html', class: 'btn', style: 'width:100%' }, icon('gift'), ' 为老人登记微心愿')),
       notes.length > 0 && h('h2', {}, '交接备注'),
       notes.map((x) => h('section', { class: 'card handover' }, h('p', { class: 'muted' }, `${x.fromName || '上一位志愿者'} 交接给 ${x.toName}`),
         x.notes.preferences && h('p', {}, h('strong', {}, '偏好: '), x.notes.preferences), x.notes.risks && h('p', {}, h('strong', {}, '风险提示: '), x.notes.risks),

@@ -107,6 +107,9 @@ function start(main, who) {
       h('section', { class: 'card', id: 'links' }, h('h3', {}, '服务时长与证明'),
         h('p', {}, '每次探访签退后时长自动记入, 可随时开具带二维码的服务时长证明。'),
         h('a', { class: 'btn primary', href: 'hours.html', id: 'to-hours' }, icon('clock'), ' 查看时长, 开具证明')),
+      h('section', { class: 'card', id: 'share-link' }, h('h3', {}, '心愿与故事'),
+        h('p', {}, '为结对老人登记微心愿, 或投稿带照片的服务故事。'),
+        h('a', { class: 'btn', href: 'share.html', id: 'to-share', style: 'width:100%' }, icon('gift'), ' 登记心愿, 投稿故事')),
       handbookBox, smsBox, msgBox);
   }
 
