@@ -32,11 +32,12 @@ function start(main, who) {
       note && h('div', { class: 'ok', role: 'status', id: 'sms-note' }, note),
       h('p', { id: 'sms-state' }, receive ? `手机 ${pref.phone} 正在接收探访提醒和登录验证码。` : h('strong', {}, `手机 ${pref.phone} 已退订平台短信, 收不到探访提醒, 也收不到登录验证码。`)),
       h('button', { type: 'button', class: receive ? '' : 'primary', id: 'sms-toggle', onclick: async (ev) => {
-        ev.currentTarget.disabled = true;
+        const btn = ev.currentTarget;
+        btn.disabled = true;
         try {
           const r = await session.put('/api/me/sms', { receive: !receive });
           drawSMS(r, r.message);
-        } catch (e) { smsBox.append(errorBox(e)); ev.currentTarget.disabled = false; }
+        } catch (e) { smsBox.append(errorBox(e)); btn.disabled = false; }
       } }, receive ? '退订短信' : '重新接收短信'));
   }
 
@@ -50,9 +51,15 @@ function start(main, who) {
         (book.sections || []).map((s) => h('p', {}, s))),
       !acked && h('button', { type: 'button', class: 'primary', id: 'ack-handbook', onclick: async (ev) => {
         ev.currentTarget.disabled = true;
+        const btn = ev.currentTarget;
         try {
           drawHandbook(book, await session.post('/api/recruit/handbook/ack', { version: book.version }));
-        } catch (e) { handbookBox.append(errorBox(e)); ev.currentTarget.disabled = false; }
+        } catch (e) {
+          // A new handbook version: read it again next time.
+          if (e.field === 'version') localStorage.removeItem(CACHE + '.handbook');
+          handbookBox.append(errorBox(e));
+          btn.disabled = false;
+        }
       } }, '我已阅读, 并会遵守'));
   }
 
@@ -79,10 +86,13 @@ function start(main, who) {
   async function load() {
     let d, stale = '';
     try {
+      // The handbook changes only with a new version: read once, then kept.
+      const keptBook = JSON.parse(localStorage.getItem(CACHE + '.handbook') || 'null');
       const [v, training, book, sms, msgs] = await Promise.all([session.get('/api/volunteers/' + encodeURIComponent(who.id)),
-        session.get(`/api/recruit/volunteers/${encodeURIComponent(who.id)}/training`), session.get('/api/recruit/handbook'),
+        session.get(`/api/recruit/volunteers/${encodeURIComponent(who.id)}/training`), keptBook || session.get('/api/recruit/handbook'),
         session.get('/api/me/sms'), session.get(`/api/me/messages?limit=${PAGE}`)]);
       d = { v, training, book, sms, msgs };
+      localStorage.setItem(CACHE + '.handbook', JSON.stringify(book));
       localStorage.setItem(CACHE, JSON.stringify(d));
     } catch (e) {
       d = e.status === 0 && JSON.parse(localStorage.getItem(CACHE) || 'null');

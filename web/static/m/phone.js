@@ -84,7 +84,7 @@ async function logout() {
   try { await session.post('/api/auth/logout'); } catch { /* the token is dropped either way */ }
   session.clear();
   localStorage.removeItem('jinhui.phone.elders');
-  for (const k of ['visits', 'roster', 'carer-month', 'hours', 'me']) localStorage.removeItem('jinhui.phone.' + k);
+  for (const k of ['visits', 'roster', 'carer-month', 'hours', 'me', 'me.handbook']) localStorage.removeItem('jinhui.phone.' + k);
   location.replace('./');
 }
 

@@ -113,7 +113,10 @@ function start(main, who) {
     } catch (e) { if (e.status !== 0) mount(mineBox, errorBox(e)); }
   }
 
+  // load reads the elders, the volunteer's village and what they sent
+  // before, all at once (one round trip on a slow link).
   async function load() {
+    const mineRead = loadMine();
     try {
       const [pg, v] = await Promise.all([session.get('/api/elders?limit=50'), session.get('/api/volunteers/' + encodeURIComponent(who.id))]);
       elders = pg.items || [];
@@ -125,7 +128,7 @@ function start(main, who) {
     }
     drawWish(h('div', { 'aria-live': 'polite' }));
     drawStory(h('div', { 'aria-live': 'polite' }));
-    await loadMine();
+    await mineRead;
   }
 
   mount(main, wishBox, pendingBox, storyBox, mineBox);
