@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"jinhui/services/demo"
 )
 
 // TestPublicPagesAudit: every public page at 360×640 passes the page audit
@@ -17,6 +19,26 @@ func TestPublicPagesAudit(t *testing.T) {
 	ctx := browser(t)
 	s := startSite(t)
 	phone(t, ctx)
+
+	// A published wish and an activity post, so the lists show their cards and tags.
+	var admin, vol struct{ Token string }
+	s.api("POST", "/api/auth/login", "", map[string]string{"username": "admin", "password": demo.Password}, &admin)
+	s.api("POST", "/api/auth/code", "", map[string]string{"phone": s.volunteer.Phone}, nil)
+	s.api("POST", "/api/auth/verify", "", map[string]string{"phone": s.volunteer.Phone, "code": s.lastCode(s.volunteer.Phone), "kind": "volunteer"}, &vol)
+	var w struct {
+		ID      string
+		Version int
+	}
+	if st := s.api("POST", "/api/wishes", vol.Token, map[string]any{"elder": s.paired[0], "category": "coat", "need": "一件厚棉衣", "value": 200}, &w); st != 201 {
+		t.Fatalf("record a wish: %d", st)
+	}
+	if st := s.api("POST", "/api/wishes/"+w.ID+"/approve", admin.Token, map[string]any{"version": w.Version}, nil); st != 200 {
+		t.Fatalf("approve the wish: %d", st)
+	}
+	if st := s.api("POST", "/api/exchange/posts", admin.Token, map[string]any{"title": "重阳节走访慰问", "text": "团县委组织志愿者走访慰问结对老人。",
+		"area": s.volunteer.Village[:6] + "000000", "date": "2026-10-29"}, nil); st != 201 && st != 200 {
+		t.Fatalf("publish an activity: %d", st)
+	}
 
 	// The open calls, for the list on /apply.html.
 	var calls struct {
@@ -35,6 +57,11 @@ func TestPublicPagesAudit(t *testing.T) {
 	for _, p := range pages {
 		must(t, ctx, chromedp.Navigate(s.base+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))
 		auditPage(t, ctx, p.name)
+		if p.path == "/wishes.html" || p.path == "/exchange.html" {
+			if n := eval[int](t, ctx, `document.querySelectorAll('#list > *').length`); n == 0 {
+				t.Errorf("%s shows no card for the published item", p.path)
+			}
+		}
 		if n := eval[int](t, ctx, `[...document.querySelectorAll('button')].filter(b => b.offsetParent && b.textContent.includes('加载更多')).length`); n > 0 {
 			t.Errorf("%s: a 加载更多 button shows with nothing more to load", p.path)
 		}
