@@ -154,7 +154,17 @@ func TestVolunteerVisitActions(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(card(theirs.ID)+` button.checkout`)))
 	eval[bool](t, ctx, `(window.Date = window.RealDate, true)`)
 	eval[int](t, ctx, `(() => { const b = [...document.querySelectorAll('`+card(theirs.ID)+` input[name=item]')]; b.forEach(i => { if (!i.checked) i.click(); }); return b.length })()`)
-	must(t, ctx, chromedp.SendKeys(chromedp.CSS(card(theirs.ID)+" textarea[name=concern]"), "老人屋顶漏雨, 需要修缮"))
+	// Typed as an input event in one step: the page redraws while the outbox
+	// retries offline, and what was typed must survive that.
+	eval[bool](t, ctx, `(() => { const c = document.querySelector('`+card(theirs.ID)+` textarea[name=concern]'); c.value = '老人屋顶漏雨, 需要修缮'; c.dispatchEvent(new Event('input')); return true })()`)
+	// The outbox retries offline and the page redraws: the draft stays.
+	testenv.WaitFor(t, 15*time.Second, "an offline retry round", func() bool {
+		return strings.Contains(eval[string](t, ctx, `(document.querySelector('#outbox') || {}).innerText || ''`), "有 1 条") &&
+			eval[int](t, ctx, `document.querySelectorAll('`+card(theirs.ID)+` input[name=item]:checked').length`) == 5
+	})
+	if c := eval[string](t, ctx, `document.querySelector('`+card(theirs.ID)+` textarea[name=concern]').value`); c != "老人屋顶漏雨, 需要修缮" {
+		t.Fatalf("the concern typed offline reads %q after a redraw", c)
+	}
 	auditPage(t, ctx, "phone-schedule-checkout-offline")
 	must(t, ctx, chromedp.Click(chromedp.CSS(card(theirs.ID)+" button.checkout")))
 	if !testenv.Eventually(10*time.Second, func() bool {

@@ -161,38 +161,49 @@ function start(main, who) {
     } }, icon(ic, 20), label);
   }
 
+  // drafts keeps what was typed into a check-out form: the page redraws
+  // whenever the outbox retries (every few seconds without a connection).
+  const drafts = new Map();
+
   function checkoutForm(v) {
+    const d = drafts.get(v.id) || { items: new Set((v.checklist || []).filter((it) => it.done).map((it) => it.code)), condition: '', notes: '', concern: '', reason: '' };
+    drafts.set(v.id, d);
+    const keep = (k) => (ev) => { d[k] = ev.target.value; };
     const items = h('fieldset', { class: 'checklist', style: 'border:0;padding:0;margin:0 0 .8rem' }, h('legend', { style: 'font-weight:600' }, '探访清单'),
       (v.checklist || []).map((it) => h('label', { style: 'display:flex;align-items:center;gap:.6rem;font-weight:400;min-height:3rem' },
-        h('input', { type: 'checkbox', name: 'item', value: it.code, checked: it.done, style: 'width:1.6rem;min-height:1.6rem' }),
+        h('input', { type: 'checkbox', name: 'item', value: it.code, checked: d.items.has(it.code), style: 'width:1.6rem;min-height:1.6rem',
+          onchange: (ev) => { if (ev.target.checked) d.items.add(it.code); else d.items.delete(it.code); } }),
         it.name, it.required && h('span', { class: 'muted' }, '(必做)'))));
-    const condition = h('select', { name: 'condition', 'aria-label': '老人状况' }, ['', '好', '一般', '较差', '需要关注'].map((c) => h('option', { value: c }, c || '老人状况(可选)')));
-    const notes = h('textarea', { name: 'notes', rows: 2, placeholder: '备注(可选)', 'aria-label': '备注', maxlength: 1000 });
+    const condition = h('select', { name: 'condition', 'aria-label': '老人状况', onchange: keep('condition') }, ['', '好', '一般', '较差', '需要关注'].map((c) => h('option', { value: c, selected: c === d.condition }, c || '老人状况(可选)')));
+    const notes = h('textarea', { name: 'notes', rows: 2, placeholder: '备注(可选)', 'aria-label': '备注', maxlength: 1000, value: d.notes, oninput: keep('notes') });
     const cid = 'concern-' + v.id.replace(/[^\w]/g, '_');
-    const concern = h('textarea', { name: 'concern', id: cid, rows: 2, maxlength: 500, placeholder: '如: 老人屋顶漏雨, 需要修缮' });
-    const reason = h('input', { name: 'undoneReason', placeholder: '必做项未完成的原因', 'aria-label': '必做项未完成的原因', maxlength: 500 });
+    const concern = h('textarea', { name: 'concern', id: cid, rows: 2, maxlength: 500, placeholder: '如: 老人屋顶漏雨, 需要修缮', value: d.concern, oninput: keep('concern') });
+    const reason = h('input', { name: 'undoneReason', placeholder: '必做项未完成的原因', 'aria-label': '必做项未完成的原因', maxlength: 500, value: d.reason, oninput: keep('reason') });
     const msg = h('div', { 'aria-live': 'polite' });
     const form = h('form', { class: 'sheet', onsubmit: (ev) => ev.preventDefault() });
     const checkout = async (btn) => {
-      const ticked = [...form.querySelectorAll('input[name=item]:checked')].map((i) => i.value);
-      const missing = (v.checklist || []).filter((it) => it.required && !ticked.includes(it.code));
-      if (missing.length && !reason.value.trim()) {
+      if (d.sending) return;
+      const ticked = (v.checklist || []).filter((it) => d.items.has(it.code)).map((it) => it.code);
+      const missing = (v.checklist || []).filter((it) => it.required && !d.items.has(it.code));
+      if (missing.length && !d.reason.trim()) {
         mount(msg, h('div', { class: 'error', role: 'alert' }, `必做项「${missing.map((m) => m.name).join('、')}」未完成, 请填写原因`));
         reason.focus();
         return;
       }
+      d.sending = true; // a redraw while the position is asked for must not offer a second check-out
       btn.disabled = true;
       const body = { at: new Date().toISOString(), items: ticked, ...(await where()) };
-      if (condition.value) body.condition = condition.value;
-      if (notes.value.trim()) body.notes = notes.value.trim();
-      if (concern.value.trim()) body.concern = concern.value.trim();
-      if (reason.value.trim()) body.undoneReason = reason.value.trim();
+      if (d.condition) body.condition = d.condition;
+      if (d.notes.trim()) body.notes = d.notes.trim();
+      if (d.concern.trim()) body.concern = d.concern.trim();
+      if (d.reason.trim()) body.undoneReason = d.reason.trim();
       await box.add('checkout', `/api/visits/${seg(v.id)}/checkout`, body, undefined, { visit: v.id });
+      drafts.delete(v.id);
     };
     form.append(items, h('div', { class: 'field' }, condition), h('div', { class: 'field' }, notes),
       h('div', { class: 'field' }, h('label', { for: cid }, icon('alert', 20), ' 反映问题(可选, 组织者会跟进)'), concern),
       h('div', { class: 'field' }, reason), msg,
-      h('button', { type: 'button', class: 'primary checkout', onclick: (ev) => checkout(ev.currentTarget) }, icon('check'), '签退'));
+      h('button', { type: 'button', class: 'primary checkout', disabled: d.sending, onclick: (ev) => checkout(ev.currentTarget) }, icon('check'), '签退'));
     return form;
   }
 
