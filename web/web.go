@@ -58,6 +58,8 @@ func Load(fsys fs.FS) (Assets, error) {
 			ct = "text/css; charset=utf-8"
 		case ".webmanifest":
 			ct = "application/manifest+json"
+		case ".ico":
+			ct = "image/x-icon" // the system's MIME table may not know it
 		}
 		if ct == "" {
 			ct = "application/octet-stream"

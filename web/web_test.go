@@ -35,6 +35,7 @@ func TestHandler(t *testing.T) {
 		{"ModuleGzip", "/lib/api.js", "gzip, deflate, br", 200, "text/javascript", "gzip"},
 		{"ModulePlain", "/lib/api.js", "", 200, "text/javascript", ""},
 		{"Stylesheet", "/m/phone.css", "gzip", 200, "text/css", "gzip"},
+		{"Favicon", "/favicon.ico", "", 200, "image/x-icon", ""},
 		{"UnknownFallsThrough", "/api/ping", "", 200, "text/plain", ""},
 		{"NotFound", "/nope.js", "", 404, "", ""},
 	}

@@ -104,6 +104,23 @@ func TestCarerMonth(t *testing.T) {
 	if r := h.Do("PUT", "/api/carer-rules/"+countyA, org, map[string]any{"mode": "daily", "rate": 30, "cap": 300}); r.Status != 200 {
 		t.Fatalf("rule: %d %s", r.Status, r.Body)
 	}
+	// Before any statement, the carer's phone shows the subsidy as the rule
+	// will pay it (12 days × 30, capped at 300), not "0 元".
+	var pv carer.Preview
+	if r := h.Do("GET", "/api/me/carer-subsidy?month=2026-10", tok, nil); r.Status != 200 {
+		t.Fatalf("preview: %d %s", r.Status, r.Body)
+	} else {
+		r.JSON(t, &pv)
+	}
+	if pv.Days != 12 || len(pv.Dates) != 12 || pv.Amount != 300 || pv.Status != "none" || pv.Rule.Mode != "daily" {
+		t.Fatalf("preview before the statement: %+v", pv)
+	}
+	if r := h.Do("GET", "/api/me/carer-subsidy?month=10月", tok, nil); r.Status != 400 || r.ErrorField(t) != "month" {
+		t.Fatalf("preview of a bad month: %d %s", r.Status, r.Body)
+	}
+	if r := h.Do("GET", "/api/me/carer-subsidy", org, nil); r.Status != 403 {
+		t.Fatalf("organizer reads a carer preview: %d", r.Status)
+	}
 	var sts struct{ Items []carer.Statement }
 	r = h.Do("POST", "/api/carer-statements/compute", org, map[string]any{"county": countyA, "month": "2026-10"})
 	r.JSON(t, &sts)
@@ -135,6 +152,10 @@ func TestCarerMonth(t *testing.T) {
 	}
 	if r := h.Do("POST", "/api/carer-logs", tok, map[string]any{"key": "phone-log-aftr", "assignment": a.ID, "date": "2026-10-13", "kinds": []string{"助医"}, "minutes": 30}); r.Status != 400 {
 		t.Fatalf("log into an approved month: %d", r.Status)
+	}
+	h.Do("GET", "/api/me/carer-subsidy?month=2026-10", tok, nil).JSON(t, &pv)
+	if pv.Status != carer.Approved || pv.Amount != 280 || pv.Reason == "" {
+		t.Fatalf("preview after approval: %+v", pv)
 	}
 	h.Do("GET", "/api/carer-statements", tok, nil).JSON(t, &sts)
 	if len(sts.Items) != 1 || sts.Items[0].Amount != 280 {

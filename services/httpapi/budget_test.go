@@ -73,6 +73,9 @@ var budgetRoutes = []struct{ role, path string }{
 	{"carer", "/api/carer-roster"},
 	{"carer", "/api/carer-logs"},
 	{"carer", "/api/carer-statements"},
+	{"carer", "/api/me/carer-subsidy"},
+	{"volunteer", "/api/me/messages"},
+	{"volunteer", "/api/me/sms"},
 }
 
 // overBudget are the routes known to miss the budget, with why. They are

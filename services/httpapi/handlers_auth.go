@@ -79,7 +79,7 @@ func (s *Server) requestCode(c *fiber.Ctx) error {
 	if err := s.Auth.RequestCode(c.UserContext(), in.Phone); err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"message": "如该号码已登记, 验证码已发送"})
+	return c.JSON(fiber.Map{"message": "如该号码已登记, 验证码已发送", "hint": codeHint})
 }
 
 func (s *Server) verifyCode(c *fiber.Ctx) error {

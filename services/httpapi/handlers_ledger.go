@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"net"
 	"net/url"
+	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -93,8 +96,24 @@ func (s *Server) myHours(c *fiber.Ctx) error {
 	return c.JSON(h)
 }
 
-func (s *Server) verifyURL(code string) string {
-	return s.PublicURL + "/verify.html?code=" + url.QueryEscape(code)
+// verifyURL is the public address that verifies a certificate, printed on
+// it and in its QR code. It is the configured public URL; while that is
+// still a loopback address (JINHUI_PUBLIC_URL left at its default), no
+// phone could open it, so the address the request came to is used.
+func (s *Server) verifyURL(c *fiber.Ctx, code string) string {
+	base := s.PublicURL
+	if u, err := url.Parse(base); base == "" || err != nil || isLoopback(u.Hostname()) {
+		base = c.BaseURL()
+	}
+	return strings.TrimRight(base, "/") + "/verify.html?code=" + url.QueryEscape(code)
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (s *Server) issueCertificate(c *fiber.Ctx) error {
@@ -110,7 +129,7 @@ func (s *Server) issueCertificate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u := s.verifyURL(cert.Code)
+	u := s.verifyURL(c, cert.Code)
 	png, err := qr.PNG(u, 256)
 	if err != nil {
 		return fmt.Errorf("httpapi.issueCertificate: %w", err)
@@ -131,7 +150,7 @@ func (s *Server) certificateQR(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	png, err := qr.PNG(s.verifyURL(cert.Code), 256)
+	png, err := qr.PNG(s.verifyURL(c, cert.Code), 256)
 	if err != nil {
 		return fmt.Errorf("httpapi.certificateQR: %w", err)
 	}
@@ -241,6 +260,20 @@ func (s *Server) listStatements(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(page.Of(items, n))
+}
+
+func (s *Server) carerPreview(c *fiber.Ctx) error {
+	month := c.Query("month")
+	if month != "" {
+		if _, err := time.Parse("2006-01", month); err != nil {
+			return apperr.Field("month", "月份格式应为 2026-01")
+		}
+	}
+	pv, err := s.Carers.Preview(c.UserContext(), principal(c), month)
+	if err != nil {
+		return err
+	}
+	return c.JSON(pv)
 }
 
 func (s *Server) approveStatement(c *fiber.Ctx) error {

@@ -13,6 +13,7 @@ import (
 	"jinhui/services/recruit"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
+	"jinhui/shared/page"
 )
 
 // maxPublicBody bounds a public form's body: the form is small, and a
@@ -38,6 +39,14 @@ func (s *Server) publicCall(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(pc)
+}
+
+func (s *Server) openCalls(c *fiber.Ctx) error {
+	items, err := s.Recruit.OpenCalls(c.UserContext(), c.Query("area"), 50)
+	if err != nil {
+		return err
+	}
+	return c.JSON(page.Of(items, len(items)))
 }
 
 func (s *Server) publicRegions(c *fiber.Ctx) error {

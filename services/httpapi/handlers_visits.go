@@ -67,11 +67,11 @@ func (s *Server) putVisitSettings(c *fiber.Ctx) error {
 }
 
 func (s *Server) mySchedule(c *fiber.Ctx) error {
-	vs, err := s.Visits.Schedule(c.UserContext(), principal(c))
+	vs, partners, err := s.Visits.Schedule(c.UserContext(), principal(c))
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": vs})
+	return c.JSON(fiber.Map{"items": vs, "partnerVisits": partners})
 }
 
 func (s *Server) getVisit(c *fiber.Ctx) error {

@@ -127,6 +127,18 @@ func TestRecruitmentWholePath(t *testing.T) {
 	if r := h.Do("GET", "/api/public/calls/"+call+"/qr.png", "", nil); r.Status != 200 || !bytes.HasPrefix(r.Body, []byte("\x89PNG")) {
 		t.Fatalf("qr: %d %.20q", r.Status, r.Body)
 	}
+	// The open calls of an area (apply.html with no call chosen): the
+	// county's call reaches its villages, not a sibling county's.
+	for _, tc := range []struct {
+		name, area string
+		status     int
+		has        bool
+	}{{"OKVillage", "370101001001", 200, true}, {"OKAll", "", 200, true}, {"OKSibling", "370102000000", 200, false}, {"ErrArea", "37a", 400, false}} {
+		r := h.Do("GET", "/api/public/calls?area="+tc.area, "", nil)
+		if r.Status != tc.status || strings.Contains(string(r.Body), call) != tc.has {
+			t.Fatalf("%s: open calls of %q: %d %s", tc.name, tc.area, r.Status, r.Body)
+		}
+	}
 	wantFunnel(t, "publish", funnelOf(t, h, szq, call), funnelNums{})
 
 	a := person(1, "370101001001")

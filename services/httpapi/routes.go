@@ -133,7 +133,7 @@ func (s *Server) table() []route {
 		{method: "POST", path: "/api/carers/:id/unlock-codes", tag: "carers", summary: "解除验证码锁定(多次输错后; 记入审计日志)", who: whoWriter, resp: unlockResp{}, h: s.unlockCodes(access.KindCarer)},
 	}
 	out := append(append(append(base, s.pairingRoutes()...), s.recruitRoutes()...), s.visitRoutes()...)
-	for _, more := range [][]route{s.ledgerRoutes(), s.superviseRoutes(), s.wishRoutes(), s.codecardRoutes(), s.familyRoutes(), s.recordRoutes(), s.smsSimRoutes()} {
+	for _, more := range [][]route{s.ledgerRoutes(), s.superviseRoutes(), s.wishRoutes(), s.codecardRoutes(), s.familyRoutes(), s.recordRoutes(), s.smsSimRoutes(), s.meRoutes()} {
 		out = append(out, more...)
 	}
 	return out

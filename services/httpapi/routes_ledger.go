@@ -41,6 +41,7 @@ func (s *Server) ledgerRoutes() []route {
 		{method: "GET", path: "/api/carer-rules/:county", tag: "carer-care", summary: "县级护理补贴规则(C3)", who: whoOrg, resp: carer.Rule{}, h: s.carerRule},
 		{method: "PUT", path: "/api/carer-rules/:county", tag: "carer-care", summary: "设置县级护理补贴规则(C3)", who: "县及以上组织者/管理员", body: carer.Rule{}, resp: carer.Rule{}, h: s.putCarerRule},
 		{method: "POST", path: "/api/carer-statements/compute", tag: "carer-care", summary: "按护理记录计算某月补贴(已审批的不变)", who: whoWriter, body: carer.ComputeInput{}, h: s.computeStatements},
+		{method: "GET", path: "/api/me/carer-subsidy", tag: "carer-care", summary: "护理员本人某月帮扶天数与补贴(按县规则预计, 审批后以审批为准)", who: whoCarerSelf, query: []string{"month"}, resp: carer.Preview{}, h: s.carerPreview},
 		{method: "GET", path: "/api/carer-statements", tag: "carer-care", summary: "护理补贴月度清单", who: whoCarerList, query: []string{"area", "month", "offset", "limit"}, h: s.listStatements},
 		{method: "POST", path: "/api/carer-statements/:id/approve", tag: "carer-care", summary: "审批(或调整并说明原因)护理补贴, 审批后冻结", who: whoWriter, body: carer.ApproveInput{}, resp: carer.Statement{}, h: s.approveStatement},
 		{method: "GET", path: "/api/carer-statements/payments.xlsx", tag: "carer-care", summary: "导出补贴发放表(xlsx, 已审批)", who: whoOrg, query: []string{"area", "month"}, binary: xlsxType, h: s.paymentList},

@@ -206,7 +206,7 @@ func (s *Server) printCertificate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u := s.verifyURL(cert.Code)
+	u := s.verifyURL(c, cert.Code)
 	png, err := qr.PNG(u, 256)
 	if err != nil {
 		return fmt.Errorf("httpapi.printCertificate: %w", err)

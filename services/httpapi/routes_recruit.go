@@ -28,6 +28,7 @@ type applyResp struct {
 // (/api/public/...) serve the application form without an account.
 func (s *Server) recruitRoutes() []route {
 	return []route{
+		{method: "GET", path: "/api/public/calls", tag: "recruit-public", summary: "正在招募的倡议(本区划及上级发布; 不指定区划则全部), 最新在前, 最多 50 条", who: whoPublic, public: true, query: []string{"area"}, resp: listResp[recruit.PublicCallItem]{}, h: s.openCalls},
 		{method: "GET", path: "/api/public/calls/:id", tag: "recruit-public", summary: "招募倡议公开信息(报名表用)", who: whoPublic, public: true, resp: recruit.PublicCall{}, h: s.publicCall},
 		{method: "GET", path: "/api/public/calls/:id/regions", tag: "recruit-public", summary: "报名表选择居住村(社区): 下级区划", who: whoPublic, public: true, query: []string{"parent"}, h: s.publicRegions},
 		{method: "GET", path: "/api/public/calls/:id/qr.png", tag: "recruit-public", summary: "招募倡议报名链接二维码(PNG)", who: whoPublic, public: true, query: []string{"size"}, binary: "image/png", h: s.callQR},

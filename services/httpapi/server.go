@@ -46,6 +46,8 @@ type AuditLog interface {
 // MessageLog lists SMS messages (the outbox and the message log).
 type MessageLog interface {
 	Messages(ctx context.Context, status string, offset, limit int) ([]notify.Message, int, error)
+	// MessagesTo is one page of the texts sent to one phone, newest first.
+	MessagesTo(ctx context.Context, to string, offset, limit int) ([]notify.Message, int, error)
 }
 
 // RegionLister returns every node of a subtree.

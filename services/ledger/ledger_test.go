@@ -271,6 +271,22 @@ func TestLedger(t *testing.T) {
 	if r.Status != 200 || cert.Code == "" || !strings.HasPrefix(cert.QR, "data:image/png;base64,") || cert.CreditHours != 3.3 || cert.HonourHours != 1.5 {
 		t.Fatalf("certificate: %d %s", r.Status, r.Body)
 	}
+	// The verification link is the configured public URL; left at a
+	// loopback default it would point nowhere for a phone, so the address
+	// the request came to stands in.
+	public := h.P.API.PublicURL
+	h.P.API.PublicURL = "http://localhost:8080"
+	var again struct{ URL string }
+	h.Do("POST", "/api/me/certificates", tok, map[string]string{"from": "2026-11", "to": "2026-12"}).JSON(t, &again)
+	if !strings.HasPrefix(again.URL, "http://example.com/verify.html?code=") {
+		t.Fatalf("certificate link with a loopback public URL: %q", again.URL)
+	}
+	h.P.API.PublicURL = "https://jinhui.example.cn"
+	h.Do("POST", "/api/me/certificates", tok, map[string]string{"from": "2026-11", "to": "2026-12"}).JSON(t, &again)
+	if !strings.HasPrefix(again.URL, "https://jinhui.example.cn/verify.html?code=") {
+		t.Fatalf("certificate link with a configured public URL: %q", again.URL)
+	}
+	h.P.API.PublicURL = public
 	r = h.Do("GET", "/api/certificates/"+strings.ToLower(cert.Code), "", nil)
 	var shown ledger.Certificate
 	r.JSON(t, &shown)

@@ -127,6 +127,41 @@ func (s *Service) ListCalls(ctx context.Context, p access.Principal, offset, lim
 	return registry.Page[Call]{Items: cs, Total: n}, nil
 }
 
+// PublicCallItem is one open call in the public list (/apply.html with no
+// call chosen): what a passer-by needs to pick one.
+type PublicCallItem struct {
+	ID         string `json:"id"`
+	Title      string `json:"title"`
+	RegionName string `json:"regionName"`
+	Opens      string `json:"opens"`
+	Closes     string `json:"closes"`
+}
+
+// OpenCalls lists the calls open today that reach an area (published in
+// it, under it or above it), newest first; every call when area is empty.
+// It reads one page of calls (limit) and keeps the open ones.
+func (s *Service) OpenCalls(ctx context.Context, areaCode string, limit int) ([]PublicCallItem, error) {
+	if areaCode != "" {
+		c, err := area.NormalizeCode(areaCode)
+		if err != nil {
+			return nil, apperr.Field("area", "区划代码应为 6、9 或 12 位数字")
+		}
+		areaCode = c
+	}
+	cs, _, err := s.Store.Calls(ctx, areaCode, 0, limit)
+	if err != nil {
+		return nil, fmt.Errorf("recruit.OpenCalls: %w", err)
+	}
+	today := clock.Today(s.Now())
+	out := []PublicCallItem{}
+	for _, c := range cs {
+		if c.Open(today) {
+			out = append(out, PublicCallItem{ID: c.ID, Title: c.Title, RegionName: c.RegionName, Opens: c.Opens, Closes: c.Closes})
+		}
+	}
+	return out, nil
+}
+
 // UpdateCall changes a call; writers at the call's level or above.
 func (s *Service) UpdateCall(ctx context.Context, p access.Principal, id string, in CallUpdate) (Call, error) {
 	if err := p.RequireWriter(); err != nil {

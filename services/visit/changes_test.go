@@ -65,6 +65,14 @@ func TestVolunteerChanges(t *testing.T) {
 		t.Fatalf("reminders after the move: %v", pending)
 	}
 
+	// The schedule lists the partner's planned visit apart: the one a swap
+	// can be made with.
+	var mine struct{ Items, PartnerVisits []visit.Visit }
+	h.Do("GET", "/api/me/visits", ta, nil).JSON(t, &mine)
+	if len(mine.PartnerVisits) != 1 || mine.PartnerVisits[0].ID != b.ID {
+		t.Fatalf("partner visits offered for a swap: %+v", mine.PartnerVisits)
+	}
+
 	// Swap with the partner's visit to the same elder: each has the other's.
 	a = v
 	r = h.Do("POST", "/api/visits/"+a.ID+"/swap", ta, map[string]any{"with": b.ID, "version": a.Version})

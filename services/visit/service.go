@@ -247,22 +247,40 @@ func (s *Service) List(ctx context.Context, p access.Principal, f Filter) ([]Vis
 }
 
 // Schedule returns a volunteer's upcoming and open visits: their own, and
-// those their partners gave back to them, from today on and any not yet done.
-func (s *Service) Schedule(ctx context.Context, p access.Principal) ([]Visit, error) {
+// those their partners gave back to them, from today on and any not yet
+// done; their own visits done this month (a finished visit stays on the
+// phone, marked done with its length); and, apart, their partners' planned
+// visits to the same elders, the ones a swap can be made with. Two
+// queries: the open visits, and the month's done ones (done visits of past
+// months never crowd the open ones out of the page).
+func (s *Service) Schedule(ctx context.Context, p access.Principal) (own, partners []Visit, err error) {
 	if p.Kind != access.KindVolunteer {
-		return nil, apperr.New(apperr.Forbidden, "仅限志愿者查看自己的探访安排")
+		return nil, nil, apperr.New(apperr.Forbidden, "仅限志愿者查看自己的探访安排")
 	}
-	vs, _, err := s.Store.Visits(ctx, Filter{Volunteer: p.ID, Status: []string{StatusPlanned, StatusOffered, StatusCheckedIn, StatusMissed}, Limit: 200})
+	open, _, err := s.Store.Visits(ctx, Filter{Volunteer: p.ID, Status: []string{StatusPlanned, StatusOffered, StatusCheckedIn, StatusMissed}, Limit: 200})
 	if err != nil {
-		return nil, fmt.Errorf("visit.Schedule: %w", err)
+		return nil, nil, fmt.Errorf("visit.Schedule: %w", err)
 	}
-	out := vs[:0]
-	for _, v := range vs {
-		if v.Volunteer == p.ID || v.Status == StatusOffered {
-			out = append(out, v)
+	month := s.today()[:7]
+	done, _, err := s.Store.Visits(ctx, Filter{Volunteer: p.ID, Month: month, Status: []string{StatusDone}, Limit: 100})
+	if err != nil {
+		return nil, nil, fmt.Errorf("visit.Schedule: %w", err)
+	}
+	own, partners = []Visit{}, []Visit{}
+	for _, v := range open {
+		switch {
+		case v.Volunteer == p.ID || v.Status == StatusOffered:
+			own = append(own, v)
+		case v.Status == StatusPlanned && v.Month >= month:
+			partners = append(partners, v)
 		}
 	}
-	return out, nil
+	for _, v := range done {
+		if v.Volunteer == p.ID {
+			own = append(own, v)
+		}
+	}
+	return own, partners, nil
 }
 
 // Settings returns a county's visit settings.

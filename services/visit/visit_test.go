@@ -190,6 +190,11 @@ func TestMonth(t *testing.T) {
 	if r := h.Do("POST", "/api/visits/"+done.ID+"/checkout", tok, co); r.Status != 200 {
 		t.Fatalf("check-out sent again: %d", r.Status)
 	}
+	// A finished visit stays on the phone's schedule, done, with its length.
+	h.Do("GET", "/api/me/visits", tok, nil).JSON(t, &sched)
+	if len(sched.Items) != 1 || sched.Items[0].Status != visit.StatusDone || sched.Items[0].Minutes != 270 {
+		t.Fatalf("schedule after check-out: %+v", sched.Items)
+	}
 	if calls != 3 {
 		t.Fatalf("follow-ups ran %d times over three check-outs", calls)
 	}

@@ -130,6 +130,23 @@ func TestWishFromRecordToThanks(t *testing.T) {
 		t.Fatalf("pending wish is public: %d", r.Status)
 	}
 
+	// A phone that recorded a wish offline sends it with its key until it
+	// hears back: the wish is recorded once.
+	keyed := map[string]any{"elder": elder.ID, "category": "heater", "need": "一个暖手宝", "value": 40, "key": "phone-wish-0001"}
+	var k1, k2 wish.Wish
+	h.Do("POST", "/api/wishes", vtok, keyed).JSON(t, &k1)
+	if r := h.Do("POST", "/api/wishes", vtok, keyed); r.Status != 201 && r.Status != 200 {
+		t.Fatalf("keyed wish resent: %d %s", r.Status, r.Body)
+	} else {
+		r.JSON(t, &k2)
+	}
+	if k1.ID == "" || k1.ID != k2.ID {
+		t.Fatalf("keyed wish recorded twice: %q %q", k1.ID, k2.ID)
+	}
+	if n, _ := h.P.Store.DB.Collection("wishes").CountDocuments(ctx, map[string]any{"elder": elder.ID}); n != 2 {
+		t.Fatalf("%d wishes of the elder, want 2 (one plain, one keyed sent twice)", n)
+	}
+
 	// Approval: not by the sibling county, then by county A.
 	if r := h.Do("POST", "/api/wishes/"+w.ID+"/approve", h.Login("linxian"), map[string]any{"version": w.Version}); r.Status != 404 {
 		t.Fatalf("sibling county approves: %d %s", r.Status, r.Body)

@@ -2,6 +2,8 @@ package wish
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"slices"
@@ -24,6 +26,9 @@ type Input struct {
 	Need     string `json:"need" validate:"required,min=2,max=40"`
 	Detail   string `json:"detail,omitempty" validate:"max=300"`
 	Value    int    `json:"value" validate:"min=1,max=5000"`
+	// Key is chosen once by a phone that records the wish offline: the wish
+	// is stored under it, so a resend records it once.
+	Key string `json:"key,omitempty" validate:"omitempty,min=8,max=64"`
 }
 
 // Decision approves or rejects a wish or a post.
@@ -140,7 +145,17 @@ func (s *Service) Record(ctx context.Context, p access.Principal, in Input) (Wis
 	if r, err := s.Store.Region(ctx, county); err == nil {
 		w.CountyName = r.Name
 	}
+	if in.Key != "" {
+		sum := sha256.Sum256([]byte(p.ID + "|" + in.Key))
+		w.ID = "k" + hex.EncodeToString(sum[:12])
+	}
 	if err := s.Store.InsertWish(ctx, w); err != nil {
+		if in.Key != "" && apperr.Is(err, apperr.Conflict) {
+			// Sent before (the phone resends until it hears back): the first one stands.
+			if old, gerr := s.Store.Wish(ctx, w.ID); gerr == nil && old.Elder == w.Elder {
+				return old.Masked(), nil
+			}
+		}
 		return Wish{}, fmt.Errorf("wish.Record: %w", err)
 	}
 	return w, nil

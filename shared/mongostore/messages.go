@@ -127,6 +127,16 @@ func (s *Store) SetMessageStatus(ctx context.Context, id, status, sid, errText s
 // Messages lists messages, newest first, optionally of one status. A page
 // costs at most five commands whatever its size: the page and its count,
 // then the messages, outcomes and claims it needs by $in on _id.
+// MessagesTo is one page of the texts sent to one phone, newest first,
+// with their outcomes, and their number.
+func (s *Store) MessagesTo(ctx context.Context, to string, offset, limit int) ([]notify.Message, int, error) {
+	items, total, err := findPage[notify.Message](ctx, s.DB.Collection(colMessages), bson.D{{Key: "to", Value: to}}, bson.D{{Key: "createdAt", Value: -1}}, offset, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	return items, total, s.mergeAll(ctx, items)
+}
+
 func (s *Store) Messages(ctx context.Context, status string, offset, limit int) ([]notify.Message, int, error) {
 	if status == "" {
 		items, total, err := findPage[notify.Message](ctx, s.DB.Collection(colMessages), bson.D{}, bson.D{{Key: "createdAt", Value: -1}}, offset, limit)

@@ -32,6 +32,7 @@ const (
 var recruitIndexes = []index{
 	{colCalls, bson.D{{Key: "areas", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, false},
 	{colCalls, bson.D{{Key: "region", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, false},
+	{colCalls, bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, false},
 	{colApplications, bson.D{{Key: "areas", Value: 1}, {Key: "callId", Value: 1}, {Key: "status", Value: 1}}, false},
 	{colApplications, bson.D{{Key: "phone", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colApplications, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
@@ -48,6 +49,9 @@ var newestFirst = bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}
 
 // reach selects records of root's subtree and of root's ancestors.
 func reach(root string) bson.D {
+	if root == "" {
+		return bson.D{} // every call (the public list of open calls, no area given)
+	}
 	return bson.D{{Key: "$or", Value: bson.A{
 		bson.D{{Key: "areas", Value: root}},
 		bson.D{{Key: "region", Value: bson.D{{Key: "$in", Value: area.AreasOf(root)}}}},

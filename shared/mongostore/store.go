@@ -138,6 +138,7 @@ var indexes = []index{
 	{colAudit, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
 	{colMessages, bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: 1}}, false},
 	{colMessages, bson.D{{Key: "createdAt", Value: -1}}, false},
+	{colMessages, bson.D{{Key: "to", Value: 1}, {Key: "createdAt", Value: -1}}, false},
 	{colSMSOutcomes, bson.D{{Key: "sid", Value: 1}}, false},
 	{colSMSOutcomes, bson.D{{Key: "status", Value: 1}, {Key: "at", Value: -1}}, false},
 	{colSMSPending, bson.D{{Key: "createdAt", Value: 1}}, false},

@@ -42,27 +42,31 @@ func TestCarerOfflineJourney(t *testing.T) {
 
 	phone(t, ctx)
 	loginPhone(t, s, ctx, strings.TrimPrefix(carer.Phone, "+86"), true)
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#log-form button.person[aria-pressed="true"]`)))
+	quick := `section.quick[data-assignment="` + a.ID + `"]`
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(quick+` button[data-kind="助餐"]`)))
 	if d := eval[string](t, ctx, `document.querySelector('#log-date').value`); d != today.Format(time.DateOnly) {
 		t.Fatalf("log date defaults to %q, want today %s", d, today.Format(time.DateOnly))
 	}
-	shot(t, ctx, "phone-carer")
+	if av := text(t, ctx, quick+" .avatar"); av != "王" {
+		t.Fatalf("the person cared for shows %q, want the initial 王", av)
+	}
+	if h := text(t, ctx, "header h1"); strings.Contains(h, "志愿者") {
+		t.Fatalf("the carer's header says %q", h)
+	}
+	auditPage(t, ctx, "phone-carer")
 
-	// Offline: the log is kept on the phone.
+	// Offline, one tap logs today's 助餐.
 	setNetwork(t, ctx, true, 0, -1)
 	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.offline`)),
-		chromedp.Click(chromedp.CSS(`#kinds button[data-kind="助餐"]`)),
-		chromedp.Click(chromedp.CSS(`#kinds button[data-kind="助医"]`)),
-		chromedp.Click(chromedp.CSS(`#quick-minutes button[data-minutes="90"]`)),
-		chromedp.SendKeys(chromedp.CSS(`#log-note`), "送午饭, 量血压"),
-		chromedp.Click(chromedp.CSS(`#save-log`)),
-		chromedp.WaitVisible(chromedp.CSS(`#saved`)))
+		chromedp.Click(chromedp.CSS(quick+` button[data-kind="助餐"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#saved`)),
+		chromedp.WaitVisible(chromedp.CSS(quick+` button[data-kind="助餐"][aria-pressed="true"]`)))
 	waitText(t, ctx, "#outbox-status", "有 1 条")
 	if n := len(logs()); n != 0 {
 		t.Fatalf("offline: the server holds %d logs", n)
 	}
 	entry := eval[string](t, ctx, `import('/lib/queue.js').then(async ({ Outbox }) => JSON.stringify((await new Outbox().pending())[0]))`)
-	if !strings.Contains(entry, `"kinds":["助餐","助医"]`) || !strings.Contains(entry, `"minutes":90`) {
+	if !strings.Contains(entry, `"kinds":["助餐"]`) || !strings.Contains(entry, `"minutes":30`) {
 		t.Fatalf("queued entry: %s", entry)
 	}
 	shot(t, ctx, "phone-carer-offline")
@@ -84,6 +88,11 @@ func TestCarerOfflineJourney(t *testing.T) {
 		t.Fatalf("after a resend the server holds %d logs, want 1", n)
 	}
 	waitText(t, ctx, "#month-logs", "1 次")
+	// The subsidy as the default rule will pay it (10 days → 300 元), not "0 元 (0 天)".
+	waitText(t, ctx, "#to-go", "再帮扶 9 天, 可得 300 元")
+	if n := eval[int](t, ctx, `document.querySelectorAll('#days span.on').length`); n != 1 {
+		t.Fatalf("the month shows %d days with help, want 1", n)
+	}
 	shot(t, ctx, "phone-carer-synced")
 
 	// The organizer computes the month's subsidy from the logs, approves

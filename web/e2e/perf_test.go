@@ -62,6 +62,8 @@ func TestPhonePagesFastOnSlow3G(t *testing.T) {
 		{"老人详情", "/m/elder.html?id=" + s.paired[0]},
 		{"探访日程", "/m/schedule.html"},
 		{"服务时长", "/m/hours.html"},
+		{"我的", "/m/me.html"},
+		{"心愿与故事", "/m/share.html"},
 	}
 	var report strings.Builder
 	fmt.Fprintf(&report, "phone pages on emulated slow 3G (%d ms RTT, %d kbit/s), empty cache\n", slowLatency, slowThroughput*8/1000)

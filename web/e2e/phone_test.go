@@ -47,7 +47,7 @@ func TestVolunteerJourney(t *testing.T) {
 	if small := eval[int](t, ctx, `[...document.querySelectorAll('button,a.btn,nav a')].filter(b => b.offsetParent && b.getBoundingClientRect().height < 44).length`); small > 0 {
 		t.Fatalf("%d touch targets under 44px", small)
 	}
-	shot(t, ctx, "phone-login")
+	auditPage(t, ctx, "phone-login")
 
 	loginPhone(t, s, ctx, strings.TrimPrefix(s.volunteer.Phone, "+86"), false)
 	cards := eval[int](t, ctx, `document.querySelectorAll('a.elder').length`)
@@ -57,22 +57,41 @@ func TestVolunteerJourney(t *testing.T) {
 	if needs := eval[int](t, ctx, `document.querySelectorAll('a.elder .chips li').length`); needs == 0 {
 		t.Fatal("my elders shows no needs")
 	}
-	shot(t, ctx, "phone-elders")
+	auditPage(t, ctx, "phone-elders")
 
 	must(t, ctx, unready(), chromedp.Click(chromedp.CSS("a.elder")), chromedp.WaitVisible(chromedp.CSS("#contacts")), waitReady())
 	if c := text(t, ctx, "#contacts"); !strings.Contains(c, "*") {
 		t.Fatalf("contacts should start masked: %s", c)
 	}
-	shot(t, ctx, "phone-elder")
+	if n := eval[int](t, ctx, `[...document.querySelectorAll('a[href^="tel:"]')].filter(a => a.href.includes('*')).length`); n > 0 {
+		t.Fatalf("%d tel: links dial a masked number", n)
+	}
+	auditPage(t, ctx, "phone-elder")
 	must(t, ctx, chromedp.Click(chromedp.CSS("#reveal")), chromedp.WaitNotPresent(chromedp.CSS("#reveal")))
+	if n := eval[int](t, ctx, `document.querySelectorAll('#contacts a[href^="tel:"]').length`); n == 0 {
+		t.Fatal("after the reveal no contact can be called")
+	}
 	if c := text(t, ctx, "#contacts"); strings.Contains(c, "****") {
 		t.Fatalf("reveal kept the phone masked: %s", c)
 	}
 
 	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/schedule.html"), waitReady())
-	shot(t, ctx, "phone-schedule-empty")
+	auditPage(t, ctx, "phone-schedule-empty")
 	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/hours.html"), waitReady())
-	shot(t, ctx, "phone-hours")
+	auditPage(t, ctx, "phone-hours")
+
+	// 我的: profile, handbook, the texts sent (the login code, hidden), SMS opt-out and back.
+	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/me.html"), waitReady())
+	auditPage(t, ctx, "phone-me")
+	if m := text(t, ctx, "#messages"); !strings.Contains(m, "登录验证码") || strings.Contains(m, s.lastCode(s.volunteer.Phone)) {
+		t.Fatalf("my texts: %s", m)
+	}
+	must(t, ctx, chromedp.Click(chromedp.CSS("#ack-handbook")), chromedp.WaitVisible(chromedp.CSS("#handbook-acked")))
+	must(t, ctx, chromedp.Click(chromedp.CSS("#sms-toggle")), chromedp.WaitVisible(chromedp.CSS("#sms-note")))
+	waitText(t, ctx, "#sms-state", "已退订")
+	auditPage(t, ctx, "phone-me-opted-out")
+	must(t, ctx, chromedp.Click(chromedp.CSS("#sms-toggle")))
+	waitText(t, ctx, "#sms-state", "正在接收")
 	must(t, ctx, chromedp.Click(chromedp.CSS("header button.logout")), chromedp.WaitVisible(chromedp.CSS("#login")))
 }
 

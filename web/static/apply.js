@@ -80,8 +80,40 @@
     }, function (e) { $('form-err').textContent = e.message; });
   }
 
+  // listCalls shows the calls open now (of ?area= when the link has one),
+  // each a link to its form: a visitor without a call's QR code picks one.
+  function listCalls() {
+    var area = new URLSearchParams(location.search).get('area') || '';
+    api('GET', '/api/public/calls?area=' + encodeURIComponent(area)).then(function (r) {
+      $('loading').hidden = true;
+      var box = $('calls');
+      box.hidden = false;
+      var items = r.items || [];
+      if (!items.length) {
+        var p = document.createElement('p');
+        p.id = 'no-calls';
+        p.textContent = '目前没有正在报名的招募倡议。请关注当地团委发布的消息, 或扫描招募倡议上的二维码报名。';
+        box.appendChild(p);
+      }
+      items.forEach(function (c) {
+        var a = document.createElement('a');
+        a.className = 'call-link';
+        a.href = '?call=' + encodeURIComponent(c.id);
+        var t = document.createElement('strong');
+        t.textContent = c.title;
+        var m = document.createElement('span');
+        m.className = 'meta';
+        m.textContent = c.regionName + ' · 报名至 ' + c.closes;
+        a.appendChild(t);
+        a.appendChild(m);
+        box.appendChild(a);
+      });
+      document.body.dataset.ready = '1';
+    }, function (e) { $('loading').hidden = true; $('fatal').hidden = false; $('fatal').textContent = e.message; });
+  }
+
   function load() {
-    if (!callID) { $('loading').hidden = true; $('fatal').hidden = false; $('fatal').textContent = '链接不完整: 请扫描招募倡议上的二维码进入。'; return; }
+    if (!callID) { listCalls(); return; }
     api('GET', '/api/public/calls/' + encodeURIComponent(callID)).then(function (c) {
       $('loading').hidden = true;
       $('call').hidden = false;

@@ -52,6 +52,7 @@
       offset += js.items.length;
       $('empty').hidden = offset > 0;
       $('more').hidden = offset >= js.total;
+      document.body.dataset.ready = '1';
     }, function (e) { $('fatal').hidden = false; $('fatal').textContent = e.message || '网络连接失败'; });
   }
 

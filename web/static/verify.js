@@ -55,9 +55,11 @@
       var p = el('p', { 'class': 'noprint', style: 'text-align:center' });
       p.appendChild(el('a', { href: '/api/certificates/' + encodeURIComponent(c.code) + '/print', target: '_blank', rel: 'noopener' }, '打开 A4 打印页'));
       out.appendChild(p);
+      document.body.dataset.ready = '1';
     }).catch(function () {
       clear();
       out.appendChild(el('p', { 'class': 'bad' }, '未找到该证明编号, 请核对后重试。'));
+      document.body.dataset.ready = '1';
     });
   }
   document.getElementById('f').addEventListener('submit', function (e) {
@@ -66,5 +68,5 @@
     if (c) { history.replaceState(null, '', '?code=' + encodeURIComponent(c)); show(c); }
   });
   var code = new URLSearchParams(location.search).get('code');
-  if (code) { input.value = code.toUpperCase(); show(code.toUpperCase()); }
+  if (code) { input.value = code.toUpperCase(); show(code.toUpperCase()); } else { document.body.dataset.ready = '1'; }
 })();

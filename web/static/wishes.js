@@ -63,7 +63,8 @@
       offset += js.items.length;
       $('empty').hidden = offset > 0;
       $('more').hidden = offset >= js.total;
-    }, function (e) { $('fatal').hidden = false; $('fatal').textContent = e.message; });
+      document.body.dataset.ready = '1';
+    }, function (e) { $('fatal').hidden = false; $('fatal').textContent = e.message; document.body.dataset.ready = '1'; });
   }
 
   function openForm(w) {

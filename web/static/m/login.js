@@ -21,7 +21,7 @@ function render() {
     send.disabled = true;
     try {
       const r = await session.post('/api/auth/code', { phone: phone.value.trim() });
-      mount(msg, h('div', { class: 'ok', role: 'status' }, r.message || '验证码已发送'));
+      mount(msg, h('div', { class: 'ok', role: 'status' }, r.message || '验证码已发送'), r.hint && h('p', { class: 'note', id: 'code-hint' }, r.hint));
       code.focus();
       wait = 60;
       const t = setInterval(() => {
@@ -50,9 +50,9 @@ function render() {
   } },
   field('手机号', phone),
   h('div', { class: 'field' }, h('label', { for: code.id || (code.id = 'code') }, '短信验证码'), h('div', { class: 'row' }, code, send)),
-  h('div', { class: 'field' }, h('label', { style: 'display:flex;align-items:center;font-weight:400' }, carer, '我是邻里护理员')),
+  h('div', { class: 'field' }, h('label', { style: 'display:flex;align-items:center;font-weight:400;min-height:2.75rem' }, carer, '我是邻里护理员')),
   h('button', { type: 'submit', class: 'primary' }, '登录'));
-  mount(main, h('p', {}, '请用登记时留下的手机号登录。'), msg, form,
+  mount(main, h('p', {}, '志愿者、邻里护理员请用登记时留下的手机号登录。'), msg, form,
     h('p', { class: 'muted' }, '还不是志愿者? ', h('a', { href: '/apply.html' }, '报名参加金晖助老')));
   phone.focus();
   ready();

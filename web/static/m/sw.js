@@ -3,10 +3,10 @@
 // in the outbox until the connection returns). Every request goes to the
 // network first, so a new release is used at once; the cache answers only
 // when the network fails. The API is never cached.
-const CACHE = 'jinhui-m-v1';
+const CACHE = 'jinhui-m-v2';
 const SHELL = [
-  './', 'index.html', 'elders.html', 'elder.html', 'schedule.html', 'hours.html', 'carer.html',
-  'phone.css', 'phone.js', 'login.js', 'elders.js', 'elder.js', 'schedule.js', 'hours.js', 'carer.js',
+  './', 'index.html', 'elders.html', 'elder.html', 'schedule.html', 'hours.html', 'carer.html', 'me.html', 'share.html',
+  'phone.css', 'phone.js', 'login.js', 'elders.js', 'elder.js', 'schedule.js', 'hours.js', 'carer.js', 'me.js', 'share.js',
   '../lib/api.js', '../lib/dom.js', '../lib/fmt.js', '../lib/queue.js',
 ];
 
