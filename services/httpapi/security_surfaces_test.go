@@ -15,6 +15,7 @@ import (
 	"jinhui/services/demo"
 	"jinhui/services/ledger"
 	"jinhui/services/platform/platformtest"
+	"jinhui/services/registry"
 	"jinhui/services/visit"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
@@ -98,8 +99,9 @@ func TestKeyReplayStaysInRegion(t *testing.T) {
 	}
 	sort.Strings(keyed)
 	// Visits' keys are checked against the one visit (reachable only by
-	// its volunteer), carer logs' are prefixed with the carer's id.
-	want := []string{"POST /api/carer-logs", "POST /api/ledger/honour", "POST /api/visits/{id}/checkin", "POST /api/visits/{id}/checkout"}
+	// its volunteer), carer logs' are prefixed with the carer's id, wishes'
+	// are hashed with the recorder's id.
+	want := []string{"POST /api/carer-logs", "POST /api/ledger/honour", "POST /api/visits/{id}/checkin", "POST /api/visits/{id}/checkout", "POST /api/wishes"}
 	if !slices.Equal(keyed, want) {
 		t.Fatalf("routes taking a key: %v; a new one needs a replay test here", keyed)
 	}
@@ -116,6 +118,33 @@ func TestKeyReplayStaysInRegion(t *testing.T) {
 	r.JSON(t, &e)
 	if r.Status != 200 || e.Volunteer != volB.ID || strings.Contains(string(r.Body), volA.ID) {
 		t.Fatalf("county B replaying A's key: %d %s", r.Status, r.Body)
+	}
+	// A wish's key replayed by another county's organizer records that
+	// county's wish and never answers with county A's.
+	elderIn := func(county string) string {
+		for _, e := range h.Set.Elders {
+			if registry.Within(e.Village, county) && e.Status == registry.StatusActive {
+				return e.ID
+			}
+		}
+		t.Fatalf("no active elder in %s", county)
+		return ""
+	}
+	wish := func(tok, elder string) platformtest.Response {
+		return h.Do("POST", "/api/wishes", tok, map[string]any{"key": "replay-wish-0001", "elder": elder, "category": "heater", "need": "取暖器一台", "value": 120})
+	}
+	elderA, elderB := elderIn(countyA), elderIn("370102000000")
+	if r := wish(h.Login("szq"), elderA); r.Status/100 != 2 {
+		t.Fatalf("county A wish: %d %s", r.Status, r.Body)
+	}
+	r = wish(h.Login("linxian"), elderB)
+	var w struct {
+		ID    string `json:"id"`
+		Elder string `json:"elder"`
+	}
+	r.JSON(t, &w)
+	if r.Status/100 != 2 || w.Elder != elderB || strings.Contains(string(r.Body), elderA) {
+		t.Fatalf("county B replaying A's wish key: %d %s", r.Status, r.Body)
 	}
 }
 
