@@ -12,6 +12,7 @@ import (
 	"jinhui/services/notify"
 	"jinhui/services/pairing"
 	"jinhui/services/platform/platformtest"
+	"jinhui/services/registry"
 	"jinhui/shared/dbcount"
 )
 
@@ -45,6 +46,7 @@ var budgetRoutes = []struct{ role, path string }{
 	{"organizer", "/api/wishes"},
 	{"organizer", "/api/recruit/partners"},
 	{"organizer", "/api/volunteers/{vol}/hours"},
+	{"organizer", "/api/elders?sort=name&order=desc"},
 	{"organizer", "/api/figures"},
 	{"organizer", "/api/figures/dashboard"},
 	{"organizer", "/api/pairing/coverage"},
@@ -183,6 +185,7 @@ func budgetRun(t *testing.T, k int) map[string]int {
 	}
 	if k == 1 {
 		censusFollowsChanges(t, h, tokens["organizer"])
+		registerSortsAcrossPages(t, h, tokens["organizer"])
 	}
 	// Every list pages in the store: five rows of a page of five, the
 	// total over all pages; a bad limit or offset is refused naming it.
@@ -249,5 +252,39 @@ func censusFollowsChanges(t *testing.T, h *platformtest.Harness, org string) {
 	}
 	if c2.Total.Pairs != c0.Total.Pairs-1 || c2.Total.InRelay != c0.Total.InRelay+1 {
 		t.Errorf("coverage after ending a pair: %+v (was %+v)", c2.Total, c0.Total)
+	}
+}
+
+// registerSortsAcrossPages: the registers sort on the server (issue 14),
+// so a column's order holds across pages, not only within one; a column
+// the list cannot sort on, or a direction that is not one, is refused
+// naming the parameter.
+func registerSortsAcrossPages(t *testing.T, h *platformtest.Harness, org string) {
+	t.Helper()
+	var all []registry.Elder
+	for off := 0; off < 14; off += 7 {
+		var pg registry.Page[registry.Elder]
+		h.Do("GET", fmt.Sprintf("/api/elders?sort=birthDate&order=desc&limit=7&offset=%d", off), org, nil).JSON(t, &pg)
+		all = append(all, pg.Items...)
+	}
+	if len(all) != 14 {
+		t.Fatalf("two pages of 7 elders: %d", len(all))
+	}
+	for i := 1; i < len(all); i++ {
+		if all[i].BirthDate > all[i-1].BirthDate {
+			t.Fatalf("elders by birth date, youngest first, break at row %d: %s after %s", i, all[i].BirthDate, all[i-1].BirthDate)
+		}
+	}
+	var vols registry.Page[registry.Volunteer]
+	h.Do("GET", "/api/volunteers?sort=name&limit=10", org, nil).JSON(t, &vols)
+	for i := 1; i < len(vols.Items); i++ {
+		if vols.Items[i].Name < vols.Items[i-1].Name {
+			t.Fatalf("volunteers by name break at row %d", i)
+		}
+	}
+	for q, field := range map[string]string{"sort=idNumber": "sort", "sort=name&order=up": "order"} {
+		if r := h.Do("GET", "/api/elders?"+q, org, nil); r.Status != 400 || r.ErrorField(t) != field {
+			t.Errorf("GET /api/elders?%s: %d %s, want 400 naming %s", q, r.Status, r.Body, field)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/dict"
+	"jinhui/shared/page"
 )
 
 var errForbiddenRoot = apperr.New(apperr.Forbidden, "短信记录仅限最高一级管理员查看")
@@ -70,7 +71,11 @@ func (s *Server) listElders(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	f := registry.Filter{Area: c.Query("area"), Status: split(c.Query("status")), Stage: split(c.Query("stage")), Name: c.Query("name"), Offset: off, Limit: lim}
+	ord, err := page.ParseOrder(c.Query("sort"), c.Query("order"), registry.ElderSorts...)
+	if err != nil {
+		return err
+	}
+	f := registry.Filter{Area: c.Query("area"), Status: split(c.Query("status")), Stage: split(c.Query("stage")), Name: c.Query("name"), Order: ord, Offset: off, Limit: lim}
 	pg, err := s.Registry.ListElders(c.UserContext(), principal(c), f)
 	if err != nil {
 		return err
@@ -185,7 +190,11 @@ func (s *Server) listVolunteers(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	f := registry.Filter{Area: c.Query("area"), Status: split(c.Query("status")), Type: c.Query("type"), Name: c.Query("name"), Offset: off, Limit: lim}
+	ord, err := page.ParseOrder(c.Query("sort"), c.Query("order"), registry.VolunteerSorts...)
+	if err != nil {
+		return err
+	}
+	f := registry.Filter{Area: c.Query("area"), Status: split(c.Query("status")), Type: c.Query("type"), Name: c.Query("name"), Order: ord, Offset: off, Limit: lim}
 	pg, err := s.Registry.ListVolunteers(c.UserContext(), principal(c), f)
 	if err != nil {
 		return err

@@ -102,7 +102,7 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/api/audit", tag: "accounts", summary: "审计日志(完整个人信息查看记录)", who: whoAdmin, query: []string{"offset", "limit"}, h: s.auditLog},
 		{method: "GET", path: "/api/sms/messages", tag: "sms", summary: "短信记录与发件箱(全部县的短信, 手机号脱敏)", who: "最高一级管理员", query: []string{"status", "offset", "limit"}, h: s.listMessages},
 
-		{method: "GET", path: "/api/elders", tag: "elders", summary: "老人名册(脱敏)", who: whoOrgOrVol, query: []string{"area", "status", "stage", "name", "offset", "limit"}, h: s.listElders},
+		{method: "GET", path: "/api/elders", tag: "elders", summary: "老人名册(脱敏)", who: whoOrgOrVol, query: []string{"area", "status", "stage", "name", "sort", "order", "offset", "limit"}, h: s.listElders},
 		{method: "POST", path: "/api/elders", tag: "elders", summary: "乡镇摸排上报老人(E4 第一步)", who: "乡镇及以上组织者/管理员", body: registry.ElderInput{}, resp: registry.Elder{}, h: s.proposeElder},
 		{method: "GET", path: "/api/elders/export.xlsx", tag: "elders", summary: "导出老人名册(xlsx, 脱敏)", who: whoOrg, query: []string{"area"}, binary: xlsxType, h: s.exportElders},
 		{method: "POST", path: "/api/elders/import", tag: "elders", summary: "导入老人(xlsx/CSV); mode=check|strict|valid", who: "乡镇及以上组织者/管理员", upload: true, query: []string{"mode"}, h: s.importElders},
@@ -118,7 +118,7 @@ func (s *Server) table() []route {
 		{method: "POST", path: "/api/elders/:id/confirm", tag: "intake", summary: "村级确认名单(E4 第三步); 村无账号时县级组织者可填写原因代为确认", who: "村级组织者/管理员; 县级组织者(代村确认, 须填原因)", body: registry.IntakeInput{}, resp: registry.Elder{}, h: s.confirmElder},
 		{method: "GET", path: "/api/intake/queue", tag: "intake", summary: "本级待办的入册队列", who: whoOrg, query: []string{"offset", "limit"}, h: s.intakeQueue},
 
-		{method: "GET", path: "/api/volunteers", tag: "volunteers", summary: "志愿者名册(脱敏)", who: whoOrg, query: []string{"area", "status", "type", "name", "offset", "limit"}, h: s.listVolunteers},
+		{method: "GET", path: "/api/volunteers", tag: "volunteers", summary: "志愿者名册(脱敏)", who: whoOrg, query: []string{"area", "status", "type", "name", "sort", "order", "offset", "limit"}, h: s.listVolunteers},
 		{method: "POST", path: "/api/volunteers", tag: "volunteers", summary: "登记志愿者", who: whoWriter, body: registry.VolunteerInput{}, resp: registry.Volunteer{}, h: s.createVolunteer},
 		{method: "GET", path: "/api/volunteers/:id", tag: "volunteers", summary: "志愿者详情(脱敏)", who: whoOrgOrSelf, resp: registry.Volunteer{}, h: s.getVolunteer},
 		{method: "PUT", path: "/api/volunteers/:id", tag: "volunteers", summary: "修改志愿者档案", who: whoWriter, body: volunteerUpdate{}, resp: registry.Volunteer{}, h: s.updateVolunteer},

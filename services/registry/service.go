@@ -11,21 +11,30 @@ import (
 	"jinhui/services/access"
 	"jinhui/services/audit"
 	"jinhui/shared/apperr"
+	"jinhui/shared/page"
 	"jinhui/shared/textnorm"
 )
 
 // Filter selects records of one register inside a subtree.
 type Filter struct {
-	Area      string   // subtree root; every query has one
-	Status    []string // any of these statuses, optional
-	Stage     []string // elders: any of these intake stages, optional
-	Type      string   // volunteers: type, optional
-	Name      string   // name prefix, optional
-	IDs       []string // restrict to these ids, optional
-	Volunteer string   // elders: paired with this volunteer, optional
+	Area      string     // subtree root; every query has one
+	Status    []string   // any of these statuses, optional
+	Stage     []string   // elders: any of these intake stages, optional
+	Type      string     // volunteers: type, optional
+	Name      string     // name prefix, optional
+	IDs       []string   // restrict to these ids, optional
+	Volunteer string     // elders: paired with this volunteer, optional
+	Order     page.Order // a sortable field (ElderSorts, VolunteerSorts), optional
 	Offset    int
 	Limit     int
 }
+
+// ElderSorts and VolunteerSorts are the fields the registers sort on (each
+// served by an index {areas, field, _id}).
+var (
+	ElderSorts     = []string{"name", "birthDate", "village", "status"}
+	VolunteerSorts = []string{"name", "village", "status"}
+)
 
 // Page is one page of a list with the total count.
 type Page[T any] struct {

@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"jinhui/services/registry"
+	"jinhui/shared/page"
 )
 
 // PutRegions upserts region nodes.
@@ -168,9 +169,22 @@ func filter(f registry.Filter) bson.D {
 
 var byID = bson.D{{Key: "_id", Value: 1}}
 
+// sortOf is the sort of a list: o's field then _id, both in o's direction;
+// by _id when o is empty.
+func sortOf(o page.Order) bson.D {
+	if o.Field == "" {
+		return byID
+	}
+	dir := 1
+	if o.Desc {
+		dir = -1
+	}
+	return bson.D{{Key: o.Field, Value: dir}, {Key: "_id", Value: dir}}
+}
+
 // Elders returns a page of elders.
 func (s *Store) Elders(ctx context.Context, f registry.Filter) (registry.Page[registry.Elder], error) {
-	items, total, err := findPage[registry.Elder](ctx, s.DB.Collection(colElders), filter(f), byID, f.Offset, f.Limit)
+	items, total, err := findPage[registry.Elder](ctx, s.DB.Collection(colElders), filter(f), sortOf(f.Order), f.Offset, f.Limit)
 	return registry.Page[registry.Elder]{Items: items, Total: total}, err
 }
 
@@ -281,7 +295,7 @@ func (s *Store) VolunteerByPhone(ctx context.Context, phone string) (registry.Vo
 
 // Volunteers returns a page of volunteers.
 func (s *Store) Volunteers(ctx context.Context, f registry.Filter) (registry.Page[registry.Volunteer], error) {
-	items, total, err := findPage[registry.Volunteer](ctx, s.DB.Collection(colVolunteers), filter(f), byID, f.Offset, f.Limit)
+	items, total, err := findPage[registry.Volunteer](ctx, s.DB.Collection(colVolunteers), filter(f), sortOf(f.Order), f.Offset, f.Limit)
 	return registry.Page[registry.Volunteer]{Items: items, Total: total}, err
 }
 

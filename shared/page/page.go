@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"jinhui/shared/apperr"
+	"jinhui/shared/dict"
 )
 
 // Default is the page size when none is asked for; Max the largest allowed.
@@ -61,6 +62,43 @@ func (p Params) Norm() Params {
 		p.Offset = 0
 	}
 	return p
+}
+
+// Order is the sort a list asks for: a field (empty: the list's own
+// order) and a direction. Stores add _id in the same direction, so pages
+// never overlap.
+type Order struct {
+	Field string
+	Desc  bool
+}
+
+// ParseOrder reads sort and order as given in a query string: sort must
+// be one of allowed (the lists sort only where an index serves it), order
+// "asc", "desc" or empty. Anything else is an Invalid error naming "sort"
+// or "order", in Chinese.
+func ParseOrder(sort, order string, allowed ...string) (Order, error) {
+	sort, order = strings.TrimSpace(sort), strings.TrimSpace(order)
+	if sort == "" {
+		return Order{}, nil
+	}
+	ok := false
+	for _, a := range allowed {
+		ok = ok || a == sort
+	}
+	if !ok {
+		names := make([]string, len(allowed))
+		for i, a := range allowed {
+			names[i] = dict.Label(a)
+		}
+		return Order{}, apperr.Field("sort", "此列表只能按以下各列排序: "+strings.Join(names, "、"))
+	}
+	switch order {
+	case "", "asc":
+		return Order{Field: sort}, nil
+	case "desc":
+		return Order{Field: sort, Desc: true}, nil
+	}
+	return Order{}, apperr.Field("order", "排序方向应为 asc(升序)或 desc(降序)")
 }
 
 // Page is the answer of every list route: the rows of this page and the
