@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"jinhui/services/visit"
+	"jinhui/shared/apperr"
 )
 
 func (s *Server) planVisits(c *fiber.Ctx) error {
@@ -23,8 +24,12 @@ func (s *Server) listVisits(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
+	rv := c.Query("review")
+	if rv != "" && rv != visit.ReviewPending && rv != visit.ReviewApproved && rv != visit.ReviewRejected {
+		return apperr.Field("review", "审核状态应为 pending(待审核)、approved(已通过)或 rejected(未通过)")
+	}
 	items, total, err := s.Visits.List(c.UserContext(), principal(c), visit.Filter{Area: c.Query("area"), Month: c.Query("month"),
-		Status: split(c.Query("status")), Elder: c.Query("elder"), Offset: off, Limit: lim})
+		Status: split(c.Query("status")), Elder: c.Query("elder"), Review: rv, Offset: off, Limit: lim})
 	if err != nil {
 		return err
 	}

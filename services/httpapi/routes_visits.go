@@ -26,7 +26,7 @@ const whoVisitVolunteer = "志愿者 (仅本人承担的探访)"
 func (s *Server) visitRoutes() []route {
 	return []route{
 		{method: "POST", path: "/api/visits/plan", tag: "visits", summary: "制定(补齐)某月探访计划(S1)", who: whoWriter, body: planReq{}, resp: visit.PlanResult{}, h: s.planVisits},
-		{method: "GET", path: "/api/visits", tag: "visits", summary: "探访列表", who: whoOrg, query: []string{"area", "month", "status", "elder", "offset", "limit"}, h: s.listVisits},
+		{method: "GET", path: "/api/visits", tag: "visits", summary: "探访列表", who: whoOrg, query: []string{"area", "month", "status", "elder", "review", "offset", "limit"}, h: s.listVisits},
 		{method: "GET", path: "/api/visits/alerts", tag: "visits", summary: "探访逾期与志愿者反映的问题", who: whoOrg, query: []string{"offset", "limit"}, h: s.visitAlerts},
 		{method: "GET", path: "/api/visits/settings/:county", tag: "visits", summary: "县级探访设置(次数、清单、距离)", who: whoOrg, resp: visit.Settings{}, h: s.visitSettings},
 		{method: "PUT", path: "/api/visits/settings/:county", tag: "visits", summary: "修改县级探访设置(S3、S4)", who: "县及以上组织者/管理员", body: visit.Settings{}, resp: visit.Settings{}, h: s.putVisitSettings},

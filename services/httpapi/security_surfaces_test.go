@@ -224,6 +224,25 @@ func TestBackdatedVisitHeldForReview(t *testing.T) {
 	if r := h.Do("GET", "/api/visits/"+v.ID, org, nil); !strings.Contains(string(r.Body), "待组织者审核") {
 		t.Fatalf("organizer does not see why: %s", r.Body)
 	}
+	// The review queue is a filter of the list, paged on the server: the
+	// held visit and nothing else.
+	heldList := func() []visit.Visit {
+		var pg struct {
+			Items []visit.Visit `json:"items"`
+			Total int           `json:"total"`
+		}
+		h.Do("GET", "/api/visits?review=pending&limit=5", org, nil).JSON(t, &pg)
+		if pg.Total != len(pg.Items) {
+			t.Fatalf("held visits: total %d, page %d", pg.Total, len(pg.Items))
+		}
+		return pg.Items
+	}
+	if held := heldList(); len(held) != 1 || held[0].ID != v.ID {
+		t.Fatalf("held visits listed: %+v", held)
+	}
+	if r := h.Do("GET", "/api/visits?review=maybe", org, nil); r.Status != 400 || r.ErrorField(t) != "review" {
+		t.Fatalf("a review filter that is no status: %d %s", r.Status, r.Body)
+	}
 	r = h.Do("POST", "/api/visits/"+v.ID+"/review", org, map[string]any{"approve": true, "note": "电话核实属实", "version": got.Version})
 	if r.Status != 200 {
 		t.Fatalf("approve: %d %s", r.Status, r.Body)
@@ -231,5 +250,8 @@ func TestBackdatedVisitHeldForReview(t *testing.T) {
 	e, err := h.P.Store.LedgerEntry(ctx, "visit:"+v.ID)
 	if err != nil || e.Minutes != got.Minutes || e.Minutes < 30 {
 		t.Fatalf("approved visit's entry: %+v %v", e, err)
+	}
+	if held := heldList(); len(held) != 0 {
+		t.Fatalf("an approved visit is still in the review queue: %+v", held)
 	}
 }

@@ -21,8 +21,11 @@ type Filter struct {
 	Status    []string
 	Volunteer string // assigned to, or partner of, this volunteer
 	Elder     string
-	Offset    int
-	Limit     int
+	// Review selects the visits whose hours await (pending) or got an
+	// organizer's review (approved, rejected), optional.
+	Review string
+	Offset int
+	Limit  int
 }
 
 // Store is what visits need from the database. Insert* ignore records

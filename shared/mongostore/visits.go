@@ -27,6 +27,8 @@ const (
 var visitIndexes = []index{
 	{colVisits, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colVisits, bson.D{{Key: "areas", Value: 1}, {Key: "date", Value: 1}, {Key: "_id", Value: 1}}, false},
+	// Visits held for review (the review queue), by date.
+	{colVisits, bson.D{{Key: "areas", Value: 1}, {Key: "review.status", Value: 1}, {Key: "date", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colVisits, bson.D{{Key: "people", Value: 1}, {Key: "date", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colReminders, bson.D{{Key: "status", Value: 1}, {Key: "due", Value: 1}}, false},
 	{colReminders, bson.D{{Key: "visit", Value: 1}}, false},
@@ -283,6 +285,9 @@ func (s *Store) Visits(ctx context.Context, f visit.Filter) ([]visit.Visit, int,
 	}
 	if f.Elder != "" {
 		d = append(d, bson.E{Key: "elder", Value: f.Elder})
+	}
+	if f.Review != "" {
+		d = append(d, bson.E{Key: "review.status", Value: f.Review})
 	}
 	return findPage[visit.Visit](ctx, s.DB.Collection(colVisits), d, bson.D{{Key: "date", Value: 1}, {Key: "_id", Value: 1}}, f.Offset, f.Limit)
 }
