@@ -64,6 +64,7 @@ func TestPhonePagesFastOnSlow3G(t *testing.T) {
 		{"服务时长", "/m/hours.html"},
 		{"我的", "/m/me.html"},
 		{"心愿与故事", "/m/share.html"},
+		{"志愿服务记录", "/m/record.html"},
 	}
 	var report strings.Builder
 	fmt.Fprintf(&report, "phone pages on emulated slow 3G (%d ms RTT, %d kbit/s), empty cache\n", slowLatency, slowThroughput*8/1000)

@@ -129,6 +129,7 @@ func TestPhoneServiceRecord(t *testing.T) {
 	if b := text(t, ctx, "#basic"); strings.Contains(b, s.volunteer.IDNumber) {
 		t.Fatalf("basic information shows the full ID number: %q", b)
 	}
+	auditPage(t, ctx, "phone-record")
 	must(t, ctx, clickJS(`#lines .line button.ask`), chromedp.WaitVisible(chromedp.CSS(`#correction-form textarea`)),
 		chromedp.SendKeys(chromedp.CSS(`#correction-form textarea`), "那天只服务了一小时"),
 		clickJS(`#correction-send`), chromedp.WaitVisible(chromedp.CSS(`#correction-sent`)))

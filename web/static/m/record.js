@@ -43,9 +43,11 @@ function start(main) {
   let offset = 0;
   const lineList = h('div', { id: 'lines' });
   const more = h('button', { type: 'button', id: 'more-lines', style: 'display:none', onclick: () => loadLines(false) }, '更多服务记录');
-  async function loadLines(first) {
+  // pending, when given, is the first page already asked for (in parallel
+  // with the record: on a slow link each request is a round trip).
+  async function loadLines(first, pending) {
     if (first) { offset = 0; mount(lineList); }
-    const r = await session.get(`/api/me/record/service?offset=${offset}&limit=20`);
+    const r = await (pending || session.get(`/api/me/record/service?offset=${offset}&limit=20`));
     for (const l of r.items || []) {
       lineList.append(h('div', { class: 'line', 'data-line': l.id },
         h('div', { class: 'kv' }, h('strong', {}, `${l.date} · ${l.place}`), h('span', {}, `${l.hours} 小时`)),
@@ -58,6 +60,8 @@ function start(main) {
   }
 
   async function load() {
+    const firstLines = session.get('/api/me/record/service?offset=0&limit=20');
+    firstLines.catch(() => {}); // reported by loadLines below
     let r;
     try {
       r = await session.get('/api/me/record');
@@ -86,7 +90,7 @@ function start(main) {
           h('p', { style: 'margin:.2rem 0' }, c.text), c.reason && h('p', { class: 'muted reason', style: 'margin:0 0 .6rem' }, '答复: ' + c.reason)))
           : h('p', { class: 'muted' }, '没有更正申请。'),
         r.amendments.map((a) => h('p', { class: 'ok amendment' }, `已更正(${a.partName}): ${a.text}`))));
-    await loadLines(true);
+    await loadLines(true, firstLines);
   }
   load().then(ready, ready);
 }
