@@ -5,6 +5,7 @@ import { ElMessage, ElMessageBox } from 'element-plus';
 import 'element-plus/theme-chalk/el-message.css';
 import 'element-plus/theme-chalk/el-message-box.css';
 import 'element-plus/theme-chalk/el-overlay.css';
+import { ref, watch } from 'vue';
 import { session } from './api.js';
 
 import { ui } from './state.js';
@@ -63,3 +64,15 @@ export async function confirmBox(text, title = '请确认') {
 export const canWrite = () => session.who && session.who.role !== 'supervisor';
 export const isAdmin = () => session.who && session.who.role === 'admin';
 export const isCounty = () => session.who && session.who.level <= 3;
+
+// elapsed counts the seconds while busy is true, for the progress line of
+// an operation that takes longer than a second (plan, import, compare).
+export function elapsed(busy) {
+  const secs = ref(0);
+  let t = null;
+  watch(busy, (b) => {
+    clearInterval(t);
+    if (b) { secs.value = 0; t = setInterval(() => secs.value++, 1000); }
+  });
+  return secs;
+}
