@@ -17,6 +17,10 @@ func TestMetrics(t *testing.T) {
 	if r := h.Do("GET", "/api/elders/"+h.Set.Elders[0].ID, h.Login("szq"), nil); r.Status != 200 {
 		t.Fatalf("elder: %d %s", r.Status, r.Body)
 	}
+	// A refusal is counted under its own status, not as a 200.
+	if r := h.Do("GET", "/api/elders/no-such-elder", h.Login("szq"), nil); r.Status != 404 {
+		t.Fatalf("unknown elder: %d %s", r.Status, r.Body)
+	}
 	ctx := context.Background()
 	if err := h.P.SMS.Send(ctx, "metrics-test-1", h.Set.Volunteers[0].Phone, "test", "测试"); err != nil {
 		t.Fatal(err)
@@ -31,7 +35,8 @@ func TestMetrics(t *testing.T) {
 	body := string(r.Body)
 	for _, want := range []string{
 		`jinhui_http_requests_total{method="GET",route="/api/elders/:id",status="200"} 1`,
-		`jinhui_http_request_duration_seconds_count{method="GET",route="/api/elders/:id"} 1`,
+		`jinhui_http_requests_total{method="GET",route="/api/elders/:id",status="404"} 1`,
+		`jinhui_http_request_duration_seconds_count{method="GET",route="/api/elders/:id"} 2`,
 		`jinhui_db_commands_total{collection="elders",command="find"}`,
 		`jinhui_sms_total{status="outbox"} 1`,
 	} {

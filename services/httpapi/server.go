@@ -96,18 +96,20 @@ type Deps struct {
 // Server is the HTTP API.
 type Server struct {
 	Deps
-	App    *fiber.App
-	ck     *checker
-	routes []route
-	drain  *drain
+	App     *fiber.App
+	ck      *checker
+	routes  []route
+	drain   *drain
+	onError fiber.ErrorHandler
 }
 
 // New builds the Fiber app with every route registered.
 func New(d Deps) *Server {
 	s := &Server{Deps: d, ck: newChecker(), drain: newDrain()}
+	s.onError = errorHandler(d.Log, s.aborted)
 	s.App = fiber.New(fiber.Config{
 		AppName:               "jinhui",
-		ErrorHandler:          errorHandler(d.Log, s.aborted),
+		ErrorHandler:          s.onError,
 		BodyLimit:             maxUploadBody,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
@@ -143,12 +145,14 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	rid, _ := c.Locals("requestid").(string)
 	c.SetUserContext(audit.WithRequestID(c.UserContext(), rid))
 	err := c.Next()
-	st := c.Response().StatusCode()
 	if err != nil {
-		if e, ok := err.(*fiber.Error); ok {
-			st = e.Code
+		// The error becomes its answer here, so the line and the metrics
+		// carry the status the caller gets (a refusal is not a 200).
+		if herr := s.onError(c, err); herr == nil {
+			err = nil
 		}
 	}
+	st := c.Response().StatusCode()
 	took := time.Since(start)
 	s.Log.Info("http", "requestId", rid, "method", c.Method(), "route", c.Route().Path, "status", st, "ms", took.Milliseconds())
 	s.Metrics.Request(c.Method(), c.Route().Path, st, took)
