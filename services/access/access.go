@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"jinhui/shared/apperr"
+	"jinhui/shared/area"
 )
 
 // Kinds of principal.
@@ -80,4 +81,18 @@ func (p Principal) RequireArea(areas []string, what string) error {
 		return apperr.NotFoundf("%s不存在", what)
 	}
 	return nil
+}
+
+// Subtree returns the area a request names, which must lie in p's region:
+// "" is p's own region; any other code is normalised (short codes padded)
+// and must be p's region or below it, else an Invalid error names field.
+func (p Principal) Subtree(code, field string) (string, error) {
+	if code == "" {
+		return p.Region, nil
+	}
+	c, err := area.NormalizeCode(code)
+	if err != nil || !area.Within(c, p.Region) {
+		return "", apperr.Field(field, "该区划不在您的管辖范围内")
+	}
+	return c, nil
 }

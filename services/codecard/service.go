@@ -175,9 +175,9 @@ func (s *Service) Print(ctx context.Context, p access.Principal, in PrintInput) 
 	case len(in.Elders) > 0:
 		cards, err = s.Store.CodeCards(ctx, in.Elders)
 	case in.Area != "":
-		c, cerr := area.NormalizeCode(in.Area)
-		if cerr != nil || !area.Within(c, p.Region) {
-			return nil, apperr.Field("area", "该区划不在您的管辖范围内")
+		c, cerr := p.Subtree(in.Area, "area")
+		if cerr != nil {
+			return nil, cerr
 		}
 		cards, err = s.Store.CodeCardsIn(ctx, c, MaxPrint+1)
 	default:

@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	"jinhui/services/access"
-	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 )
 
@@ -15,14 +14,7 @@ func scope(p access.Principal, code string) (string, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return "", err
 	}
-	if code == "" {
-		return p.Region, nil
-	}
-	c, err := area.NormalizeCode(code)
-	if err != nil || !area.Within(c, p.Region) {
-		return "", apperr.Field("area", "该区划不在您的管辖范围内")
-	}
-	return c, nil
+	return p.Subtree(code, "area")
 }
 
 // Replies lists family members' SMS replies in an area, newest first.

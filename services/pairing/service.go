@@ -228,14 +228,7 @@ func (s *Service) elderFor(ctx context.Context, p access.Principal, id, field st
 
 // regionFor normalizes an area code inside p's subtree ("" means p's own).
 func regionFor(p access.Principal, code, field string) (string, error) {
-	if code == "" {
-		return p.Region, nil
-	}
-	c, err := registry.NormalizeCode(code)
-	if err != nil || !registry.Within(c, p.Region) {
-		return "", apperr.Field(field, "该区划不在您的管辖范围内")
-	}
-	return c, nil
+	return p.Subtree(code, field)
 }
 
 func isConflict(err error) bool { return apperr.Is(err, apperr.Conflict) }

@@ -41,12 +41,9 @@ func (s *Service) Export(ctx context.Context, p access.Principal, in ExportInput
 	if err := p.RequireOrganizer(); err != nil {
 		return 0, err
 	}
-	if in.Area == "" {
-		in.Area = p.Region
-	}
-	c, err := area.NormalizeCode(in.Area)
-	if err != nil || !area.Within(c, p.Region) {
-		return 0, apperr.Field("area", "该区划不在您的管辖范围内")
+	c, err := p.Subtree(in.Area, "area")
+	if err != nil {
+		return 0, err
 	}
 	for f, v := range map[string]string{"from": in.From, "to": in.To} {
 		if _, err := time.Parse("2006-01", v); err != nil {

@@ -10,7 +10,6 @@ import (
 	"jinhui/services/access"
 	"jinhui/services/ledger"
 	"jinhui/shared/apperr"
-	"jinhui/shared/area"
 	"jinhui/shared/clock"
 	"jinhui/shared/page"
 )
@@ -128,12 +127,9 @@ func (s *Service) Corrections(ctx context.Context, p access.Principal, areaCode,
 	if err := p.RequireOrganizer(); err != nil {
 		return nil, 0, err
 	}
-	if areaCode == "" {
-		areaCode = p.Region
-	}
-	c, err := area.NormalizeCode(areaCode)
-	if err != nil || !area.Within(c, p.Region) {
-		return nil, 0, apperr.Field("area", "该区划不在您的管辖范围内")
+	c, err := p.Subtree(areaCode, "area")
+	if err != nil {
+		return nil, 0, err
 	}
 	if status != "" && StatusName[status] == "" {
 		return nil, 0, apperr.Field("status", "状态应为 pending、accepted 或 refused")

@@ -132,13 +132,11 @@ func (s *Service) Elder(ctx context.Context, p access.Principal, id string) (Eld
 func (s *Service) ListElders(ctx context.Context, p access.Principal, f Filter) (Page[Elder], error) {
 	switch p.Kind {
 	case access.KindOrganizer:
-		if f.Area == "" {
-			f.Area = p.Region
-		} else if c, err := NormalizeCode(f.Area); err != nil || !Within(c, p.Region) {
-			return Page[Elder]{}, apperr.Field("area", "该区划不在您的管辖范围内")
-		} else {
-			f.Area = c
+		c, err := p.Subtree(f.Area, "area")
+		if err != nil {
+			return Page[Elder]{}, err
 		}
+		f.Area = c
 	case access.KindVolunteer:
 		f.Area = ""
 		f.Volunteer = p.ID

@@ -115,13 +115,11 @@ func (s *Service) ListVolunteers(ctx context.Context, p access.Principal, f Filt
 	if err := p.RequireOrganizer(); err != nil {
 		return Page[Volunteer]{}, err
 	}
-	if f.Area == "" {
-		f.Area = p.Region
-	} else if c, err := NormalizeCode(f.Area); err != nil || !Within(c, p.Region) {
-		return Page[Volunteer]{}, apperr.Field("area", "该区划不在您的管辖范围内")
-	} else {
-		f.Area = c
+	c, err := p.Subtree(f.Area, "area")
+	if err != nil {
+		return Page[Volunteer]{}, err
 	}
+	f.Area = c
 	pg, err := s.Store.Volunteers(ctx, f)
 	if err != nil {
 		return pg, fmt.Errorf("registry.ListVolunteers: %w", err)

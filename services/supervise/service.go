@@ -9,8 +9,6 @@ import (
 	"jinhui/services/ledger"
 	"jinhui/services/registry"
 	"jinhui/services/visit"
-	"jinhui/shared/apperr"
-	"jinhui/shared/area"
 )
 
 // Store is what supervision needs from the database. Insert* return a
@@ -100,12 +98,5 @@ func scope(p access.Principal, code string) (string, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return "", err
 	}
-	if code == "" {
-		return p.Region, nil
-	}
-	c, err := area.NormalizeCode(code)
-	if err != nil || !area.Within(c, p.Region) {
-		return "", apperr.Field("area", "该区划不在您的管辖范围内")
-	}
-	return c, nil
+	return p.Subtree(code, "area")
 }

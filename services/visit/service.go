@@ -207,12 +207,9 @@ func (s *Service) PlanFor(ctx context.Context, p access.Principal, areaCode, mon
 	if err := p.RequireWriter(); err != nil {
 		return PlanResult{}, err
 	}
-	if areaCode == "" {
-		areaCode = p.Region
-	}
-	c, err := area.NormalizeCode(areaCode)
-	if err != nil || !area.Within(c, p.Region) {
-		return PlanResult{}, apperr.Field("area", "该区划不在您的管辖范围内")
+	c, err := p.Subtree(areaCode, "area")
+	if err != nil {
+		return PlanResult{}, err
 	}
 	m, err := time.ParseInLocation("2006-01", month, clock.Shanghai)
 	if err != nil {
@@ -239,13 +236,11 @@ func (s *Service) List(ctx context.Context, p access.Principal, f Filter) ([]Vis
 	if err := p.RequireOrganizer(); err != nil {
 		return nil, 0, err
 	}
-	if f.Area == "" {
-		f.Area = p.Region
-	} else if c, err := area.NormalizeCode(f.Area); err != nil || !area.Within(c, p.Region) {
-		return nil, 0, apperr.Field("area", "该区划不在您的管辖范围内")
-	} else {
-		f.Area = c
+	c, err := p.Subtree(f.Area, "area")
+	if err != nil {
+		return nil, 0, err
 	}
+	f.Area = c
 	return s.Store.Visits(ctx, f)
 }
 
