@@ -47,6 +47,7 @@ var budgetRoutes = []struct{ role, path string }{
 	{"organizer", "/api/recruit/partners"},
 	{"organizer", "/api/volunteers/{vol}/hours"},
 	{"organizer", "/api/elders?sort=name&order=desc"},
+	{"organizer", "/api/recruit/partners?limit=5"},
 	{"organizer", "/api/figures"},
 	{"organizer", "/api/figures/dashboard"},
 	{"organizer", "/api/pairing/coverage"},
@@ -198,7 +199,7 @@ func budgetRun(t *testing.T, k int) map[string]int {
 		t.Errorf("/api/pairs?limit=5: %d rows, total %d; want 5 of %d", len(pg.Items), pg.Total, len(h.Set.Elders))
 	}
 	for q, field := range map[string]string{"limit=501": "limit", "limit=0": "limit", "limit=x": "limit", "offset=-1": "offset"} {
-		for _, path := range []string{"/api/pairs", "/api/relays", "/api/handovers", "/api/carer-logs", "/api/carer-roster", "/api/carer-statements", "/api/elders"} {
+		for _, path := range []string{"/api/pairs", "/api/relays", "/api/handovers", "/api/carer-logs", "/api/carer-roster", "/api/carer-statements", "/api/elders", "/api/recruit/partners"} {
 			r := h.Do("GET", path+"?"+q, tokens["organizer"], nil)
 			if r.Status != 400 || r.ErrorField(t) != field {
 				t.Errorf("GET %s?%s: %d %s, want 400 naming %s", path, q, r.Status, r.Body, field)

@@ -215,11 +215,15 @@ func (s *Server) funnelXLSX(c *fiber.Ctx) error {
 }
 
 func (s *Server) listPartners(c *fiber.Ctx) error {
-	ps, err := s.Recruit.ListPartners(c.UserContext(), principal(c))
+	pg, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": ps})
+	ps, total, err := s.Recruit.ListPartners(c.UserContext(), principal(c), pg)
+	if err != nil {
+		return err
+	}
+	return c.JSON(items(ps, total))
 }
 
 func (s *Server) createPartner(c *fiber.Ctx) error {

@@ -47,7 +47,7 @@ func (s *Server) recruitRoutes() []route {
 		{method: "GET", path: "/api/recruit/funnel", tag: "recruit", summary: "招募漏斗: 报名、审核、录用、未录用、候补、培训、结对", who: whoOrg, query: []string{"call", "area"}, resp: recruit.Funnel{}, h: s.funnel},
 		{method: "GET", path: "/api/recruit/funnel.xlsx", tag: "recruit", summary: "导出招募漏斗(xlsx)", who: whoOrg, query: []string{"call", "area"}, binary: xlsxType, h: s.funnelXLSX},
 
-		{method: "GET", path: "/api/recruit/partners", tag: "recruit", summary: "合作单位(高校、社会组织)及协议完成情况(V3)", who: whoOrg, h: s.listPartners},
+		{method: "GET", path: "/api/recruit/partners", tag: "recruit", summary: "合作单位(高校、社会组织)及协议完成情况(V3)", who: whoOrg, query: []string{"offset", "limit"}, resp: listResp[recruit.Partner]{}, h: s.listPartners},
 		{method: "POST", path: "/api/recruit/partners", tag: "recruit", summary: "登记合作单位及服务协议", who: whoWriter, body: recruit.PartnerInput{}, resp: recruit.Partner{}, h: s.createPartner},
 		{method: "GET", path: "/api/recruit/partners/:id", tag: "recruit", summary: "合作单位详情及协议完成情况", who: whoOrg, resp: recruit.Partner{}, h: s.getPartner},
 		{method: "POST", path: "/api/recruit/partners/:id/reveal", tag: "recruit", summary: "查看合作单位联系人完整手机号(记入审计日志)", who: whoOrg, h: s.revealPartner},

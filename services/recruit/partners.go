@@ -9,6 +9,7 @@ import (
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
+	"jinhui/shared/page"
 	"jinhui/shared/pii"
 )
 
@@ -125,51 +126,42 @@ func (s *Service) Partner(ctx context.Context, p access.Principal, id string) (P
 	return s.count(ctx, p, pt)
 }
 
-// ListPartners lists the partners p may see, each with its counts.
-func (s *Service) ListPartners(ctx context.Context, p access.Principal) ([]Partner, error) {
+// ListPartners lists a page of the partners p may see, each with its
+// counts, and their number: a fixed number of commands whatever the size
+// of the lists (the page, its count, and the counts of its partners).
+func (s *Service) ListPartners(ctx context.Context, p access.Principal, pg page.Params) ([]Partner, int, error) {
 	if err := p.RequireOrganizer(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	ps, err := s.Store.Partners(ctx, p.Region)
+	ps, total, err := s.Store.PartnerPage(ctx, p.Region, pg)
 	if err != nil {
-		return nil, fmt.Errorf("recruit.ListPartners: %w", err)
+		return nil, 0, fmt.Errorf("recruit.ListPartners: %w", err)
 	}
-	applied, accepted := map[string]int{}, map[string]int{}
-	err = s.Store.AllApplications(ctx, AppFilter{Area: p.Region}, func(a Application) error {
-		if a.PartnerID != "" {
-			applied[a.PartnerID]++
-			if a.Status == StatusAccepted {
-				accepted[a.PartnerID]++
-			}
-		}
-		return nil
-	})
+	ids := make([]string, len(ps))
+	for i, pt := range ps {
+		ids[i] = pt.ID
+	}
+	applied, accepted, err := s.Store.PartnerCounts(ctx, p.Region, ids)
 	if err != nil {
-		return nil, fmt.Errorf("recruit.ListPartners: %w", err)
+		return nil, 0, fmt.Errorf("recruit.ListPartners: %w", err)
 	}
 	for i := range ps {
 		ps[i].Applied, ps[i].Accepted = applied[ps[i].ID], accepted[ps[i].ID]
 		ps[i].ContactPhone = pii.MaskPhone(ps[i].ContactPhone)
 	}
-	return ps, nil
+	return ps, total, nil
 }
 
+// count sets a partner's counts (in p's view of it).
 func (s *Service) count(ctx context.Context, p access.Principal, pt Partner) (Partner, error) {
 	root := pt.Region
 	if !area.Within(root, p.Region) {
 		root = p.Region
 	}
-	err := s.Store.AllApplications(ctx, AppFilter{Area: root}, func(a Application) error {
-		if a.PartnerID == pt.ID {
-			pt.Applied++
-			if a.Status == StatusAccepted {
-				pt.Accepted++
-			}
-		}
-		return nil
-	})
+	applied, accepted, err := s.Store.PartnerCounts(ctx, root, []string{pt.ID})
 	if err != nil {
-		return Partner{}, fmt.Errorf("recruit.Partner: %w", err)
+		return Partner{}, fmt.Errorf("recruit.count: %w", err)
 	}
+	pt.Applied, pt.Accepted = applied[pt.ID], accepted[pt.ID]
 	return pt, nil
 }

@@ -15,6 +15,7 @@ import (
 	"jinhui/services/audit"
 	"jinhui/services/auth"
 	"jinhui/services/registry"
+	"jinhui/shared/page"
 )
 
 // Kinds of volunteer a call may ask for (PROGRAMME.md "People", rule P3);
@@ -256,6 +257,11 @@ type Storer interface {
 	ReplacePartner(ctx context.Context, p *Partner) error
 	// Partners lists partners of root's subtree and of root's ancestors.
 	Partners(ctx context.Context, root string) ([]Partner, error)
+	// PartnerPage is one page of those partners, by name, and their number.
+	PartnerPage(ctx context.Context, root string, pg page.Params) ([]Partner, int, error)
+	// PartnerCounts counts, for each partner of ids, the applications in
+	// root's subtree that name it and those accepted (one read).
+	PartnerCounts(ctx context.Context, root string, ids []string) (applied, accepted map[string]int, err error)
 
 	InsertBatch(ctx context.Context, b Batch) error
 	Batch(ctx context.Context, id string) (Batch, error)

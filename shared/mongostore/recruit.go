@@ -14,6 +14,7 @@ import (
 	"jinhui/services/recruit"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
+	"jinhui/shared/page"
 )
 
 // Recruitment collections.
@@ -37,9 +38,11 @@ var recruitIndexes = []index{
 	{colApplications, bson.D{{Key: "phone", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colApplications, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colApplications, bson.D{{Key: "callId", Value: 1}, {Key: "_id", Value: 1}}, false},
+	// A page of partners' counts (partnerId in the page's ids).
+	{colApplications, bson.D{{Key: "partnerId", Value: 1}, {Key: "areas", Value: 1}}, false},
 	{colSlots, bson.D{{Key: "scope", Value: 1}}, false},
-	{colPartners, bson.D{{Key: "areas", Value: 1}, {Key: "name", Value: 1}}, false},
-	{colPartners, bson.D{{Key: "region", Value: 1}, {Key: "name", Value: 1}}, false},
+	{colPartners, bson.D{{Key: "areas", Value: 1}, {Key: "name", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colPartners, bson.D{{Key: "region", Value: 1}, {Key: "name", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colBatches, bson.D{{Key: "areas", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
 	{colInvites, bson.D{{Key: "batchId", Value: 1}, {Key: "invitedAt", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colInvites, bson.D{{Key: "volunteerId", Value: 1}, {Key: "invitedAt", Value: 1}, {Key: "_id", Value: 1}}, false},
@@ -418,3 +421,28 @@ func (s *Store) PairedVolunteers(ctx context.Context, ids []string) (map[string]
 
 // The store implements recruitment's Storer.
 var _ recruit.Storer = (*Store)(nil)
+
+// PartnerPage returns one page of the partners of root's subtree and of
+// root's ancestors, by name, and their number.
+func (s *Store) PartnerPage(ctx context.Context, root string, pg page.Params) ([]recruit.Partner, int, error) {
+	return pageOf[recruit.Partner](ctx, s.DB.Collection(colPartners), reach(root), bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}, pg)
+}
+
+// PartnerCounts counts the applications of root's subtree naming each
+// partner of ids, and those accepted: one read of their partner and status.
+func (s *Store) PartnerCounts(ctx context.Context, root string, ids []string) (map[string]int, map[string]int, error) {
+	applied, accepted := map[string]int{}, map[string]int{}
+	if len(ids) == 0 {
+		return applied, accepted, nil
+	}
+	f := bson.D{{Key: "partnerId", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "areas", Value: root}}
+	err := scanAll(ctx, s.DB.Collection(colApplications), f, bson.D{{Key: "partnerId", Value: 1}, {Key: "status", Value: 1}}, func(r bson.Raw) error {
+		id, _ := r.Lookup("partnerId").StringValueOK()
+		applied[id]++
+		if st, _ := r.Lookup("status").StringValueOK(); st == recruit.StatusAccepted {
+			accepted[id]++
+		}
+		return nil
+	})
+	return applied, accepted, err
+}
