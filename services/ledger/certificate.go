@@ -11,6 +11,7 @@ import (
 	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
+	"jinhui/shared/dict"
 )
 
 // Certificate states, computed when a certificate is read.
@@ -110,9 +111,9 @@ func (s *Service) PutSettings(ctx context.Context, p access.Principal, county st
 	}
 	cs := CertSettings{County: c, Issuer: strings.TrimSpace(in.Issuer), Principal: strings.TrimSpace(in.Principal), Handler: strings.TrimSpace(in.Handler),
 		Contact: strings.TrimSpace(in.Contact), NoticeDays: in.NoticeDays, UpdatedBy: p.Name, UpdatedAt: s.Now()}
-	for f, v := range map[string]string{"issuer": cs.Issuer, "principal": cs.Principal, "handler": cs.Handler, "contact": cs.Contact} {
-		if v == "" {
-			return CertSettings{}, apperr.Field(f, "不能为空")
+	for _, fv := range [][2]string{{"issuer", cs.Issuer}, {"principal", cs.Principal}, {"handler", cs.Handler}, {"contact", cs.Contact}} {
+		if fv[1] == "" {
+			return CertSettings{}, apperr.Field(fv[0], "请填写"+dict.Label(fv[0]))
 		}
 	}
 	if cs.NoticeDays < 0 || cs.NoticeDays > MaxNoticeDays {
@@ -166,6 +167,9 @@ type WithdrawInput struct {
 func (s *Service) Withdraw(ctx context.Context, p access.Principal, code string, in WithdrawInput) (Certificate, error) {
 	if err := p.RequireWriter(); err != nil {
 		return Certificate{}, err
+	}
+	if s.CertStore == nil {
+		return Certificate{}, apperr.New(apperr.Internal, "证明设置不可用")
 	}
 	c, err := s.Store.Certificate(ctx, strings.ToUpper(strings.TrimSpace(code)))
 	if err != nil || !p.Sees(c.Areas) {

@@ -135,6 +135,34 @@ type Text struct {
 	Key, To, Kind, Body string
 }
 
+// Sender records and queues one text under its key (notify.Service, or a
+// test's stand-in); BatchSender many at once.
+type Sender interface {
+	Send(ctx context.Context, key, to, kind, body string) error
+}
+
+// BatchSender records and queues many texts at once; a key sent before is
+// sent once (notify.Service).
+type BatchSender interface {
+	SendBatch(ctx context.Context, ts []Text) error
+}
+
+// SendAll texts ts through s: in one batch when s can, else one by one.
+func SendAll(ctx context.Context, s Sender, ts []Text) error {
+	if s == nil || len(ts) == 0 {
+		return nil
+	}
+	if b, ok := s.(BatchSender); ok {
+		return b.SendBatch(ctx, ts)
+	}
+	for _, t := range ts {
+		if err := s.Send(ctx, t.Key, t.To, t.Kind, t.Body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // SendBatch records and queues many texts with a fixed number of database
 // commands (issue 16); a key recorded before is recorded and sent once, as
 // with Send.

@@ -40,30 +40,8 @@ type BulkStore interface {
 	AddElderVolunteers(ctx context.Context, add map[string][]string) error
 }
 
-// BatchSender records and queues many texts at once; a key sent before is
-// sent once (notify.Service).
-type BatchSender interface {
-	SendBatch(ctx context.Context, ts []notify.Text) error
-}
-
 // bulk is the store's bulk half.
 func (s *Service) bulk() BulkStore { return s.Store }
-
-// sendAll texts ts, in one batch when the sender can.
-func (s *Service) sendAll(ctx context.Context, ts []notify.Text) error {
-	if s.SMS == nil || len(ts) == 0 {
-		return nil
-	}
-	if b, ok := s.SMS.(BatchSender); ok {
-		return b.SendBatch(ctx, ts)
-	}
-	for _, t := range ts {
-		if err := s.SMS.Send(ctx, t.Key, t.To, t.Kind, t.Body); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // confirmBatch turns the items sel of pr into pairs with a fixed number of
 // database commands (rule P1): everything is read in one query per
@@ -314,7 +292,7 @@ func (s *Service) confirmBatch(ctx context.Context, by access.Principal, pr *Pro
 		}
 		texts = append(texts, notify.Text{Key: "pair:" + p.ID, To: v.Phone, Kind: "pairing", Body: pairText(v, vil, eby[p.Elder], nil, now)})
 	}
-	if err := s.sendAll(ctx, texts); err != nil {
+	if err := notify.SendAll(ctx, s.SMS, texts); err != nil {
 		return nil, nil, fmt.Errorf("pairing.confirmBatch: %w", err)
 	}
 	return pairsOut, errs, nil

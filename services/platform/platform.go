@@ -304,7 +304,7 @@ func (p *Platform) PairDemo(ctx context.Context) (bool, error) {
 			}
 		}
 	}()
-	err = p.pairDemo(ctx, counties)
+	err = p.PairCounties(ctx, counties)
 	stopRenew()
 	<-renewed
 	if err == nil {
@@ -314,24 +314,25 @@ func (p *Platform) PairDemo(ctx context.Context) (bool, error) {
 	return err == nil, err
 }
 
-// pairDemo runs the optimiser for the demo's counties, confirms the
+// PairCounties runs the optimiser for the counties, confirms the
 // proposals and plans this and next month's visits, so that a demo
-// volunteer finds elders and a schedule. Run again after a stop, it
-// proposes only what is still unpaired and planning fills the gaps.
-func (p *Platform) pairDemo(ctx context.Context, counties []string) error {
+// volunteer finds elders and a schedule (the demo, and the full-scale
+// benchmark). Run again after a stop, it proposes only what is still
+// unpaired and planning fills the gaps.
+func (p *Platform) PairCounties(ctx context.Context, counties []string) error {
 	for _, c := range counties {
 		sys := access.Principal{Kind: access.KindOrganizer, ID: "demo", Name: "演示数据", Role: access.RoleAdmin, Region: c, Level: int(registry.County)}
 		prop, err := p.Pairing.Propose(ctx, sys, pairing.ProposeInput{Region: c})
 		if err != nil {
-			return fmt.Errorf("platform.pairDemo: %w", err)
+			return fmt.Errorf("platform.PairCounties: %w", err)
 		}
 		if _, err := p.Pairing.Confirm(ctx, sys, prop.ID, pairing.ConfirmInput{Version: prop.Version}); err != nil {
-			return fmt.Errorf("platform.pairDemo: %w", err)
+			return fmt.Errorf("platform.PairCounties: %w", err)
 		}
 	}
 	for _, m := range []time.Time{time.Now(), time.Now().AddDate(0, 1, 0)} {
 		if _, err := p.Visits.PlanMonth(ctx, "", m); err != nil {
-			return fmt.Errorf("platform.pairDemo: %w", err)
+			return fmt.Errorf("platform.PairCounties: %w", err)
 		}
 	}
 	return nil

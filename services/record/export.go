@@ -12,6 +12,7 @@ import (
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
+	"jinhui/shared/dict"
 	"jinhui/shared/pii"
 	"jinhui/shared/xlsx"
 )
@@ -45,9 +46,9 @@ func (s *Service) Export(ctx context.Context, p access.Principal, in ExportInput
 	if err != nil {
 		return 0, err
 	}
-	for f, v := range map[string]string{"from": in.From, "to": in.To} {
-		if _, err := time.Parse("2006-01", v); err != nil {
-			return 0, apperr.Field(f, "月份格式应为 年-月, 如 2026-01")
+	for _, fv := range [][2]string{{"from", in.From}, {"to", in.To}} {
+		if _, err := time.Parse("2006-01", fv[1]); err != nil {
+			return 0, apperr.Field(fv[0], dict.Label(fv[0])+"月份应为 年-月, 如 2026-01")
 		}
 	}
 	if in.From > in.To {

@@ -132,7 +132,7 @@ func (s *Service) Corrections(ctx context.Context, p access.Principal, areaCode,
 		return nil, 0, err
 	}
 	if status != "" && StatusName[status] == "" {
-		return nil, 0, apperr.Field("status", "状态应为 pending、accepted 或 refused")
+		return nil, 0, apperr.Field("status", "状态应为 "+StatusName[StatusPending]+"("+StatusPending+")、"+StatusName[StatusAccepted]+"("+StatusAccepted+")或 "+StatusName[StatusRefused]+"("+StatusRefused+")")
 	}
 	items, n, err := s.Store.Corrections(ctx, c, status, pg)
 	if err != nil {

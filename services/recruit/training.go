@@ -194,7 +194,7 @@ func (s *Service) Invite(ctx context.Context, p access.Principal, id string, in 
 	if err := s.Store.MarkInvited(ctx, ids, TrainingInvited, now); err != nil {
 		return BatchDetail{}, fmt.Errorf("recruit.Invite: %w", err)
 	}
-	if err := s.sendAll(ctx, texts); err != nil {
+	if err := notify.SendAll(ctx, s.SMS, texts); err != nil {
 		return BatchDetail{}, fmt.Errorf("recruit.Invite: %w", err)
 	}
 	return s.Batch(ctx, p, id)
@@ -334,22 +334,4 @@ func (s *Service) Training(ctx context.Context, p access.Principal, id string) (
 	ok, why := EligibleForPairing(v, county)
 	return TrainingState{VolunteerID: v.ID, Training: v.Training, HandbookAckAt: v.HandbookAckAt, RequireTraining: county.RequireTraining,
 		Eligible: ok, Reason: why, Invites: ins}, nil
-}
-
-// sendAll texts ts, in one batch when the sender can (notify.Service).
-func (s *Service) sendAll(ctx context.Context, ts []notify.Text) error {
-	if s.SMS == nil || len(ts) == 0 {
-		return nil
-	}
-	if b, ok := s.SMS.(interface {
-		SendBatch(ctx context.Context, ts []notify.Text) error
-	}); ok {
-		return b.SendBatch(ctx, ts)
-	}
-	for _, t := range ts {
-		if err := s.SMS.Send(ctx, t.Key, t.To, t.Kind, t.Body); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -294,30 +294,18 @@ func elderRows(n int) ([]registry.Row, error) {
 	return rows, nil
 }
 
-// pairAll proposes and confirms every county of the province, then plans
-// this month and the next.
+// pairAll pairs every county of the province and plans two months, as
+// the demo does for its three (platform.PairCounties).
 func pairAll(ctx context.Context, p *platform.Platform) error {
 	rs, err := p.Store.Regions(ctx, "370000000000")
 	if err != nil {
 		return err
 	}
+	var counties []string
 	for _, r := range rs {
-		if r.Level != registry.County {
-			continue
-		}
-		sys := access.Principal{Kind: access.KindOrganizer, ID: "bench", Name: "基准", Role: access.RoleAdmin, Region: r.Code, Level: int(registry.County)}
-		prop, err := p.Pairing.Propose(ctx, sys, pairing.ProposeInput{Region: r.Code})
-		if err != nil {
-			return fmt.Errorf("propose %s: %w", r.Code, err)
-		}
-		if _, err := p.Pairing.Confirm(ctx, sys, prop.ID, pairing.ConfirmInput{Version: prop.Version}); err != nil {
-			return fmt.Errorf("confirm %s: %w", r.Code, err)
+		if r.Level == registry.County {
+			counties = append(counties, r.Code)
 		}
 	}
-	for _, m := range []time.Time{time.Now(), time.Now().AddDate(0, 1, 0)} {
-		if _, err := p.Visits.PlanMonth(ctx, "", m); err != nil {
-			return fmt.Errorf("plan: %w", err)
-		}
-	}
-	return nil
+	return p.PairCounties(ctx, counties)
 }
