@@ -145,6 +145,7 @@ func TestRegisterCompareResolve(t *testing.T) {
 		{"ErrNotJSON", "add=5", "decisions"},
 		{"ErrNoReason", `{"add":[5]}`, "reason"},
 		{"ErrBadRow", `{"add":[99],"reason":"核对"}`, "add[0]"},
+		{"ErrRepeatedRow", `{"update":[2,2],"reason":"核对"}`, "update[1]"},
 		{"ErrBadStatus", `{"gone":["x"],"status":"active","reason":"核对"}`, "status"},
 	} {
 		r := h.UploadWith("/api/elders/compare/resolve", tok, "扶贫办名单.xlsx", file, map[string]string{"decisions": tc.decisions})

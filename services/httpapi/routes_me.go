@@ -8,6 +8,7 @@ import (
 
 	"jinhui/services/access"
 	"jinhui/services/notify"
+	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/page"
 	"jinhui/shared/pii"
@@ -44,14 +45,22 @@ func (s *Server) meRoutes() []route {
 
 // myPhone is the phone number of the volunteer or carer logged in.
 func (s *Server) myPhone(ctx context.Context, p access.Principal) (string, error) {
+	var phone string
+	var err error
 	switch p.Kind {
 	case access.KindVolunteer:
-		return s.Visits.Store.VolunteerPhone(ctx, p.ID)
+		phone, err = s.Visits.Store.VolunteerPhone(ctx, p.ID)
 	case access.KindCarer:
-		c, err := s.Carers.Store.Carer(ctx, p.ID)
-		return c.Phone, err
+		var c registry.Carer
+		c, err = s.Carers.Store.Carer(ctx, p.ID)
+		phone = c.Phone
+	default:
+		return "", apperr.New(apperr.Forbidden, "仅限志愿者和护理员查看本人的短信")
 	}
-	return "", apperr.New(apperr.Forbidden, "仅限志愿者和护理员查看本人的短信")
+	if err == nil && phone == "" {
+		return "", apperr.NotFoundf("未登记手机号, 请联系组织者登记")
+	}
+	return phone, err
 }
 
 func (s *Server) myMessages(c *fiber.Ctx) error {

@@ -148,16 +148,13 @@ func (s *Service) OpenCalls(ctx context.Context, areaCode string, limit int) ([]
 		}
 		areaCode = c
 	}
-	cs, _, err := s.Store.Calls(ctx, areaCode, 0, limit)
+	cs, err := s.Store.OpenCallsOn(ctx, areaCode, clock.Today(s.Now()), limit)
 	if err != nil {
 		return nil, fmt.Errorf("recruit.OpenCalls: %w", err)
 	}
-	today := clock.Today(s.Now())
 	out := []PublicCallItem{}
 	for _, c := range cs {
-		if c.Open(today) {
-			out = append(out, PublicCallItem{ID: c.ID, Title: c.Title, RegionName: c.RegionName, Opens: c.Opens, Closes: c.Closes})
-		}
+		out = append(out, PublicCallItem{ID: c.ID, Title: c.Title, RegionName: c.RegionName, Opens: c.Opens, Closes: c.Closes})
 	}
 	return out, nil
 }

@@ -231,6 +231,9 @@ type Storer interface {
 	// Calls lists the calls of the regions in root's subtree and of root's
 	// ancestors, newest first.
 	Calls(ctx context.Context, root string, offset, limit int) ([]Call, int, error)
+	// OpenCallsOn lists up to limit calls reaching root that are open on
+	// day, newest first.
+	OpenCallsOn(ctx context.Context, root, day string, limit int) ([]Call, error)
 
 	// ClaimKey inserts a claim under a unique key for holder; Conflict if
 	// it is taken. ReleaseKey removes a claim of holder.

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -83,6 +84,16 @@ func (s *Service) ResolveComparison(ctx context.Context, p access.Principal, sh 
 	for _, n := range cmp.New {
 		isNew[n.Row] = true
 	}
+	// A row or elder chosen twice would be written twice.
+	if err := noRepeats("add", in.Add, "第 %v 行被重复选择"); err != nil {
+		return ResolveReport{}, err
+	}
+	if err := noRepeats("update", in.Update, "第 %v 行被重复选择"); err != nil {
+		return ResolveReport{}, err
+	}
+	if err := noRepeats("gone", in.Gone, "同一位老人被重复选择"); err != nil {
+		return ResolveReport{}, err
+	}
 	var add []Elder
 	for i, n := range in.Add {
 		e, ok := cmp.sheet[n]
@@ -156,6 +167,28 @@ func (s *Service) ResolveComparison(ctx context.Context, p access.Principal, sh 
 		marked = append(marked, e)
 	}
 	if len(add) > 0 {
+		// An ID number the register holds in another area (the compare reads
+		// only the organizer's own) is left out, saying why, rather than
+		// failing the whole insert on the unique index.
+		nums := make([]string, len(add))
+		for i, e := range add {
+			nums[i] = e.IDNumber
+		}
+		held, err := s.Store.ElderIDNumbers(ctx, nums)
+		if err != nil {
+			return rep, fmt.Errorf("registry.ResolveComparison: %w", err)
+		}
+		kept := add[:0]
+		for _, e := range add {
+			if slices.Contains(held, e.IDNumber) {
+				rep.Skipped = append(rep.Skipped, Problem{Field: e.Name, Problem: "该身份证号已在其他区划的名册中, 未新增, 请人工核对"})
+				continue
+			}
+			kept = append(kept, e)
+		}
+		add = kept
+	}
+	if len(add) > 0 {
 		if err := s.Store.InsertElders(ctx, add); err != nil {
 			if apperr.Is(err, apperr.Conflict) {
 				return rep, apperr.New(apperr.Conflict, "处理期间名册有变动(身份证号重复), 未新增任何老人, 请重新比对")
@@ -165,6 +198,7 @@ func (s *Service) ResolveComparison(ctx context.Context, p access.Principal, sh 
 		rep.Added = len(add)
 	}
 	all := append(changed, marked...)
+	var hookErrs []error
 	if len(all) > 0 {
 		stale, err := s.Store.ReplaceElders(ctx, all)
 		if err != nil {
@@ -180,9 +214,11 @@ func (s *Service) ResolveComparison(ctx context.Context, p access.Principal, sh 
 				continue
 			}
 			rep.Marked++
+			// Every marked elder's pairs and carers follow, even when one
+			// hook fails (the daily relay check repairs what is left).
 			if s.OnElderStatus != nil {
 				if err := s.OnElderStatus(ctx, e); err != nil {
-					return rep, fmt.Errorf("registry.ResolveComparison: %w", err)
+					hookErrs = append(hookErrs, err)
 				}
 			}
 		}
@@ -190,10 +226,26 @@ func (s *Service) ResolveComparison(ctx context.Context, p access.Principal, sh 
 	err = s.Audit.Record(ctx, audit.Entry{ID: NewID(), At: now, ActorKind: p.Kind, ActorID: p.ID, ActorName: p.Name, Region: p.Region,
 		Action: audit.ActionResolve, ObjectType: "elder-compare", ObjectID: p.Region, Areas: AreasOf(p.Region),
 		Reason: fmt.Sprintf("新增 %d, 更新 %d, 标记%s %d: %s", rep.Added, rep.Updated, StatusName[in.Status], rep.Marked, in.Reason), RequestID: audit.RequestID(ctx)})
-	if err != nil {
+	if err := errors.Join(append(hookErrs, err)...); err != nil {
 		return rep, fmt.Errorf("registry.ResolveComparison: %w", err)
 	}
 	return rep, nil
+}
+
+// noRepeats refuses a selection that names the same row or elder twice,
+// naming the repeat (field[i]).
+func noRepeats[T comparable](field string, xs []T, msg string) error {
+	seen := make(map[T]bool, len(xs))
+	for i, x := range xs {
+		if seen[x] {
+			if strings.Contains(msg, "%v") {
+				msg = fmt.Sprintf(msg, x)
+			}
+			return apperr.Field(fmt.Sprintf("%s[%d]", field, i), msg)
+		}
+		seen[x] = true
+	}
+	return nil
 }
 
 // takeSheet gives e the sheet's values (b) for the columns the sheet has.

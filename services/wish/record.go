@@ -114,6 +114,19 @@ func mayRecord(p access.Principal, e registry.Elder) bool {
 // public will read them. Errors: NotFound for an elder the caller may not
 // reach, Invalid naming the field.
 func (s *Service) Record(ctx context.Context, p access.Principal, in Input) (Wish, error) {
+	// A phone resends an offline wish until it hears back: the one stored
+	// under its key answers, whatever changed since (the elder unpaired…).
+	if in.Key != "" {
+		old, err := s.Store.Wish(ctx, keyedID(p, in.Key))
+		switch {
+		case err == nil && old.Elder == in.Elder:
+			return old.Masked(), nil
+		case err == nil:
+			return Wish{}, apperr.Field("key", "该离线登记编号已用于另一位老人的心愿, 请重新登记")
+		case !apperr.Is(err, apperr.NotFound):
+			return Wish{}, fmt.Errorf("wish.Record: %w", err)
+		}
+	}
 	e, err := s.Store.Elder(ctx, in.Elder)
 	if err != nil || !mayRecord(p, e) {
 		if err != nil && !apperr.Is(err, apperr.NotFound) {
@@ -146,8 +159,7 @@ func (s *Service) Record(ctx context.Context, p access.Principal, in Input) (Wis
 		w.CountyName = r.Name
 	}
 	if in.Key != "" {
-		sum := sha256.Sum256([]byte(p.ID + "|" + in.Key))
-		w.ID = "k" + hex.EncodeToString(sum[:12])
+		w.ID = keyedID(p, in.Key)
 	}
 	if err := s.Store.InsertWish(ctx, w); err != nil {
 		if in.Key != "" && apperr.Is(err, apperr.Conflict) {
@@ -269,4 +281,11 @@ func (s *Service) Reject(ctx context.Context, p access.Principal, id string, d D
 		return Wish{}, fmt.Errorf("wish.Reject: %w", err)
 	}
 	return w.Masked(), nil
+}
+
+// keyedID is the id of a wish recorded under a phone's key: the key is
+// scoped to the recorder, so another person's key never reaches it.
+func keyedID(p access.Principal, key string) string {
+	sum := sha256.Sum256([]byte(p.ID + "|" + key))
+	return "k" + hex.EncodeToString(sum[:12])
 }

@@ -87,6 +87,18 @@ func (s *Store) Calls(ctx context.Context, root string, offset, limit int) ([]re
 	return findPage[recruit.Call](ctx, s.DB.Collection(colCalls), reach(root), newestFirst, offset, limit)
 }
 
+// OpenCallsOn returns up to limit calls reaching root (every call when
+// root is "") that are open on day (not closed, opens ≤ day ≤ closes),
+// newest first: the filter is in the query, so older open calls are not
+// crowded out by newer ended ones.
+func (s *Store) OpenCallsOn(ctx context.Context, root, day string, limit int) ([]recruit.Call, error) {
+	f := append(reach(root),
+		bson.E{Key: "closed", Value: bson.D{{Key: "$ne", Value: true}}},
+		bson.E{Key: "opens", Value: bson.D{{Key: "$lte", Value: day}}},
+		bson.E{Key: "closes", Value: bson.D{{Key: "$gte", Value: day}}})
+	return findMany[recruit.Call](ctx, s.DB.Collection(colCalls), "mongostore.OpenCallsOn", f, options.Find().SetSort(newestFirst).SetLimit(int64(limit)))
+}
+
 // ClaimKey inserts a unique claim for holder; a taken key is a Conflict.
 func (s *Store) ClaimKey(ctx context.Context, key, holder string) error {
 	_, err := s.DB.Collection(colClaims).InsertOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "holder", Value: holder}, {Key: "at", Value: time.Now()}})
