@@ -109,6 +109,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 		return nil, err
 	}
 	p.Store = store
+	if p.mongo != nil {
+		if err := p.mongo.IndexIDs(ctx); err != nil {
+			p.Close()
+			return nil, err
+		}
+	}
 	rc, err := redisconn.Parse(redisURL)
 	if err != nil {
 		p.Close()

@@ -17,6 +17,7 @@ import (
 // Mongo is an embedded FerretDB listening on loopback only.
 type Mongo struct {
 	URI    string
+	dir    string
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -49,10 +50,32 @@ func StartMongo(dir string, logger *slog.Logger) (*Mongo, error) {
 		return nil, fmt.Errorf("embedded.StartMongo: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	m := &Mongo{cancel: cancel, done: make(chan struct{})}
+	m := &Mongo{dir: abs, cancel: cancel, done: make(chan struct{})}
+	ran := make(chan struct{})
 	go func() {
-		defer close(m.done)
+		defer close(ran)
 		_ = f.Run(ctx)
+	}()
+	indexed := make(chan struct{})
+	go func() {
+		// Collections made after IndexIDs ran (first written later) get
+		// their index within a few seconds.
+		defer close(indexed)
+		t := time.NewTicker(5 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				_ = m.IndexIDs(ctx)
+			}
+		}
+	}()
+	go func() {
+		<-ran
+		<-indexed
+		close(m.done)
 	}()
 	m.URI = f.MongoDBURI()
 	return m, nil

@@ -39,6 +39,9 @@ func MongoWith(t testing.TB, configure func(*options.ClientOptions)) *mongostore
 		m.Stop()
 		t.Fatalf("open store: %v", err)
 	}
+	if err := m.IndexIDs(ctx); err != nil {
+		t.Fatalf("index _id: %v", err)
+	}
 	t.Cleanup(func() {
 		_ = s.Close(context.Background())
 		m.Stop()

@@ -23,6 +23,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/event"
@@ -46,19 +47,48 @@ var slow time.Duration
 // monitor counts commands in c and prints the slow ones.
 func monitor(c *dbcount.Counter) *event.CommandMonitor {
 	m := c.Monitor()
-	m.Succeeded = func(_ context.Context, e *event.CommandSucceededEvent) {
-		if slow > 0 && e.Duration > slow {
-			fmt.Printf("    slow: %s %v\n", e.CommandName, e.Duration.Round(time.Millisecond))
+	counted := m.Started
+	var mu sync.Mutex
+	started := map[int64]string{}
+	m.Started = func(ctx context.Context, e *event.CommandStartedEvent) {
+		counted(ctx, e)
+		if slow > 0 {
+			s := e.Command.String()
+			mu.Lock()
+			started[e.RequestID] = s[:min(len(s), 160)]
+			mu.Unlock()
 		}
 	}
+	done := func(id int64, d time.Duration, how string) {
+		if slow == 0 {
+			return
+		}
+		mu.Lock()
+		cmd := started[id]
+		delete(started, id)
+		mu.Unlock()
+		if d > slow {
+			fmt.Printf("    slow (%s, %v): %s\n", how, d.Round(time.Millisecond), cmd)
+		}
+	}
+	m.Succeeded = func(_ context.Context, e *event.CommandSucceededEvent) { done(e.RequestID, e.Duration, "ok") }
+	m.Failed = func(_ context.Context, e *event.CommandFailedEvent) { done(e.RequestID, e.Duration, "failed") }
 	return m
 }
 
 func main() {
 	full := flag.Bool("full", false, "also load, pair and plan the full-scale demo (10,288 elders; minutes)")
 	onlyBulk := flag.Bool("bulk-only", false, "only the confirmation and the import check")
+	onlyFull := flag.Bool("full-only", false, "only the full-scale demo")
 	flag.DurationVar(&slow, "slow", 0, "print the commands slower than this")
 	flag.Parse()
+	if *onlyFull {
+		if err := demoFigures(context.Background(), demo.Full, "full"); err != nil {
+			fmt.Fprintln(os.Stderr, "benchcounty:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*full, *onlyBulk); err != nil {
 		fmt.Fprintln(os.Stderr, "benchcounty:", err)
 		os.Exit(1)
