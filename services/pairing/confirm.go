@@ -53,15 +53,50 @@ func (s *Service) bulk() BulkStore { return s.Store }
 // interrupted run is taken as the item's. It returns per item the pair
 // made, or the person-facing error that stopped it.
 func (s *Service) confirmBatch(ctx context.Context, by access.Principal, pr *Proposal, sel []int) ([]Pair, []error, error) {
+	made, errs, err := s.confirmMany(ctx, by, []*Proposal{pr}, [][]int{sel})
+	if err != nil {
+		return nil, nil, err
+	}
+	return made[0], errs[0], nil
+}
+
+// itemRef is one selected item: proposal k's item i.
+type itemRef struct{ k, i int }
+
+// confirmMany is confirmBatch over the selected items of several
+// proposals at once (a whole province's counties, say): still one read
+// per collection and one write per step for all of them, plus the
+// settings of each county.
+func (s *Service) confirmMany(ctx context.Context, by access.Principal, prs []*Proposal, sels [][]int) ([][]Pair, [][]error, error) {
+	var refs []itemRef
+	for k, sel := range sels {
+		for _, i := range sel {
+			refs = append(refs, itemRef{k, i})
+		}
+	}
+	flatPairs, flatErrs, err := s.confirmFlat(ctx, by, prs, refs)
+	if err != nil {
+		return nil, nil, err
+	}
+	made, errs := make([][]Pair, len(prs)), make([][]error, len(prs))
+	n := 0
+	for k, sel := range sels {
+		made[k], errs[k] = flatPairs[n:n+len(sel)], flatErrs[n:n+len(sel)]
+		n += len(sel)
+	}
+	return made, errs, nil
+}
+
+func (s *Service) confirmFlat(ctx context.Context, by access.Principal, prs []*Proposal, sel []itemRef) ([]Pair, []error, error) {
 	bs := s.bulk()
 	pairsOut, errs := make([]Pair, len(sel)), make([]error, len(sel))
 	if len(sel) == 0 {
 		return pairsOut, errs, nil
 	}
 	var eids, vids []string
-	for _, i := range sel {
-		eids = append(eids, pr.Items[i].Elder)
-		vids = append(vids, pr.Items[i].Volunteer)
+	for _, r := range sel {
+		eids = append(eids, prs[r.k].Items[r.i].Elder)
+		vids = append(vids, prs[r.k].Items[r.i].Volunteer)
 	}
 	slices.Sort(eids)
 	eids = slices.Compact(eids)
@@ -83,13 +118,20 @@ func (s *Service) confirmBatch(ctx context.Context, by access.Principal, pr *Pro
 	if err != nil {
 		return nil, nil, fmt.Errorf("pairing.confirmBatch: %w", err)
 	}
-	st, err := s.settings(ctx, pr.County)
-	if err != nil {
-		return nil, nil, err
+	sts, slotsOf := map[string]Settings{}, map[string][]SlotRule{}
+	for _, pr := range prs {
+		if _, ok := sts[pr.County]; ok {
+			continue
+		}
+		st, err := s.settings(ctx, pr.County)
+		if err != nil {
+			return nil, nil, err
+		}
+		sts[pr.County], slotsOf[pr.County] = st, st.Policy.Expand()
 	}
 	keys := make([]ClaimKey, len(sel))
-	for j, i := range sel {
-		keys[j] = ClaimKey{Elder: pr.Items[i].Elder, Volunteer: pr.Items[i].Volunteer}
+	for j, r := range sel {
+		keys[j] = ClaimKey{Elder: prs[r.k].Items[r.i].Elder, Volunteer: prs[r.k].Items[r.i].Volunteer}
 	}
 	held, err := bs.PairClaims(ctx, keys)
 	if err != nil {
@@ -110,7 +152,7 @@ func (s *Service) confirmBatch(ctx context.Context, by access.Principal, pr *Pro
 			continue
 		}
 		seen[p.ID] = true
-		if slices.Contains(eids, p.Elder) {
+		if _, ok := slices.BinarySearch(eids, p.Elder); ok {
 			byElder[p.Elder] = append(byElder[p.Elder], p)
 		}
 		if p.Status == PairActive {
@@ -123,7 +165,6 @@ func (s *Service) confirmBatch(ctx context.Context, by access.Principal, pr *Pro
 			forbidden[[2]string{r.Elder, r.Volunteer}] = r.Reason
 		}
 	}
-	slots := st.Policy.Expand()
 	now := s.Now()
 
 	// Decide each item in memory; newly made pairs count towards the
@@ -136,8 +177,10 @@ func (s *Service) confirmBatch(ctx context.Context, by access.Principal, pr *Pro
 	}
 	var plans []plan
 	var stale []ClaimKey
-	for j, i := range sel {
-		it := &pr.Items[i]
+	for j, r := range sel {
+		pr := prs[r.k]
+		it := &pr.Items[r.i]
+		st, slots := sts[pr.County], slotsOf[pr.County]
 		e, v := eby[it.Elder], vby[it.Volunteer]
 		if e == nil {
 			errs[j] = apperr.NotFoundf("老人不存在")

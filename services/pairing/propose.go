@@ -66,23 +66,28 @@ func (s *Service) Propose(ctx context.Context, p access.Principal, in ProposeInp
 	if err != nil {
 		return Proposal{}, err
 	}
-	now := s.Now()
+	pr := s.newProposal(p, region, county, in, sc, pl, len(elders), time.Since(start))
+	if err := s.Store.InsertProposal(ctx, pr); err != nil {
+		return Proposal{}, fmt.Errorf("pairing.Propose: %w", err)
+	}
+	return pr, nil
+}
+
+// newProposal is the proposal a solved plan makes.
+func (s *Service) newProposal(p access.Principal, region, county string, in ProposeInput, sc *scope, pl plan, elders int, took time.Duration) Proposal {
 	pr := Proposal{ID: registry.NewID(), Region: region, County: county, Areas: registry.AreasOf(region), Elders: in.Elders, Repair: in.Repair,
 		Policy: sc.set.Policy.Label, Items: pl.items, Filled: pl.filled, Unfilled: pl.unfilled, Cost: pl.cost, Warnings: pl.warnings,
-		Millis: time.Since(start).Milliseconds(), By: p.ID, ByName: p.Name, At: now, Version: 1}
+		Millis: took.Milliseconds(), By: p.ID, ByName: p.Name, At: s.Now(), Version: 1}
 	if pr.Items == nil {
 		pr.Items = []Item{}
 	}
 	if pr.Warnings == nil {
 		pr.Warnings = []string{}
 	}
-	if len(elders) == 0 {
+	if elders == 0 {
 		pr.Warnings = append(pr.Warnings, "所选范围内没有在册老人")
 	}
-	if err := s.Store.InsertProposal(ctx, pr); err != nil {
-		return Proposal{}, fmt.Errorf("pairing.Propose: %w", err)
-	}
-	return pr, nil
+	return pr
 }
 
 func (s *Service) proposalFor(ctx context.Context, p access.Principal, id string) (Proposal, error) {
@@ -306,6 +311,13 @@ func (s *Service) Confirm(ctx context.Context, p access.Principal, id string, in
 	if err != nil {
 		return res, err
 	}
+	return s.settle(ctx, pr, sel, made, errs)
+}
+
+// settle records on the proposal what confirming its items sel did, and
+// queues again the slot of a replaced pair whose successor failed.
+func (s *Service) settle(ctx context.Context, pr Proposal, sel []int, made []Pair, errs []error) (ConfirmResult, error) {
+	var res ConfirmResult
 	for j, i := range sel {
 		it := &pr.Items[i]
 		if err := errs[j]; err != nil {

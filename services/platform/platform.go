@@ -326,13 +326,16 @@ func (p *Platform) PairDemo(ctx context.Context) (bool, error) {
 // benchmark). Run again after a stop, it proposes only what is still
 // unpaired and planning fills the gaps.
 func (p *Platform) PairCounties(ctx context.Context, counties []string) error {
-	for _, c := range counties {
-		sys := access.Principal{Kind: access.KindOrganizer, ID: "demo", Name: "演示数据", Role: access.RoleAdmin, Region: c, Level: int(registry.County)}
-		prop, err := p.Pairing.Propose(ctx, sys, pairing.ProposeInput{Region: c})
+	if len(counties) > 0 {
+		// All counties at once: the registers are read once for all of
+		// them, not once per county (issue 16).
+		sys := access.Principal{Kind: access.KindOrganizer, ID: "demo", Name: "演示数据", Role: access.RoleAdmin,
+			Region: registry.AncestorAt(counties[0], registry.Province), Level: int(registry.Province)}
+		props, err := p.Pairing.ProposeCounties(ctx, sys, counties)
 		if err != nil {
 			return fmt.Errorf("platform.PairCounties: %w", err)
 		}
-		if _, err := p.Pairing.Confirm(ctx, sys, prop.ID, pairing.ConfirmInput{Version: prop.Version}); err != nil {
+		if _, err := p.Pairing.ConfirmProposals(ctx, sys, props); err != nil {
 			return fmt.Errorf("platform.PairCounties: %w", err)
 		}
 	}

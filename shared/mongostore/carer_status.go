@@ -10,7 +10,7 @@ import (
 // read (Conflict otherwise) and bumps the version.
 func (s *Store) ReplaceCarer(ctx context.Context, c *registry.Carer) error {
 	c.Version++
-	if err := replaceVersioned(ctx, s.DB.Collection(colCarers), c.ID, c.Version-1, c); err != nil {
+	if err := s.replaceVersioned(ctx, s.DB.Collection(colCarers), c.ID, c.Version-1, c); err != nil {
 		c.Version--
 		return err
 	}

@@ -64,7 +64,7 @@ func carerFilter(area, c, status, month string) bson.D {
 // ReplaceAssignment writes a roster line at the version read, bumping it.
 func (s *Store) ReplaceAssignment(ctx context.Context, a *carer.Assignment) error {
 	a.Version++
-	if err := replaceVersioned(ctx, s.DB.Collection(colCarerRoster), a.ID, a.Version-1, a); err != nil {
+	if err := s.replaceVersioned(ctx, s.DB.Collection(colCarerRoster), a.ID, a.Version-1, a); err != nil {
 		a.Version--
 		return err
 	}
@@ -109,7 +109,7 @@ func (s *Store) PutCarerRule(ctx context.Context, r *carer.Rule) error {
 		_, err := s.DB.Collection(colCarerRules).InsertOne(ctx, r)
 		return wrap("mongostore.PutCarerRule", err)
 	}
-	return replaceVersioned(ctx, s.DB.Collection(colCarerRules), r.County, r.Version-1, r)
+	return s.replaceVersioned(ctx, s.DB.Collection(colCarerRules), r.County, r.Version-1, r)
 }
 
 // Statement returns one statement.
@@ -137,5 +137,5 @@ func (s *Store) PutStatement(ctx context.Context, st *carer.Statement, readVersi
 		}
 		return wrap("mongostore.PutStatement", err)
 	}
-	return replaceVersioned(ctx, s.DB.Collection(colStatements), st.ID, readVersion, st)
+	return s.replaceVersioned(ctx, s.DB.Collection(colStatements), st.ID, readVersion, st)
 }

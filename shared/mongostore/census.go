@@ -91,7 +91,7 @@ func (s *Store) SaveCensus(ctx context.Context, gen int64, codes []string, c led
 	if len(ms) == 0 {
 		return nil
 	}
-	_, err := s.DB.Collection(colCensus).BulkWrite(ctx, ms, options.BulkWrite().SetOrdered(false))
+	_, err := bulkWrite(ctx, s.DB.Collection(colCensus), ms, false)
 	return wrap("mongostore.SaveCensus", err)
 }
 

@@ -39,7 +39,7 @@ func (s *Store) InsertCodeCard(ctx context.Context, c codecard.Card) error {
 func (s *Store) ReplaceCodeCard(ctx context.Context, c *codecard.Card) error {
 	read := c.Version
 	c.Version++
-	if err := replaceVersioned(ctx, s.DB.Collection(colCodeCards), c.ID, read, c); err != nil {
+	if err := s.replaceVersioned(ctx, s.DB.Collection(colCodeCards), c.ID, read, c); err != nil {
 		c.Version = read
 		return err
 	}
@@ -94,7 +94,7 @@ func (s *Store) PutCardAttempts(ctx context.Context, a *codecard.Attempts) error
 		_, err = s.DB.Collection(colCardAttempts).InsertOne(ctx, a)
 		err = wrap("mongostore.PutCardAttempts", err)
 	} else {
-		err = replaceVersioned(ctx, s.DB.Collection(colCardAttempts), a.ID, read, a)
+		err = s.replaceVersioned(ctx, s.DB.Collection(colCardAttempts), a.ID, read, a)
 	}
 	if err != nil {
 		a.Version = read

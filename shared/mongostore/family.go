@@ -64,7 +64,7 @@ func (s *Store) InsertFamilyMember(ctx context.Context, m family.Member) error {
 func (s *Store) ReplaceFamilyMember(ctx context.Context, m *family.Member) error {
 	read := m.Version
 	m.Version++
-	if err := replaceVersioned(ctx, s.DB.Collection(colFamily), m.ID, read, m); err != nil {
+	if err := s.replaceVersioned(ctx, s.DB.Collection(colFamily), m.ID, read, m); err != nil {
 		m.Version = read
 		return err
 	}

@@ -98,7 +98,7 @@ func (s *Store) PutPairingSettings(ctx context.Context, st *pairing.Settings) er
 		touched(ctx, c)
 		err = wrap("mongostore.PutPairingSettings", err)
 	} else {
-		err = replaceVersioned(ctx, c, st.County, st.Version-1, st)
+		err = s.replaceVersioned(ctx, c, st.County, st.Version-1, st)
 	}
 	if err != nil {
 		st.Version--
@@ -236,7 +236,7 @@ func relayFilter(f pairing.RelayFilter) bson.D {
 // ReplaceRelay writes r at the version read, bumping it.
 func (s *Store) ReplaceRelay(ctx context.Context, r *pairing.Relay) error {
 	r.Version++
-	if err := replaceVersioned(ctx, s.DB.Collection(colRelays), r.ID, r.Version-1, r); err != nil {
+	if err := s.replaceVersioned(ctx, s.DB.Collection(colRelays), r.ID, r.Version-1, r); err != nil {
 		r.Version--
 		return err
 	}
@@ -262,7 +262,7 @@ func (s *Store) Proposals(ctx context.Context, area string, offset, limit int) (
 // ReplaceProposal writes p at the version read, bumping it.
 func (s *Store) ReplaceProposal(ctx context.Context, p *pairing.Proposal) error {
 	p.Version++
-	if err := replaceVersioned(ctx, s.DB.Collection(colProposals), p.ID, p.Version-1, p); err != nil {
+	if err := s.replaceVersioned(ctx, s.DB.Collection(colProposals), p.ID, p.Version-1, p); err != nil {
 		p.Version--
 		return err
 	}
@@ -306,7 +306,7 @@ func ruleFilter(f pairing.RuleFilter) bson.D {
 // ReplaceRule writes r at the version read, bumping it.
 func (s *Store) ReplaceRule(ctx context.Context, r *pairing.Rule) error {
 	r.Version++
-	if err := replaceVersioned(ctx, s.DB.Collection(colPairRules), r.ID, r.Version-1, r); err != nil {
+	if err := s.replaceVersioned(ctx, s.DB.Collection(colPairRules), r.ID, r.Version-1, r); err != nil {
 		r.Version--
 		return err
 	}

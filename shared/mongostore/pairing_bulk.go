@@ -2,6 +2,7 @@ package mongostore
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -17,10 +18,13 @@ import (
 // number of round trips.
 
 // byIDs reads the documents whose _id is in ids, in one query.
-func byIDs[T any](ctx context.Context, c *mongo.Collection, ids []string, op string) ([]T, error) {
+func byIDs[T any](ctx context.Context, s *Store, c *mongo.Collection, ids []string, op string) ([]T, error) {
 	out := []T{}
 	if len(ids) == 0 {
 		return out, nil
+	}
+	if s.embedded && len(ids) > wholeReadAbove {
+		return wholeByIDs[T](ctx, c, ids, op)
 	}
 	cur, err := c.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
 	if err != nil {
@@ -29,19 +33,51 @@ func byIDs[T any](ctx context.Context, c *mongo.Collection, ids []string, op str
 	return out, wrap(op, cur.All(ctx, &out))
 }
 
+// wholeReadAbove is the number of ids above which the embedded store reads
+// the whole collection and picks the documents here: FerretDB reads every
+// document for an $in anyway and then compares each with every id, which
+// for a province's 20,000 volunteers took longer than the whole read.
+const wholeReadAbove = 1000
+
+// wholeByIDs is byIDs by reading the whole collection, for the embedded
+// store and many ids.
+func wholeByIDs[T any](ctx context.Context, c *mongo.Collection, ids []string, op string) ([]T, error) {
+	want := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	cur, err := c.Find(ctx, bson.D{}, options.Find().SetBatchSize(scanBatch))
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	defer cur.Close(ctx)
+	out := make([]T, 0, len(ids))
+	for cur.Next(ctx) {
+		if id, ok := cur.Current.Lookup("_id").StringValueOK(); !ok || !want[id] {
+			continue
+		}
+		var t T
+		if err := cur.Decode(&t); err != nil {
+			return nil, wrap(op, err)
+		}
+		out = append(out, t)
+	}
+	return out, wrap(op, cur.Err())
+}
+
 // EldersByID returns the elders whose ids are given (missing ones are left out).
 func (s *Store) EldersByID(ctx context.Context, ids []string) ([]registry.Elder, error) {
-	return byIDs[registry.Elder](ctx, s.DB.Collection(colElders), ids, "mongostore.EldersByID")
+	return byIDs[registry.Elder](ctx, s, s.DB.Collection(colElders), ids, "mongostore.EldersByID")
 }
 
 // VolunteersByID returns the volunteers whose ids are given (missing ones are left out).
 func (s *Store) VolunteersByID(ctx context.Context, ids []string) ([]registry.Volunteer, error) {
-	return byIDs[registry.Volunteer](ctx, s.DB.Collection(colVolunteers), ids, "mongostore.VolunteersByID")
+	return byIDs[registry.Volunteer](ctx, s, s.DB.Collection(colVolunteers), ids, "mongostore.VolunteersByID")
 }
 
 // RegionsByCode returns the regions whose codes are given.
 func (s *Store) RegionsByCode(ctx context.Context, codes []string) ([]registry.Region, error) {
-	return byIDs[registry.Region](ctx, s.DB.Collection(colRegions), codes, "mongostore.RegionsByCode")
+	return byIDs[registry.Region](ctx, s, s.DB.Collection(colRegions), codes, "mongostore.RegionsByCode")
 }
 
 // PairsTouching returns every pair of the elders and the active pairs of
@@ -70,7 +106,7 @@ func (s *Store) PairClaims(ctx context.Context, keys []pairing.ClaimKey) (map[pa
 		ids[i] = claimKey(k)
 		at[ids[i]] = pairing.ClaimKey{Elder: k.Elder, Volunteer: k.Volunteer}
 	}
-	cs, err := byIDs[pairClaim](ctx, s.DB.Collection(colPairClaims), ids, "mongostore.PairClaims")
+	cs, err := byIDs[pairClaim](ctx, s, s.DB.Collection(colPairClaims), ids, "mongostore.PairClaims")
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +176,9 @@ func (s *Store) FillRelays(ctx context.Context, ids []string, at time.Time) erro
 			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: pairing.RelayFilled}, {Key: "successor", Value: r.ID}, {Key: "closedAt", Value: at}}},
 				{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
 	}
-	_, err = c.BulkWrite(ctx, ms, options.BulkWrite().SetOrdered(false))
+	unlock := s.versionLock()
+	_, err = bulkWrite(ctx, c, ms, false)
+	unlock()
 	touched(ctx, c)
 	return wrap("mongostore.FillRelays", err)
 }
@@ -159,7 +197,8 @@ func (s *Store) AddElderVolunteers(ctx context.Context, add map[string][]string)
 				{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}))
 	}
 	c := s.DB.Collection(colElders)
-	_, err := c.BulkWrite(ctx, ms, options.BulkWrite().SetOrdered(false))
+	defer s.versionLock()()
+	_, err := bulkWrite(ctx, c, ms, false)
 	touched(ctx, c)
 	return wrap("mongostore.AddElderVolunteers", err)
 }
@@ -209,4 +248,37 @@ func (s *Store) ElderIDNumbers(ctx context.Context, numbers []string) ([]string,
 		}
 	}
 	return out, nil
+}
+
+// bulkChunk is the most writes one bulk command carries. FerretDB v1.24
+// keeps the read behind each update of a command open until the whole
+// command ends, one SQLite connection each, from a pool of 100: a command
+// of more than about 100 updates waits for a connection forever (measured:
+// confirming a province's pairs hung until the client's time limit). On
+// MongoDB the driver would split at 100,000; smaller commands cost little.
+const bulkChunk = 64
+
+// bulkWrite is BulkWrite in commands of at most bulkChunk writes, with
+// the counts added up. Unordered writes go on past a failed chunk and
+// report the errors together; ordered writes stop at the first.
+func bulkWrite(ctx context.Context, c *mongo.Collection, ms []mongo.WriteModel, ordered bool) (*mongo.BulkWriteResult, error) {
+	sum := &mongo.BulkWriteResult{}
+	var errs []error
+	for i := 0; i < len(ms); i += bulkChunk {
+		r, err := c.BulkWrite(ctx, ms[i:min(i+bulkChunk, len(ms))], options.BulkWrite().SetOrdered(ordered))
+		if r != nil {
+			sum.InsertedCount += r.InsertedCount
+			sum.MatchedCount += r.MatchedCount
+			sum.ModifiedCount += r.ModifiedCount
+			sum.DeletedCount += r.DeletedCount
+			sum.UpsertedCount += r.UpsertedCount
+		}
+		if err != nil {
+			if ordered {
+				return sum, err
+			}
+			errs = append(errs, err)
+		}
+	}
+	return sum, errors.Join(errs...)
 }

@@ -28,7 +28,7 @@ var recordIndexes = []index{
 
 // BatchesByID returns the given training batches in one query.
 func (s *Store) BatchesByID(ctx context.Context, ids []string) ([]recruit.Batch, error) {
-	return byIDs[recruit.Batch](ctx, s.DB.Collection(colBatches), ids, "mongostore.BatchesByID")
+	return byIDs[recruit.Batch](ctx, s, s.DB.Collection(colBatches), ids, "mongostore.BatchesByID")
 }
 
 // LedgerEntriesIn returns at most limit volunteer entries of a subtree and
@@ -70,7 +70,7 @@ func (s *Store) InsertRecordItem(ctx context.Context, it record.Item) error {
 func (s *Store) ReplaceRecordItem(ctx context.Context, it *record.Item) error {
 	read := it.Version
 	it.Version++
-	if err := replaceVersioned(ctx, s.DB.Collection(colRecordItems), it.ID, read, it); err != nil {
+	if err := s.replaceVersioned(ctx, s.DB.Collection(colRecordItems), it.ID, read, it); err != nil {
 		it.Version = read
 		return err
 	}

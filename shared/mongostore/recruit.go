@@ -75,7 +75,7 @@ func (s *Store) Call(ctx context.Context, id string) (recruit.Call, error) {
 // ReplaceCall writes c at the version read, bumping it.
 func (s *Store) ReplaceCall(ctx context.Context, c *recruit.Call) error {
 	c.Version++
-	if err := replaceVersioned(ctx, s.DB.Collection(colCalls), c.ID, c.Version-1, c); err != nil {
+	if err := s.replaceVersioned(ctx, s.DB.Collection(colCalls), c.ID, c.Version-1, c); err != nil {
 		c.Version--
 		return err
 	}
@@ -232,7 +232,7 @@ func (s *Store) Application(ctx context.Context, id string) (recruit.Application
 // ReplaceApplication writes a at the version read, bumping it.
 func (s *Store) ReplaceApplication(ctx context.Context, a *recruit.Application) error {
 	a.Version++
-	if err := replaceVersioned(ctx, s.DB.Collection(colApplications), a.ID, a.Version-1, a); err != nil {
+	if err := s.replaceVersioned(ctx, s.DB.Collection(colApplications), a.ID, a.Version-1, a); err != nil {
 		a.Version--
 		return err
 	}
@@ -297,7 +297,7 @@ func (s *Store) Partner(ctx context.Context, id string) (recruit.Partner, error)
 // ReplacePartner writes p at the version read, bumping it.
 func (s *Store) ReplacePartner(ctx context.Context, p *recruit.Partner) error {
 	p.Version++
-	if err := replaceVersioned(ctx, s.DB.Collection(colPartners), p.ID, p.Version-1, p); err != nil {
+	if err := s.replaceVersioned(ctx, s.DB.Collection(colPartners), p.ID, p.Version-1, p); err != nil {
 		p.Version--
 		return err
 	}
@@ -351,8 +351,10 @@ func (s *Store) MarkInvited(ctx context.Context, ids []string, state string, at 
 		return nil
 	}
 	c := s.DB.Collection(colVolunteers)
+	unlock := s.versionLock()
 	_, err := c.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "training", Value: bson.D{{Key: "$in", Value: bson.A{"", nil}}}}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "training", Value: state}, {Key: "updatedAt", Value: at}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+	unlock()
 	touched(ctx, c)
 	return wrap("mongostore.MarkInvited", err)
 }

@@ -23,7 +23,7 @@ func (s *Store) PutRegions(ctx context.Context, rs []registry.Region) error {
 		rs[i].Areas = registry.AreasOf(rs[i].Code)
 		models[i] = mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: rs[i].Code}}).SetReplacement(rs[i]).SetUpsert(true)
 	}
-	_, err := s.DB.Collection(colRegions).BulkWrite(ctx, models)
+	_, err := bulkWrite(ctx, s.DB.Collection(colRegions), models, true)
 	return wrap("mongostore.PutRegions", err)
 }
 
@@ -217,7 +217,7 @@ func (s *Store) AllElders(ctx context.Context, area string, fn func(registry.Eld
 // its version.
 func (s *Store) ReplaceElder(ctx context.Context, e *registry.Elder) error {
 	e.Version++
-	if err := replaceVersioned(ctx, s.DB.Collection(colElders), e.ID, e.Version-1, e); err != nil {
+	if err := s.replaceVersioned(ctx, s.DB.Collection(colElders), e.ID, e.Version-1, e); err != nil {
 		e.Version--
 		return err
 	}
@@ -240,7 +240,9 @@ func (s *Store) ReplaceElders(ctx context.Context, es []registry.Elder) ([]strin
 		e.Version++
 		models[i] = mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: e.ID}, {Key: "version", Value: e.Version - 1}}).SetReplacement(e)
 	}
-	r, err := s.DB.Collection(colElders).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	unlock := s.versionLock()
+	r, err := bulkWrite(ctx, s.DB.Collection(colElders), models, false)
+	unlock()
 	if err != nil {
 		return nil, wrap("mongostore.ReplaceElders", err)
 	}
@@ -302,7 +304,7 @@ func (s *Store) Volunteers(ctx context.Context, f registry.Filter) (registry.Pag
 // ReplaceVolunteer writes v at the version read, bumping it.
 func (s *Store) ReplaceVolunteer(ctx context.Context, v *registry.Volunteer) error {
 	v.Version++
-	if err := replaceVersioned(ctx, s.DB.Collection(colVolunteers), v.ID, v.Version-1, v); err != nil {
+	if err := s.replaceVersioned(ctx, s.DB.Collection(colVolunteers), v.ID, v.Version-1, v); err != nil {
 		v.Version--
 		return err
 	}

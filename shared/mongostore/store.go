@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -24,6 +25,10 @@ import (
 type Store struct {
 	Client *mongo.Client
 	DB     *mongo.Database
+	// embedded is set on the in-process FerretDB, whose costs differ
+	// from a server's (see byIDs, replaceVersioned).
+	embedded bool
+	versions sync.Mutex
 }
 
 // Open connects to uri. With embedded set the pool holds one connection
@@ -47,7 +52,10 @@ func OpenWith(ctx context.Context, uri, db string, embedded bool, configure func
 		configure(opts)
 	}
 	if embedded {
-		opts.SetMaxPoolSize(1)
+		// One connection; and more time, since a read that is not by _id
+		// reads the whole collection there (a province's 21,087
+		// volunteers took over 30 s on a busy two-core machine).
+		opts.SetMaxPoolSize(1).SetTimeout(2 * time.Minute)
 	} else {
 		ScaledOptions(opts)
 	}
@@ -55,7 +63,7 @@ func OpenWith(ctx context.Context, uri, db string, embedded bool, configure func
 	if err != nil {
 		return nil, fmt.Errorf("mongostore.Open: %w", err)
 	}
-	s := &Store{Client: c, DB: c.Database(db)}
+	s := &Store{Client: c, DB: c.Database(db), embedded: embedded}
 	if err := s.Ping(ctx); err != nil {
 		_ = c.Disconnect(context.Background())
 		return nil, fmt.Errorf("mongostore.Open: %w", err)
@@ -204,16 +212,50 @@ func insertMany[T any](ctx context.Context, c *mongo.Collection, docs []T, ids [
 
 // replaceVersioned writes doc if the stored version is version-1 …
 // i.e. the caller read version and bumps it; a lost race is a Conflict.
-func replaceVersioned(ctx context.Context, c *mongo.Collection, id string, readVersion int, doc any) error {
-	r, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: readVersion}}, doc)
+//
+// On a server it is one replace filtered on _id and version. The embedded
+// FerretDB looks a document up by index only for a filter on _id alone
+// and reads the whole collection for any other (PLATFORM.md), so there it
+// is a read of the version by _id and a replace by _id, under the store's
+// version lock; every other write that moves a version takes the same
+// lock (versionLock), so nothing moves it between the two. The embedded
+// process is the only one on its database, with one connection.
+func (s *Store) replaceVersioned(ctx context.Context, c *mongo.Collection, id string, readVersion int, doc any) error {
+	conflict := fmt.Errorf("mongostore.replace %s: %w", c.Name(), apperr.New(apperr.Conflict, "记录已被他人修改, 请刷新后重试"))
+	filter := bson.D{{Key: "_id", Value: id}, {Key: "version", Value: readVersion}}
+	if s.embedded {
+		defer s.versionLock()()
+		var cur struct {
+			Version int `bson:"version"`
+		}
+		err := c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&cur)
+		if errors.Is(err, mongo.ErrNoDocuments) || err == nil && cur.Version != readVersion {
+			return conflict
+		}
+		if err != nil {
+			return wrap("mongostore.replace "+c.Name(), err)
+		}
+		filter = bson.D{{Key: "_id", Value: id}}
+	}
+	r, err := c.ReplaceOne(ctx, filter, doc)
 	touched(ctx, c)
 	if err != nil {
 		return wrap("mongostore.replace "+c.Name(), err)
 	}
 	if r.MatchedCount == 0 {
-		return fmt.Errorf("mongostore.replace %s: %w", c.Name(), apperr.New(apperr.Conflict, "记录已被他人修改, 请刷新后重试"))
+		return conflict
 	}
 	return nil
+}
+
+// versionLock holds, on the embedded store, the lock of writes that move
+// a document's version (see replaceVersioned); it returns the unlock.
+func (s *Store) versionLock() func() {
+	if !s.embedded {
+		return func() {}
+	}
+	s.versions.Lock()
+	return s.versions.Unlock
 }
 
 // findPage runs a paged find and a count.

@@ -120,7 +120,7 @@ func (s *Store) CheckTasks(ctx context.Context, f supervise.TaskFilter) ([]super
 // ReplaceTask writes t at the version read, bumping it.
 func (s *Store) ReplaceCheckTask(ctx context.Context, t *supervise.Task) error {
 	t.Version++
-	if err := replaceVersioned(ctx, s.DB.Collection(colSupTasks), t.ID, t.Version-1, t); err != nil {
+	if err := s.replaceVersioned(ctx, s.DB.Collection(colSupTasks), t.ID, t.Version-1, t); err != nil {
 		t.Version--
 		return err
 	}
@@ -214,7 +214,7 @@ func (s *Store) SupProblems(ctx context.Context, f supervise.ProblemFilter) ([]s
 // ReplaceProblem writes p at the version read, bumping it.
 func (s *Store) ReplaceSupProblem(ctx context.Context, p *supervise.Problem) error {
 	p.Version++
-	if err := replaceVersioned(ctx, s.DB.Collection(colSupProblems), p.ID, p.Version-1, p); err != nil {
+	if err := s.replaceVersioned(ctx, s.DB.Collection(colSupProblems), p.ID, p.Version-1, p); err != nil {
 		p.Version--
 		return err
 	}

@@ -61,7 +61,7 @@ func (s *Store) PutVisitSettings(ctx context.Context, st *visit.Settings) error 
 		}
 		return wrap("mongostore.PutVisitSettings", err)
 	}
-	if err := replaceVersioned(ctx, c, st.County, read, st); err != nil {
+	if err := s.replaceVersioned(ctx, c, st.County, read, st); err != nil {
 		st.Version = read
 		return err
 	}
@@ -260,7 +260,7 @@ func (s *Store) InsertVisits(ctx context.Context, vs []visit.Visit) ([]string, e
 
 // VisitsByID returns the visits whose ids are given, in one query.
 func (s *Store) VisitsByID(ctx context.Context, ids []string) ([]visit.Visit, error) {
-	return byIDs[visit.Visit](ctx, s.DB.Collection(colVisits), ids, "mongostore.VisitsByID")
+	return byIDs[visit.Visit](ctx, s, s.DB.Collection(colVisits), ids, "mongostore.VisitsByID")
 }
 
 // Visit returns one visit.
@@ -295,7 +295,7 @@ func (s *Store) Visits(ctx context.Context, f visit.Filter) ([]visit.Visit, int,
 // ReplaceVisit writes v at the version read, bumping it.
 func (s *Store) ReplaceVisit(ctx context.Context, v *visit.Visit) error {
 	v.Version++
-	if err := replaceVersioned(ctx, s.DB.Collection(colVisits), v.ID, v.Version-1, v); err != nil {
+	if err := s.replaceVersioned(ctx, s.DB.Collection(colVisits), v.ID, v.Version-1, v); err != nil {
 		v.Version--
 		return err
 	}

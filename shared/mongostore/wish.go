@@ -26,7 +26,7 @@ func (s *Store) Wish(ctx context.Context, id string) (wish.Wish, error) {
 // Conflict.
 func (s *Store) ReplaceWish(ctx context.Context, w *wish.Wish) error {
 	w.Version++
-	if err := replaceVersioned(ctx, s.DB.Collection(colWishes), w.ID, w.Version-1, w); err != nil {
+	if err := s.replaceVersioned(ctx, s.DB.Collection(colWishes), w.ID, w.Version-1, w); err != nil {
 		w.Version--
 		return err
 	}

@@ -25,7 +25,7 @@ func (s *Store) Post(ctx context.Context, id string) (wish.Post, error) {
 // ReplacePost writes p at the version read, bumping it.
 func (s *Store) ReplacePost(ctx context.Context, p *wish.Post) error {
 	p.Version++
-	if err := replaceVersioned(ctx, s.DB.Collection(colPosts), p.ID, p.Version-1, p); err != nil {
+	if err := s.replaceVersioned(ctx, s.DB.Collection(colPosts), p.ID, p.Version-1, p); err != nil {
 		p.Version--
 		return err
 	}
