@@ -2,6 +2,8 @@ package mongostore_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -59,6 +61,58 @@ func TestReplaceIsVersioned(t *testing.T) {
 	got, _ := s.Elder(ctx, "a")
 	if got.Name != "甲" {
 		t.Fatalf("stored %q", got.Name)
+	}
+}
+
+// TestVersionedReplaceHasOneWinner: eight editors holding the same
+// version of an elder write at once, while the pairing adds a volunteer
+// to the elder's access list (which moves the version too): exactly one
+// editor wins, the others get a conflict, and the access list is kept,
+// on the embedded store where the check is a read and a write by _id.
+func TestVersionedReplaceHasOneWinner(t *testing.T) {
+	s := testenv.Mongo(t)
+	ctx := context.Background()
+	if err := s.InsertElders(ctx, []registry.Elder{elder("a", pii.CompleteResidentID("37010119500101001"))}); err != nil {
+		t.Fatal(err)
+	}
+	read, _ := s.Elder(ctx, "a")
+	var wins atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e := read
+			e.Name = fmt.Sprintf("编辑%d", i)
+			if err := s.ReplaceElder(ctx, &e); err == nil {
+				wins.Add(1)
+			} else if !apperr.Is(err, apperr.Conflict) {
+				t.Errorf("replace: %v", err)
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := s.AddElderVolunteers(ctx, map[string][]string{"a": {"v1"}}); err != nil {
+			t.Errorf("add volunteer: %v", err)
+		}
+	}()
+	wg.Wait()
+	got, _ := s.Elder(ctx, "a")
+	switch wins.Load() {
+	case 0:
+		// The access list moved the version first: every editor's read is stale.
+		if !slices.Contains(got.Volunteers, "v1") || got.Name != read.Name {
+			t.Fatalf("no editor won, stored %q with volunteers %v", got.Name, got.Volunteers)
+		}
+	case 1:
+		// The editor's write came first; the access list was added after it.
+		if !slices.Contains(got.Volunteers, "v1") {
+			t.Fatalf("the winning edit dropped the access list: %v", got.Volunteers)
+		}
+	default:
+		t.Fatalf("%d editors won with the same version", wins.Load())
 	}
 }
 
