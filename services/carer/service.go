@@ -188,8 +188,8 @@ type LogInput struct {
 
 // AddLog records a carer's help and its ledger entry.
 func (s *Service) AddLog(ctx context.Context, p access.Principal, in LogInput) (Log, error) {
-	if p.Kind != access.KindCarer {
-		return Log{}, apperr.New(apperr.Forbidden, "仅限护理员使用")
+	if err := access.Carer.Check(p); err != nil {
+		return Log{}, err
 	}
 	id := p.ID + ":" + in.Key
 	if l, err := s.Store.CarerLog(ctx, id); err == nil {

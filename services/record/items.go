@@ -78,8 +78,8 @@ const MaxPending = 5
 // RequestCorrection files a volunteer's correction request on their own
 // record; an organizer of their area decides it.
 func (s *Service) RequestCorrection(ctx context.Context, p access.Principal, in CorrectionInput) (Item, error) {
-	if p.Kind != access.KindVolunteer {
-		return Item{}, apperr.New(apperr.Forbidden, "仅限志愿者本人申请更正")
+	if err := access.Volunteer.Check(p); err != nil {
+		return Item{}, err
 	}
 	v, err := s.volunteerFor(ctx, p, p.ID)
 	if err != nil {

@@ -83,11 +83,8 @@ func (s *Service) buildIn(ctx context.Context, p access.Principal, in ElderInput
 // step 1). Township organizers and the levels above may propose; the elder
 // then waits for the county's approval.
 func (s *Service) ProposeElder(ctx context.Context, p access.Principal, in ElderInput) (Elder, error) {
-	if err := p.RequireWriter(); err != nil {
+	if err := access.TownshipUp.Check(p); err != nil {
 		return Elder{}, err
-	}
-	if Level(p.Level) > Township {
-		return Elder{}, apperr.New(apperr.Forbidden, "老人由乡镇摸排上报, 村级只做确认")
 	}
 	now := s.Now()
 	e := Elder{ID: NewID(), Status: StatusPending, Stage: StageProposed, CreatedAt: now, UpdatedAt: now, Version: 1}

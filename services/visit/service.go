@@ -252,8 +252,8 @@ func (s *Service) List(ctx context.Context, p access.Principal, f Filter) ([]Vis
 // queries: the open visits, and the month's done ones (done visits of past
 // months never crowd the open ones out of the page).
 func (s *Service) Schedule(ctx context.Context, p access.Principal) (own, partners []Visit, err error) {
-	if p.Kind != access.KindVolunteer {
-		return nil, nil, apperr.New(apperr.Forbidden, "仅限志愿者查看自己的探访安排")
+	if err := access.Volunteer.Check(p); err != nil {
+		return nil, nil, err
 	}
 	open, _, err := s.Store.Visits(ctx, Filter{Volunteer: p.ID, Status: []string{StatusPlanned, StatusOffered, StatusCheckedIn, StatusMissed}, Limit: 200})
 	if err != nil {

@@ -111,7 +111,7 @@ func (s *Service) CreatePost(ctx context.Context, p access.Principal, in PostInp
 	kind := PostStory
 	switch {
 	case p.IsOrganizer():
-		if err := p.RequireWriter(); err != nil {
+		if err := access.Writer.Check(p); err != nil {
 			return Post{}, err
 		}
 		if !area.Within(code, p.Region) {
@@ -127,7 +127,7 @@ func (s *Service) CreatePost(ctx context.Context, p access.Principal, in PostInp
 			return Post{}, apperr.Field("area", "只能发布本县(区)的服务故事")
 		}
 	default:
-		return Post{}, apperr.New(apperr.Forbidden, "仅限组织者和志愿者发布")
+		return Post{}, access.WriterOrVolunteer.Check(p)
 	}
 	reg, err := s.Store.Region(ctx, code)
 	if err != nil {
@@ -225,7 +225,7 @@ func (s *Service) ListPosts(ctx context.Context, p access.Principal, f PostFilte
 	case p.Kind == access.KindVolunteer:
 		f.Area, f.Author = "", p.ID
 	default:
-		return nil, 0, apperr.New(apperr.Forbidden, "仅限组织者和志愿者查看")
+		return nil, 0, access.StaffOrVolunteer.Check(p)
 	}
 	ps, n, err := s.Store.Posts(ctx, f)
 	if err != nil {

@@ -216,7 +216,7 @@ func (s *Service) List(ctx context.Context, p access.Principal, f Filter) ([]Wis
 		}
 		f.Area, f.Elders = "", ids
 	default:
-		return nil, 0, apperr.New(apperr.Forbidden, "仅限组织者和志愿者查看")
+		return nil, 0, access.StaffOrVolunteer.Check(p)
 	}
 	ws, n, err := s.Store.Wishes(ctx, f)
 	if err != nil {
