@@ -12,6 +12,7 @@ import (
 	"jinhui/services/audit"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
+	"jinhui/shared/valid"
 )
 
 // AccountInput creates an organizer account.
@@ -26,6 +27,9 @@ type AccountInput struct {
 // CreateAccount creates an organizer account at a node inside the admin's
 // subtree. An admin cannot create accounts above or beside themself.
 func (s *Service) CreateAccount(ctx context.Context, p access.Principal, in AccountInput, regionExists func(string) bool) (Account, error) {
+	if err := valid.Struct(in); err != nil {
+		return Account{}, err
+	}
 	if err := p.RequireAdmin(); err != nil {
 		return Account{}, err
 	}

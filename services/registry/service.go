@@ -13,6 +13,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/page"
 	"jinhui/shared/textnorm"
+	"jinhui/shared/valid"
 )
 
 // Filter selects records of one register inside a subtree.
@@ -171,6 +172,9 @@ type KeyVillageInput struct {
 // (rule Q2: key villages are always checked). Organizers of the county or
 // above over the village; recorded in the audit log with the reason.
 func (s *Service) SetKeyVillage(ctx context.Context, p access.Principal, code string, in KeyVillageInput) (Region, error) {
+	if err := valid.Struct(in); err != nil {
+		return Region{}, err
+	}
 	if err := access.CountyUp.Check(p); err != nil {
 		return Region{}, err
 	}

@@ -12,6 +12,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
+	"jinhui/shared/valid"
 )
 
 // Filter selects visits.
@@ -295,6 +296,9 @@ func (s *Service) Settings(ctx context.Context, p access.Principal, county strin
 
 // PutSettings saves a county's visit settings; organizers at or above the county.
 func (s *Service) PutSettings(ctx context.Context, p access.Principal, county string, st Settings) (Settings, error) {
+	if err := valid.Struct(st); err != nil {
+		return Settings{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Settings{}, err
 	}

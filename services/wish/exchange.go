@@ -10,6 +10,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
+	"jinhui/shared/valid"
 )
 
 // Post kinds and statuses of the exchange page (淄博's online exchange
@@ -104,6 +105,9 @@ type PostFilter struct {
 // must be the organizer's subtree or the volunteer's own county; photos
 // must have been uploaded by the author and not used elsewhere.
 func (s *Service) CreatePost(ctx context.Context, p access.Principal, in PostInput) (Post, error) {
+	if err := valid.Struct(in); err != nil {
+		return Post{}, err
+	}
 	code, err := area.NormalizeCode(in.Area)
 	if err != nil {
 		return Post{}, apperr.Field("area", "区划代码不正确")
@@ -237,6 +241,9 @@ func (s *Service) ListPosts(ctx context.Context, p access.Principal, f PostFilte
 // DecidePost approves or rejects a pending story (an organizer who may
 // write in its area).
 func (s *Service) DecidePost(ctx context.Context, p access.Principal, id string, approve bool, d Decision) (Post, error) {
+	if err := valid.Struct(d); err != nil {
+		return Post{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Post{}, err
 	}
