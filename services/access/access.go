@@ -36,13 +36,10 @@ type Principal struct {
 }
 
 // IsOrganizer reports whether p is staff (organizer, supervisor or admin).
-func (p Principal) IsOrganizer() bool { return p.Kind == KindOrganizer }
+func (p Principal) IsOrganizer() bool { return Staff.Allows(p) }
 
-// CanWrite reports whether p may change registers: organizers and admins;
-// supervisors only read and check.
-func (p Principal) CanWrite() bool {
-	return p.Kind == KindOrganizer && (p.Role == RoleOrganizer || p.Role == RoleAdmin)
-}
+// CanWrite reports whether p may change registers (rule Writer).
+func (p Principal) CanWrite() bool { return Writer.Allows(p) }
 
 // Sees reports whether an organizer's subtree contains a record with the
 // given area codes (the record's village and its ancestors).
@@ -50,29 +47,14 @@ func (p Principal) Sees(areas []string) bool {
 	return p.Kind == KindOrganizer && slices.Contains(areas, p.Region)
 }
 
-// RequireOrganizer returns Forbidden unless p is staff.
-func (p Principal) RequireOrganizer() error {
-	if !p.IsOrganizer() {
-		return apperr.New(apperr.Forbidden, "仅限组织者使用")
-	}
-	return nil
-}
+// RequireOrganizer returns Forbidden unless p is staff (rule Staff).
+func (p Principal) RequireOrganizer() error { return Staff.Check(p) }
 
-// RequireWriter returns Forbidden unless p may change registers.
-func (p Principal) RequireWriter() error {
-	if !p.CanWrite() {
-		return apperr.New(apperr.Forbidden, "当前角色无修改权限")
-	}
-	return nil
-}
+// RequireWriter returns Forbidden unless p may change registers (rule Writer).
+func (p Principal) RequireWriter() error { return Writer.Check(p) }
 
-// RequireAdmin returns Forbidden unless p is an admin.
-func (p Principal) RequireAdmin() error {
-	if p.Kind != KindOrganizer || p.Role != RoleAdmin {
-		return apperr.New(apperr.Forbidden, "仅限管理员使用")
-	}
-	return nil
-}
+// RequireAdmin returns Forbidden unless p is an admin (rule Admin).
+func (p Principal) RequireAdmin() error { return Admin.Check(p) }
 
 // RequireArea returns NotFound (not Forbidden, so that ids outside the
 // subtree cannot be probed) unless p's subtree contains the record.

@@ -38,9 +38,11 @@ type Person struct {
 	Active bool
 }
 
-// People finds the volunteer or carer a phone number belongs to.
+// People finds the volunteer or carer a phone number belongs to, and a
+// volunteer's or carer's phone and areas (village and ancestors) by id.
 type People interface {
 	ByPhone(ctx context.Context, phone string) ([]Person, error)
+	Contact(ctx context.Context, kind, id string) (phone string, areas []string, err error)
 }
 
 // SMS sends a text through the platform's SMS layer; key is the message's

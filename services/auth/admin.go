@@ -12,6 +12,7 @@ import (
 	"jinhui/services/audit"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
+	"jinhui/shared/valid"
 )
 
 // AccountInput creates an organizer account.
@@ -26,6 +27,9 @@ type AccountInput struct {
 // CreateAccount creates an organizer account at a node inside the admin's
 // subtree. An admin cannot create accounts above or beside themself.
 func (s *Service) CreateAccount(ctx context.Context, p access.Principal, in AccountInput, regionExists func(string) bool) (Account, error) {
+	if err := valid.Struct(in); err != nil {
+		return Account{}, err
+	}
 	if err := p.RequireAdmin(); err != nil {
 		return Account{}, err
 	}
@@ -93,10 +97,14 @@ func (s *Service) SetDisabled(ctx context.Context, p access.Principal, id string
 
 // UnlockCodes lifts the lock of a volunteer's or carer's one-time codes
 // (set after repeated wrong codes), the way back that needs no SMS. The
-// caller has already found the person inside p's subtree (areas are the
-// person's); p must be able to write there. The lift is audited.
-func (s *Service) UnlockCodes(ctx context.Context, p access.Principal, kind, id, phone string, areas []string) (time.Duration, error) {
-	if err := p.RequireWriter(); err != nil {
+// person (kind volunteer or carer, by id) must be in p's subtree, and p
+// must be able to write there (rule Writer). The lift is audited.
+func (s *Service) UnlockCodes(ctx context.Context, p access.Principal, kind, id string) (time.Duration, error) {
+	if err := access.Writer.Check(p); err != nil {
+		return 0, err
+	}
+	phone, areas, err := s.People.Contact(ctx, kind, id)
+	if err != nil {
 		return 0, err
 	}
 	if err := p.RequireArea(areas, "人员"); err != nil {

@@ -36,8 +36,8 @@ type Preview struct {
 // Preview returns the logged-in carer's month (current month when month
 // is empty). Four reads, whatever the number of logs. Carers only.
 func (s *Service) Preview(ctx context.Context, p access.Principal, month string) (Preview, error) {
-	if p.Kind != access.KindCarer {
-		return Preview{}, apperr.New(apperr.Forbidden, "仅限护理员查看本人的补贴")
+	if err := access.Carer.Check(p); err != nil {
+		return Preview{}, err
 	}
 	if month == "" {
 		month = clock.Today(s.Now())[:7]

@@ -19,6 +19,7 @@ import (
 	"jinhui/shared/clock"
 	"jinhui/shared/page"
 	"jinhui/shared/pii"
+	"jinhui/shared/valid"
 	"jinhui/shared/xlsx"
 )
 
@@ -47,6 +48,9 @@ type RosterInput struct {
 
 // AddToRoster records a carer–person pair in p's subtree.
 func (s *Service) AddToRoster(ctx context.Context, p access.Principal, in RosterInput) (Assignment, error) {
+	if err := valid.Struct(in); err != nil {
+		return Assignment{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Assignment{}, err
 	}
@@ -92,6 +96,9 @@ type LeaveInput struct {
 
 // Leave ends an assignment with its reason.
 func (s *Service) Leave(ctx context.Context, p access.Principal, id string, in LeaveInput) (Assignment, error) {
+	if err := valid.Struct(in); err != nil {
+		return Assignment{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Assignment{}, err
 	}
@@ -188,8 +195,11 @@ type LogInput struct {
 
 // AddLog records a carer's help and its ledger entry.
 func (s *Service) AddLog(ctx context.Context, p access.Principal, in LogInput) (Log, error) {
-	if p.Kind != access.KindCarer {
-		return Log{}, apperr.New(apperr.Forbidden, "仅限护理员使用")
+	if err := valid.Struct(in); err != nil {
+		return Log{}, err
+	}
+	if err := access.Carer.Check(p); err != nil {
+		return Log{}, err
 	}
 	id := p.ID + ":" + in.Key
 	if l, err := s.Store.CarerLog(ctx, id); err == nil {
@@ -283,6 +293,9 @@ func (s *Service) Rule(ctx context.Context, p access.Principal, county string) (
 
 // PutRule sets a county's rule (county level or above).
 func (s *Service) PutRule(ctx context.Context, p access.Principal, county string, in Rule) (Rule, error) {
+	if err := valid.Struct(in); err != nil {
+		return Rule{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Rule{}, err
 	}
@@ -309,6 +322,9 @@ type ComputeInput struct {
 // Compute computes (or recomputes) the month's statements of a county's
 // carers from their logs. Approved statements are frozen and kept.
 func (s *Service) Compute(ctx context.Context, p access.Principal, in ComputeInput) ([]Statement, error) {
+	if err := valid.Struct(in); err != nil {
+		return nil, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return nil, err
 	}
@@ -404,6 +420,9 @@ type ApproveInput struct {
 
 // Approve approves (and freezes) a statement and counts its subsidy.
 func (s *Service) Approve(ctx context.Context, p access.Principal, id string, in ApproveInput) (Statement, error) {
+	if err := valid.Struct(in); err != nil {
+		return Statement{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Statement{}, err
 	}

@@ -16,6 +16,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
+	"jinhui/shared/valid"
 )
 
 // Store is what the cards need from the database. Insert* return Conflict
@@ -85,6 +86,9 @@ func (s *Service) Get(ctx context.Context, p access.Principal, elder string) (Ca
 // reprints it with a new secret (the old codes stop working); replacing a
 // card in use needs a reason.
 func (s *Service) Issue(ctx context.Context, p access.Principal, elder string, in IssueInput) (Card, error) {
+	if err := valid.Struct(in); err != nil {
+		return Card{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Card{}, err
 	}
@@ -135,6 +139,9 @@ func (s *Service) Issue(ctx context.Context, p access.Principal, elder string, i
 
 // Revoke stops a card (its codes no longer confirm anything), with a reason.
 func (s *Service) Revoke(ctx context.Context, p access.Principal, elder string, in RevokeInput) (Card, error) {
+	if err := valid.Struct(in); err != nil {
+		return Card{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Card{}, err
 	}
@@ -166,6 +173,9 @@ func (s *Service) Revoke(ctx context.Context, p access.Principal, elder string, 
 // Print returns the codes of the chosen cards in use, for the printed
 // sheet; each print is audited, since the codes confirm visits.
 func (s *Service) Print(ctx context.Context, p access.Principal, in PrintInput) ([]Printed, error) {
+	if err := valid.Struct(in); err != nil {
+		return nil, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"jinhui/services/access"
 	"jinhui/services/visit"
 	"jinhui/shared/apperr"
+	"jinhui/shared/valid"
 )
 
 // mine returns a visit assigned to volunteer p.
@@ -67,6 +68,9 @@ func (s *Service) OfflineCheck(ctx context.Context, p access.Principal, id strin
 // Try checks a code typed while online. MaxWrong wrong codes flag the
 // visit; after that no code confirms it.
 func (s *Service) Try(ctx context.Context, p access.Principal, id string, in TryInput) (TryResult, error) {
+	if err := valid.Struct(in); err != nil {
+		return TryResult{}, err
+	}
 	v, err := s.mine(ctx, p, id)
 	if err != nil {
 		return TryResult{}, err

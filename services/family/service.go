@@ -11,6 +11,7 @@ import (
 	"jinhui/services/visit"
 	"jinhui/shared/apperr"
 	"jinhui/shared/pii"
+	"jinhui/shared/valid"
 )
 
 // Store is what the family circle needs from the database. Insert*
@@ -108,6 +109,9 @@ func (s *Service) List(ctx context.Context, p access.Principal, elder string) ([
 // Add records a family member; nothing is sent to them until consent is
 // recorded.
 func (s *Service) Add(ctx context.Context, p access.Principal, elder string, in MemberInput) (Member, error) {
+	if err := valid.Struct(in); err != nil {
+		return Member{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Member{}, err
 	}
@@ -153,6 +157,9 @@ func (s *Service) Add(ctx context.Context, p access.Principal, elder string, in 
 // with how=sms texts the family member asking for it; consent by SMS is
 // recorded only when they reply 同意.
 func (s *Service) Consent(ctx context.Context, p access.Principal, id string, in ConsentInput) (Member, error) {
+	if err := valid.Struct(in); err != nil {
+		return Member{}, err
+	}
 	m, err := s.member(ctx, p, id)
 	if err != nil {
 		return Member{}, err
@@ -192,6 +199,9 @@ func (s *Service) Consent(ctx context.Context, p access.Principal, id string, in
 // Withdraw records that the family member withdrew consent (told an
 // organizer); no more texts go to them.
 func (s *Service) Withdraw(ctx context.Context, p access.Principal, id string, in WithdrawInput) (Member, error) {
+	if err := valid.Struct(in); err != nil {
+		return Member{}, err
+	}
 	m, err := s.member(ctx, p, id)
 	if err != nil {
 		return Member{}, err

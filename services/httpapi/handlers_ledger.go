@@ -11,7 +11,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"jinhui/services/access"
 	"jinhui/services/carer"
 	"jinhui/services/ledger"
 	"jinhui/services/stats"
@@ -66,9 +65,6 @@ func (s *Server) ledgerCorrect(c *fiber.Ctx) error {
 }
 
 func (s *Server) ledgerRebuild(c *fiber.Ctx) error {
-	if err := s.rootAdmin(c); err != nil {
-		return err
-	}
 	res, err := s.Ledger.Rebuild(c.UserContext())
 	if err != nil {
 		return err
@@ -86,9 +82,6 @@ func (s *Server) volunteerHours(c *fiber.Ctx) error {
 
 func (s *Server) myHours(c *fiber.Ctx) error {
 	p := principal(c)
-	if p.Kind != access.KindVolunteer {
-		return apperr.New(apperr.Forbidden, "仅限志愿者使用")
-	}
 	h, err := s.Ledger.VolunteerHours(c.UserContext(), p, p.ID)
 	if err != nil {
 		return err
@@ -118,9 +111,6 @@ func isLoopback(host string) bool {
 
 func (s *Server) issueCertificate(c *fiber.Ctx) error {
 	p := principal(c)
-	if p.Kind != access.KindVolunteer {
-		return apperr.New(apperr.Forbidden, "仅限志愿者使用")
-	}
 	var in ledger.CertificateInput
 	if err := s.ck.decode(c, &in); err != nil {
 		return err

@@ -11,7 +11,7 @@ import (
 	"jinhui/shared/page"
 )
 
-var errForbiddenRoot = apperr.New(apperr.Forbidden, "短信记录仅限最高一级管理员查看")
+var errForbiddenRoot = apperr.New(apperr.Forbidden, "仅限最高一级管理员使用")
 
 func split(s string) []string {
 	if s == "" {

@@ -38,8 +38,8 @@ func (s *Server) Spec() (*openapi3.T, error) {
 		op := openapi3.NewOperation()
 		op.Summary, op.Tags = r.summary, []string{r.tag}
 		op.OperationID = strings.ToLower(r.method) + strings.NewReplacer("/", "_", ":", "", ".", "_", "{", "", "}", "").Replace(r.path)
-		op.Extensions = map[string]any{"x-roles": r.who}
-		if !r.public {
+		op.Extensions = map[string]any{"x-roles": r.who.Text}
+		if !r.who.Open() {
 			op.Security = &openapi3.SecurityRequirements{{"bearer": []string{}}}
 		}
 		for _, m := range pathParam.FindAllStringSubmatch(r.path, -1) {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"jinhui/services/access"
 	"jinhui/services/codecard"
 )
 
@@ -15,13 +16,13 @@ func (s *Server) codecardRoutes() []route {
 		return nil
 	}
 	return []route{
-		{method: "GET", path: "/api/codecards", tag: "codecards", summary: "所选老人(最多 100 位, 逗号分隔)的探访码卡状态(不含验证码)", who: whoOrg, query: []string{"elders"}, h: s.codeCardStatuses},
-		{method: "GET", path: "/api/elders/:id/codecard", tag: "codecards", summary: "老人的探访码卡(不含验证码)", who: whoOrg, resp: codecard.Card{}, h: s.getCodeCard},
-		{method: "POST", path: "/api/elders/:id/codecard", tag: "codecards", summary: "制作或重新制作探访码卡(12 个月, 每月一个验证码; 重新制作须说明原因, 旧卡作废)", who: whoWriter, body: codecard.IssueInput{}, resp: codecard.Card{}, h: s.issueCodeCard},
-		{method: "POST", path: "/api/elders/:id/codecard/revoke", tag: "codecards", summary: "作废探访码卡(须说明原因)", who: whoWriter, body: codecard.RevokeInput{}, resp: codecard.Card{}, h: s.revokeCodeCard},
-		{method: "POST", path: "/api/codecards/print", tag: "codecards", summary: "打印探访码卡(A4, 每页 4 张, 大号数字; 记入审计日志)", who: whoWriter, body: codecard.PrintInput{}, binary: "text/html", h: s.printCodeCards},
-		{method: "GET", path: "/api/visits/:id/codecard", tag: "codecards", summary: "离线核对探访码所需的数据(加盐慢哈希, 不含验证码)", who: "志愿者 (仅本人承担的探访)", resp: codecard.Offline{}, h: s.offlineCodeCard},
-		{method: "POST", path: "/api/visits/:id/codecard", tag: "codecards", summary: "在线核对老人卡片上的本月探访码(错 3 次提交督导核查)", who: "志愿者 (仅本人承担的探访)", body: codecard.TryInput{}, resp: codecard.TryResult{}, h: s.tryCodeCard},
+		{method: "GET", path: "/api/codecards", tag: "codecards", summary: "所选老人(最多 100 位, 逗号分隔)的探访码卡状态(不含验证码)", who: access.Staff, query: []string{"elders"}, h: s.codeCardStatuses},
+		{method: "GET", path: "/api/elders/:id/codecard", tag: "codecards", summary: "老人的探访码卡(不含验证码)", who: access.Staff, resp: codecard.Card{}, h: s.getCodeCard},
+		{method: "POST", path: "/api/elders/:id/codecard", tag: "codecards", summary: "制作或重新制作探访码卡(12 个月, 每月一个验证码; 重新制作须说明原因, 旧卡作废)", who: access.Writer, body: codecard.IssueInput{}, resp: codecard.Card{}, h: s.issueCodeCard},
+		{method: "POST", path: "/api/elders/:id/codecard/revoke", tag: "codecards", summary: "作废探访码卡(须说明原因)", who: access.Writer, body: codecard.RevokeInput{}, resp: codecard.Card{}, h: s.revokeCodeCard},
+		{method: "POST", path: "/api/codecards/print", tag: "codecards", summary: "打印探访码卡(A4, 每页 4 张, 大号数字; 记入审计日志)", who: access.Writer, body: codecard.PrintInput{}, binary: "text/html", h: s.printCodeCards},
+		{method: "GET", path: "/api/visits/:id/codecard", tag: "codecards", summary: "离线核对探访码所需的数据(加盐慢哈希, 不含验证码)", who: access.Volunteer, resp: codecard.Offline{}, h: s.offlineCodeCard},
+		{method: "POST", path: "/api/visits/:id/codecard", tag: "codecards", summary: "在线核对老人卡片上的本月探访码(错 3 次提交督导核查)", who: access.Volunteer, body: codecard.TryInput{}, resp: codecard.TryResult{}, h: s.tryCodeCard},
 	}
 }
 

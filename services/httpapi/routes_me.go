@@ -14,8 +14,6 @@ import (
 	"jinhui/shared/pii"
 )
 
-const whoPhoneSelf = "志愿者/护理员 (本人)"
-
 // smsPref is whether the logged-in person receives the platform's texts.
 type smsPref struct {
 	Phone    string `json:"phone"` // masked
@@ -37,9 +35,9 @@ const codeHint = "收不到验证码? 如您曾回复“退订”, 请用本手�
 // logged in and their SMS subscription.
 func (s *Server) meRoutes() []route {
 	return []route{
-		{method: "GET", path: "/api/me/messages", tag: "auth", summary: "发给我的短信(提醒、变更、结对通知), 最新在前; 验证码内容隐藏", who: whoPhoneSelf, query: []string{"offset", "limit"}, resp: listResp[notify.Message]{}, h: s.myMessages},
-		{method: "GET", path: "/api/me/sms", tag: "auth", summary: "我是否接收平台短信(退订状态)", who: whoPhoneSelf, resp: smsPref{}, h: s.mySMS},
-		{method: "PUT", path: "/api/me/sms", tag: "auth", summary: "重新订阅或退订平台短信(退订后收不到探访提醒和登录验证码)", who: whoPhoneSelf, body: smsPrefReq{}, resp: smsPref{}, h: s.putMySMS},
+		{method: "GET", path: "/api/me/messages", tag: "auth", summary: "发给我的短信(提醒、变更、结对通知), 最新在前; 验证码内容隐藏", who: access.VolunteerOrCarer, query: []string{"offset", "limit"}, resp: listResp[notify.Message]{}, h: s.myMessages},
+		{method: "GET", path: "/api/me/sms", tag: "auth", summary: "我是否接收平台短信(退订状态)", who: access.VolunteerOrCarer, resp: smsPref{}, h: s.mySMS},
+		{method: "PUT", path: "/api/me/sms", tag: "auth", summary: "重新订阅或退订平台短信(退订后收不到探访提醒和登录验证码)", who: access.VolunteerOrCarer, body: smsPrefReq{}, resp: smsPref{}, h: s.putMySMS},
 	}
 }
 
@@ -55,7 +53,7 @@ func (s *Server) myPhone(ctx context.Context, p access.Principal) (string, error
 		c, err = s.Carers.Store.Carer(ctx, p.ID)
 		phone = c.Phone
 	default:
-		return "", apperr.New(apperr.Forbidden, "仅限志愿者和护理员查看本人的短信")
+		return "", access.VolunteerOrCarer.Check(p)
 	}
 	if err == nil && phone == "" {
 		return "", apperr.NotFoundf("未登记手机号, 请联系组织者登记")

@@ -9,7 +9,6 @@ import (
 	"jinhui/services/access"
 	"jinhui/services/ledger"
 	"jinhui/services/record"
-	"jinhui/shared/apperr"
 	"jinhui/shared/page"
 	"jinhui/shared/qr"
 )
@@ -27,29 +26,26 @@ func (s *Server) recordRoutes() []route {
 		return nil
 	}
 	return []route{
-		{method: "GET", path: "/api/me/record", tag: "record", summary: "我的志愿服务记录(基本信息、培训、表彰奖励、评价、更正)", who: whoVolSelf, resp: record.Record{}, h: s.myRecord},
-		{method: "GET", path: "/api/me/record/service", tag: "record", summary: "我的服务信息(每次服务: 日期、地点、内容、时长、记录人; 分页)", who: whoVolSelf, query: []string{"offset", "limit"}, resp: recordLines{}, h: s.myServiceLines},
-		{method: "POST", path: "/api/me/record/corrections", tag: "record", summary: "申请更正我的志愿服务记录", who: whoVolSelf, body: record.CorrectionInput{}, resp: record.Item{}, h: s.requestCorrection},
-		{method: "GET", path: "/api/volunteers/:id/record", tag: "record", summary: "志愿者的志愿服务记录", who: whoOrgOrSelf, resp: record.Record{}, h: s.volunteerRecord},
-		{method: "GET", path: "/api/volunteers/:id/record/service", tag: "record", summary: "志愿者的服务信息(分页)", who: whoOrgOrSelf, query: []string{"offset", "limit"}, resp: recordLines{}, h: s.volunteerServiceLines},
-		{method: "POST", path: "/api/volunteers/:id/awards", tag: "record", summary: "登记表彰奖励", who: whoWriter, body: record.AwardInput{}, resp: record.Item{}, h: s.addAward},
-		{method: "POST", path: "/api/volunteers/:id/evaluations", tag: "record", summary: "登记评价(优秀/良好/合格/不合格)", who: whoWriter, body: record.EvaluationInput{}, resp: record.Item{}, h: s.addEvaluation},
-		{method: "GET", path: "/api/record-corrections", tag: "record", summary: "更正申请列表(本辖区)", who: whoOrg, query: []string{"area", "status", "offset", "limit"}, h: s.listCorrections},
-		{method: "POST", path: "/api/record-corrections/:id/accept", tag: "record", summary: "采纳更正申请(追加更正记录, 不改原记录; 服务时长可同时更正)", who: whoWriter, body: record.DecisionInput{}, resp: record.Item{}, h: s.acceptCorrection},
-		{method: "POST", path: "/api/record-corrections/:id/refuse", tag: "record", summary: "不予采纳更正申请(须说明理由)", who: whoWriter, body: record.DecisionInput{}, resp: record.Item{}, h: s.refuseCorrection},
-		{method: "GET", path: "/api/records/export.xlsx", tag: "record", summary: "按区划和时段导出志愿服务记录(xlsx, 统一字段, 证件号脱敏)", who: whoOrg, query: []string{"area", "from", "to"}, binary: xlsxType, h: s.exportRecords},
-		{method: "GET", path: "/api/certificate-settings/:county", tag: "record", summary: "县级志愿服务证明设置(出具单位、负责人、经办人、联系方式、公示天数)", who: whoOrg, resp: ledger.CertSettings{}, h: s.certSettings},
-		{method: "PUT", path: "/api/certificate-settings/:county", tag: "record", summary: "设置县级志愿服务证明(公示天数 0–30)", who: "县及以上组织者/管理员", body: ledger.CertSettings{}, resp: ledger.CertSettings{}, h: s.putCertSettings},
-		{method: "POST", path: "/api/certificates/:code/withdraw", tag: "record", summary: "撤销公示中的志愿服务证明(须说明原因)", who: whoWriter, body: ledger.WithdrawInput{}, resp: ledger.Certificate{}, h: s.withdrawCertificate},
-		{method: "GET", path: "/api/certificates/:code/print", tag: "record", summary: "志愿服务证明打印页(A4, 全国统一样式, 留盖章处)", who: whoPublic, public: true, binary: "text/html", h: s.printCertificate},
+		{method: "GET", path: "/api/me/record", tag: "record", summary: "我的志愿服务记录(基本信息、培训、表彰奖励、评价、更正)", who: access.Volunteer, resp: record.Record{}, h: s.myRecord},
+		{method: "GET", path: "/api/me/record/service", tag: "record", summary: "我的服务信息(每次服务: 日期、地点、内容、时长、记录人; 分页)", who: access.Volunteer, query: []string{"offset", "limit"}, resp: recordLines{}, h: s.myServiceLines},
+		{method: "POST", path: "/api/me/record/corrections", tag: "record", summary: "申请更正我的志愿服务记录", who: access.Volunteer, body: record.CorrectionInput{}, resp: record.Item{}, h: s.requestCorrection},
+		{method: "GET", path: "/api/volunteers/:id/record", tag: "record", summary: "志愿者的志愿服务记录", who: access.StaffOrVolunteer, resp: record.Record{}, h: s.volunteerRecord},
+		{method: "GET", path: "/api/volunteers/:id/record/service", tag: "record", summary: "志愿者的服务信息(分页)", who: access.StaffOrVolunteer, query: []string{"offset", "limit"}, resp: recordLines{}, h: s.volunteerServiceLines},
+		{method: "POST", path: "/api/volunteers/:id/awards", tag: "record", summary: "登记表彰奖励", who: access.Writer, body: record.AwardInput{}, resp: record.Item{}, h: s.addAward},
+		{method: "POST", path: "/api/volunteers/:id/evaluations", tag: "record", summary: "登记评价(优秀/良好/合格/不合格)", who: access.Writer, body: record.EvaluationInput{}, resp: record.Item{}, h: s.addEvaluation},
+		{method: "GET", path: "/api/record-corrections", tag: "record", summary: "更正申请列表(本辖区)", who: access.Staff, query: []string{"area", "status", "offset", "limit"}, h: s.listCorrections},
+		{method: "POST", path: "/api/record-corrections/:id/accept", tag: "record", summary: "采纳更正申请(追加更正记录, 不改原记录; 服务时长可同时更正)", who: access.Writer, body: record.DecisionInput{}, resp: record.Item{}, h: s.acceptCorrection},
+		{method: "POST", path: "/api/record-corrections/:id/refuse", tag: "record", summary: "不予采纳更正申请(须说明理由)", who: access.Writer, body: record.DecisionInput{}, resp: record.Item{}, h: s.refuseCorrection},
+		{method: "GET", path: "/api/records/export.xlsx", tag: "record", summary: "按区划和时段导出志愿服务记录(xlsx, 统一字段, 证件号脱敏)", who: access.Staff, query: []string{"area", "from", "to"}, binary: xlsxType, h: s.exportRecords},
+		{method: "GET", path: "/api/certificate-settings/:county", tag: "record", summary: "县级志愿服务证明设置(出具单位、负责人、经办人、联系方式、公示天数)", who: access.Staff, resp: ledger.CertSettings{}, h: s.certSettings},
+		{method: "PUT", path: "/api/certificate-settings/:county", tag: "record", summary: "设置县级志愿服务证明(公示天数 0–30)", who: access.CountyUp, body: ledger.CertSettings{}, resp: ledger.CertSettings{}, h: s.putCertSettings},
+		{method: "POST", path: "/api/certificates/:code/withdraw", tag: "record", summary: "撤销公示中的志愿服务证明(须说明原因)", who: access.Writer, body: ledger.WithdrawInput{}, resp: ledger.Certificate{}, h: s.withdrawCertificate},
+		{method: "GET", path: "/api/certificates/:code/print", tag: "record", summary: "志愿服务证明打印页(A4, 全国统一样式, 留盖章处)", who: access.Public, binary: "text/html", h: s.printCertificate},
 	}
 }
 
 func (s *Server) myRecord(c *fiber.Ctx) error {
 	p := principal(c)
-	if p.Kind != access.KindVolunteer {
-		return apperr.New(apperr.Forbidden, "仅限志愿者使用")
-	}
 	return s.sendRecord(c, p.ID)
 }
 
@@ -66,9 +62,6 @@ func (s *Server) sendRecord(c *fiber.Ctx, id string) error {
 
 func (s *Server) myServiceLines(c *fiber.Ctx) error {
 	p := principal(c)
-	if p.Kind != access.KindVolunteer {
-		return apperr.New(apperr.Forbidden, "仅限志愿者使用")
-	}
 	return s.sendLines(c, p.ID)
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	twclient "github.com/twilio/twilio-go/client"
 
+	"jinhui/services/access"
 	"jinhui/services/notify"
 	"jinhui/services/visit"
 	"jinhui/shared/apperr"
@@ -20,31 +21,29 @@ type templateReq struct {
 	Text string `json:"text" validate:"required,max=600"`
 }
 
-const whoVisitVolunteer = "志愿者 (仅本人承担的探访)"
-
 // visitRoutes are the visit, reminder and SMS routes (rules S1–S5).
 func (s *Server) visitRoutes() []route {
 	return []route{
-		{method: "POST", path: "/api/visits/plan", tag: "visits", summary: "制定(补齐)某月探访计划(S1)", who: whoWriter, body: planReq{}, resp: visit.PlanResult{}, h: s.planVisits},
-		{method: "GET", path: "/api/visits", tag: "visits", summary: "探访列表", who: whoOrg, query: []string{"area", "month", "status", "elder", "review", "offset", "limit"}, h: s.listVisits},
-		{method: "GET", path: "/api/visits/alerts", tag: "visits", summary: "探访逾期与志愿者反映的问题", who: whoOrg, query: []string{"offset", "limit"}, h: s.visitAlerts},
-		{method: "GET", path: "/api/visits/settings/:county", tag: "visits", summary: "县级探访设置(次数、清单、距离)", who: whoOrg, resp: visit.Settings{}, h: s.visitSettings},
-		{method: "PUT", path: "/api/visits/settings/:county", tag: "visits", summary: "修改县级探访设置(S3、S4)", who: "县及以上组织者/管理员", body: visit.Settings{}, resp: visit.Settings{}, h: s.putVisitSettings},
-		{method: "GET", path: "/api/me/visits", tag: "visits", summary: "我的探访安排(老人、村、日期、搭档、清单)", who: whoVisitVolunteer, h: s.mySchedule},
-		{method: "GET", path: "/api/visits/:id", tag: "visits", summary: "探访详情", who: "组织者 (本辖区); 该老人的结对志愿者", resp: visit.Visit{}, h: s.getVisit},
-		{method: "POST", path: "/api/visits/:id/checkin", tag: "visits", summary: "签到(可离线后补传, 同一 key 只记一次)", who: whoVisitVolunteer, body: visit.CheckInInput{}, resp: visit.Visit{}, h: s.checkIn},
-		{method: "POST", path: "/api/visits/:id/checkout", tag: "visits", summary: "签退与服务清单(S2–S5)", who: whoVisitVolunteer, body: visit.CheckOutInput{}, resp: visit.Visit{}, h: s.checkOut},
-		{method: "POST", path: "/api/visits/:id/review", tag: "visits", summary: "审核补传时间的探访: 通过后服务时长计入台账, 不通过则不计入(须说明)", who: whoWriter, body: visit.ReviewInput{}, resp: visit.Visit{}, h: s.reviewVisit},
-		{method: "POST", path: "/api/visits/:id/date", tag: "visits", summary: "改到本月另一天", who: whoVisitVolunteer, body: visit.DateInput{}, resp: visit.Visit{}, h: s.visitDate},
-		{method: "POST", path: "/api/visits/:id/swap", tag: "visits", summary: "与搭档交换探访", who: whoVisitVolunteer, body: visit.SwapInput{}, resp: visit.Visit{}, h: s.visitSwap},
-		{method: "POST", path: "/api/visits/:id/giveback", tag: "visits", summary: "退回探访, 请搭档接手", who: whoVisitVolunteer, body: visit.ReasonInput{}, resp: visit.Visit{}, h: s.visitGiveBack},
-		{method: "POST", path: "/api/visits/:id/take", tag: "visits", summary: "搭档接手被退回或逾期的探访", who: "该老人的结对志愿者", body: visit.ReasonInput{}, resp: visit.Visit{}, h: s.visitTake},
+		{method: "POST", path: "/api/visits/plan", tag: "visits", summary: "制定(补齐)某月探访计划(S1)", who: access.Writer, body: planReq{}, resp: visit.PlanResult{}, h: s.planVisits},
+		{method: "GET", path: "/api/visits", tag: "visits", summary: "探访列表", who: access.Staff, query: []string{"area", "month", "status", "elder", "review", "offset", "limit"}, h: s.listVisits},
+		{method: "GET", path: "/api/visits/alerts", tag: "visits", summary: "探访逾期与志愿者反映的问题", who: access.Staff, query: []string{"offset", "limit"}, h: s.visitAlerts},
+		{method: "GET", path: "/api/visits/settings/:county", tag: "visits", summary: "县级探访设置(次数、清单、距离)", who: access.Staff, resp: visit.Settings{}, h: s.visitSettings},
+		{method: "PUT", path: "/api/visits/settings/:county", tag: "visits", summary: "修改县级探访设置(S3、S4)", who: access.CountyUp, body: visit.Settings{}, resp: visit.Settings{}, h: s.putVisitSettings},
+		{method: "GET", path: "/api/me/visits", tag: "visits", summary: "我的探访安排(老人、村、日期、搭档、清单)", who: access.Volunteer, h: s.mySchedule},
+		{method: "GET", path: "/api/visits/:id", tag: "visits", summary: "探访详情", who: access.StaffOrVolunteer, resp: visit.Visit{}, h: s.getVisit},
+		{method: "POST", path: "/api/visits/:id/checkin", tag: "visits", summary: "签到(可离线后补传, 同一 key 只记一次)", who: access.Volunteer, body: visit.CheckInInput{}, resp: visit.Visit{}, h: s.checkIn},
+		{method: "POST", path: "/api/visits/:id/checkout", tag: "visits", summary: "签退与服务清单(S2–S5)", who: access.Volunteer, body: visit.CheckOutInput{}, resp: visit.Visit{}, h: s.checkOut},
+		{method: "POST", path: "/api/visits/:id/review", tag: "visits", summary: "审核补传时间的探访: 通过后服务时长计入台账, 不通过则不计入(须说明)", who: access.Writer, body: visit.ReviewInput{}, resp: visit.Visit{}, h: s.reviewVisit},
+		{method: "POST", path: "/api/visits/:id/date", tag: "visits", summary: "改到本月另一天", who: access.Volunteer, body: visit.DateInput{}, resp: visit.Visit{}, h: s.visitDate},
+		{method: "POST", path: "/api/visits/:id/swap", tag: "visits", summary: "与搭档交换探访", who: access.Volunteer, body: visit.SwapInput{}, resp: visit.Visit{}, h: s.visitSwap},
+		{method: "POST", path: "/api/visits/:id/giveback", tag: "visits", summary: "退回探访, 请搭档接手", who: access.Volunteer, body: visit.ReasonInput{}, resp: visit.Visit{}, h: s.visitGiveBack},
+		{method: "POST", path: "/api/visits/:id/take", tag: "visits", summary: "搭档接手被退回或逾期的探访", who: access.Volunteer, body: visit.ReasonInput{}, resp: visit.Visit{}, h: s.visitTake},
 
-		{method: "GET", path: "/api/sms/templates", tag: "sms", summary: "短信模板", who: whoAdmin, h: s.listTemplates},
-		{method: "PUT", path: "/api/sms/templates/:key", tag: "sms", summary: "修改短信模板", who: "最高一级管理员", body: templateReq{}, resp: notify.Template{}, h: s.putTemplate},
-		{method: "GET", path: "/api/sms/inbound", tag: "sms", summary: "收到的短信回复(含退订)", who: "最高一级管理员", query: []string{"offset", "limit"}, h: s.listInbound},
-		{method: "POST", path: "/api/sms/twilio/status", tag: "sms", summary: "Twilio 状态回调(校验签名)", who: "Twilio", public: true, h: s.twilioStatus},
-		{method: "POST", path: "/api/sms/twilio/inbound", tag: "sms", summary: "Twilio 收到短信回调(校验签名)", who: "Twilio", public: true, h: s.twilioInbound},
+		{method: "GET", path: "/api/sms/templates", tag: "sms", summary: "短信模板", who: access.Admin, h: s.listTemplates},
+		{method: "PUT", path: "/api/sms/templates/:key", tag: "sms", summary: "修改短信模板", who: access.TopAdmin, body: templateReq{}, resp: notify.Template{}, h: s.putTemplate},
+		{method: "GET", path: "/api/sms/inbound", tag: "sms", summary: "收到的短信回复(含退订)", who: access.TopAdmin, query: []string{"offset", "limit"}, h: s.listInbound},
+		{method: "POST", path: "/api/sms/twilio/status", tag: "sms", summary: "Twilio 状态回调(校验签名)", who: access.TwilioCallback, h: s.twilioStatus},
+		{method: "POST", path: "/api/sms/twilio/inbound", tag: "sms", summary: "Twilio 收到短信回调(校验签名)", who: access.TwilioCallback, h: s.twilioInbound},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 
+	"jinhui/services/access"
 	"jinhui/services/auth"
 )
 
@@ -109,10 +110,10 @@ func (s *Server) rootOnly(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Locals("principal", p)
-	if err := s.rootAdmin(c); err != nil {
+	if err := s.allow(c.UserContext(), access.TopAdmin, p); err != nil {
 		return err
 	}
+	c.Locals("principal", p)
 	noStore(c)
 	return c.Next()
 }

@@ -175,14 +175,20 @@ func (s *Server) authenticate(c *fiber.Ctx) (access.Principal, error) {
 	return s.Auth.Session(c.UserContext(), tok)
 }
 
+// handler wraps a route's handler: a route that is not public runs only
+// for a caller its rule allows (401 without a session, 403 for another
+// role), before anything of the request is read.
 func (s *Server) handler(r route) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if err := limitBody(c, r); err != nil {
 			return err
 		}
-		if !r.public {
+		if !r.who.Open() {
 			p, err := s.authenticate(c)
 			if err != nil {
+				return err
+			}
+			if err := s.allow(c.UserContext(), r.who, p); err != nil {
 				return err
 			}
 			c.Locals("principal", p)
@@ -190,6 +196,23 @@ func (s *Server) handler(r route) fiber.Handler {
 		}
 		return r.h(c)
 	}
+}
+
+// allow checks p against rule, and for a rule of the top-level admin that
+// p's region has no parent in the region tree (the province, or the
+// county of a county's own deployment).
+func (s *Server) allow(ctx context.Context, rule access.Rule, p access.Principal) error {
+	if err := rule.Check(p); err != nil {
+		return err
+	}
+	if rule.Top() {
+		if up := parentOf(p.Region); up != "" {
+			if _, err := s.Registry.Store.Region(ctx, up); err == nil {
+				return errForbiddenRoot
+			}
+		}
+	}
+	return nil
 }
 
 // paging reads offset and limit from the query (package page): a bad
@@ -203,11 +226,17 @@ func pageParams(c *fiber.Ctx) (page.Params, error) {
 	return page.Parse(c.Query("offset"), c.Query("limit"))
 }
 
-// Routes lists method and path of every route in the table.
-func (s *Server) Routes() [][2]string {
-	out := make([][2]string, len(s.routes))
+// Route is one operation of the API and the rule that guards it.
+type Route struct {
+	Method, Path string
+	Who          access.Rule
+}
+
+// Routes lists every route of the table with its rule.
+func (s *Server) Routes() []Route {
+	out := make([]Route, len(s.routes))
 	for i, r := range s.routes {
-		out[i] = [2]string{r.method, r.path}
+		out[i] = Route{Method: r.method, Path: r.path, Who: r.who}
 	}
 	return out
 }

@@ -12,6 +12,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 	"jinhui/shared/dict"
+	"jinhui/shared/valid"
 )
 
 // Certificate states, computed when a certificate is read.
@@ -99,6 +100,9 @@ func (s *Service) settings(ctx context.Context, county string) (CertSettings, er
 // PutSettings sets a county's certificate settings (writers at county
 // level or above).
 func (s *Service) PutSettings(ctx context.Context, p access.Principal, county string, in CertSettings) (CertSettings, error) {
+	if err := valid.Struct(in); err != nil {
+		return CertSettings{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return CertSettings{}, err
 	}
@@ -165,6 +169,9 @@ type WithdrawInput struct {
 // Withdraw withdraws a certificate during its notice period (an objection
 // upheld), with the reason; verification then shows it withdrawn.
 func (s *Service) Withdraw(ctx context.Context, p access.Principal, code string, in WithdrawInput) (Certificate, error) {
+	if err := valid.Struct(in); err != nil {
+		return Certificate{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Certificate{}, err
 	}

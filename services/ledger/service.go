@@ -13,6 +13,7 @@ import (
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
+	"jinhui/shared/valid"
 )
 
 // Service is the service-hour ledger (rule V6).
@@ -122,6 +123,9 @@ type HonourInput struct {
 
 // AddHonour appends honour hours for a volunteer in p's subtree.
 func (s *Service) AddHonour(ctx context.Context, p access.Principal, in HonourInput) (Entry, error) {
+	if err := valid.Struct(in); err != nil {
+		return Entry{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Entry{}, err
 	}
@@ -159,6 +163,9 @@ type Correction struct {
 // update in place). The reversal's key is "rev:<id>", so an entry is
 // reversed once; a later correction corrects the new entry.
 func (s *Service) Correct(ctx context.Context, p access.Principal, id string, in CorrectInput) (Correction, error) {
+	if err := valid.Struct(in); err != nil {
+		return Correction{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Correction{}, err
 	}
@@ -298,6 +305,9 @@ type CertificateInput struct {
 // Issue issues a volunteer's certificate for a period of months, from the
 // totals, under a new random verification code.
 func (s *Service) Issue(ctx context.Context, p access.Principal, volunteer string, in CertificateInput) (Certificate, error) {
+	if err := valid.Struct(in); err != nil {
+		return Certificate{}, err
+	}
 	if in.From > in.To {
 		return Certificate{}, apperr.Field("to", "结束月份早于开始月份")
 	}

@@ -12,6 +12,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
 	"jinhui/shared/page"
+	"jinhui/shared/valid"
 )
 
 // pairID is the key of the seq-th pair of an elder's slot: URL-safe, unique per slot and seq.
@@ -300,6 +301,9 @@ type NotesInput struct {
 // SetNotes records notes on a pair for a future handover: the pair's own
 // volunteer, or a writer over the elder.
 func (s *Service) SetNotes(ctx context.Context, p access.Principal, id string, in NotesInput) (Pair, error) {
+	if err := valid.Struct(in); err != nil {
+		return Pair{}, err
+	}
 	if in.Notes == nil {
 		return Pair{}, apperr.Field("notes", "请填写交接备注(偏好、风险、有效做法)")
 	}
@@ -327,6 +331,9 @@ type EndInput struct {
 // EndPair ends an active pair by an organizer's decision (rule P2): the
 // slot opens and the elder enters the relay queue.
 func (s *Service) EndPair(ctx context.Context, p access.Principal, id string, in EndInput) (Relay, error) {
+	if err := valid.Struct(in); err != nil {
+		return Relay{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Relay{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"jinhui/services/access"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
+	"jinhui/shared/valid"
 )
 
 // ProposeInput asks for proposals for a region at or below a county, or
@@ -24,6 +25,9 @@ type ProposeInput struct {
 // region (or the selected ones), keeping existing pairs unless Repair, and
 // stores the result for review. Nothing is paired until confirmed.
 func (s *Service) Propose(ctx context.Context, p access.Principal, in ProposeInput) (Proposal, error) {
+	if err := valid.Struct(in); err != nil {
+		return Proposal{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Proposal{}, err
 	}
@@ -143,6 +147,9 @@ type OverrideInput struct {
 // proposal, with a reason. The volunteer must fit the county's rule, be
 // usable, have capacity and not be forbidden with or already on the elder.
 func (s *Service) Override(ctx context.Context, p access.Principal, id string, in OverrideInput) (Proposal, error) {
+	if err := valid.Struct(in); err != nil {
+		return Proposal{}, err
+	}
 	n := in.Item
 	if err := p.RequireWriter(); err != nil {
 		return Proposal{}, err
@@ -256,6 +263,9 @@ type ConfirmResult struct {
 // that can no longer be made is marked failed with the reason, the others
 // go ahead. With a re-pair proposal, the pair an item replaces ends first.
 func (s *Service) Confirm(ctx context.Context, p access.Principal, id string, in ConfirmInput) (ConfirmResult, error) {
+	if err := valid.Struct(in); err != nil {
+		return ConfirmResult{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return ConfirmResult{}, err
 	}

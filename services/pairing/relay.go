@@ -12,6 +12,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
 	"jinhui/shared/page"
+	"jinhui/shared/valid"
 )
 
 // openSlot is the relay's start (rule P2): the slot's relay entry is
@@ -265,6 +266,9 @@ type RelayConfirmInput struct {
 // slot, a handover record carries the outgoing volunteer's notes, and the
 // successor is texted.
 func (s *Service) ConfirmRelay(ctx context.Context, p access.Principal, id string, in RelayConfirmInput) (Handover, error) {
+	if err := valid.Struct(in); err != nil {
+		return Handover{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Handover{}, err
 	}

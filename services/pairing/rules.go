@@ -9,6 +9,7 @@ import (
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/page"
+	"jinhui/shared/valid"
 )
 
 // RuleInput pins or forbids one volunteer for one elder, with a reason.
@@ -23,6 +24,9 @@ type RuleInput struct {
 // must never propose it). A forbid on an active pair is refused: end the
 // pair first, so that the relay takes over.
 func (s *Service) AddRule(ctx context.Context, p access.Principal, in RuleInput) (Rule, error) {
+	if err := valid.Struct(in); err != nil {
+		return Rule{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Rule{}, err
 	}
@@ -85,6 +89,9 @@ type RevokeInput struct {
 
 // RevokeRule ends a pin or forbid; the record stays with who and why.
 func (s *Service) RevokeRule(ctx context.Context, p access.Principal, id string, in RevokeInput) (Rule, error) {
+	if err := valid.Struct(in); err != nil {
+		return Rule{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Rule{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/page"
+	"jinhui/shared/valid"
 )
 
 // PairFilter selects pairs; empty fields do not filter.
@@ -177,6 +178,9 @@ func (s *Service) Settings(ctx context.Context, p access.Principal, county strin
 // above the county may; the version must be the one read (0 before the
 // first save), else Conflict.
 func (s *Service) SaveSettings(ctx context.Context, p access.Principal, county string, in SettingsInput) (Settings, error) {
+	if err := valid.Struct(in); err != nil {
+		return Settings{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Settings{}, err
 	}

@@ -14,6 +14,7 @@ import (
 	"jinhui/shared/area"
 	"jinhui/shared/dict"
 	"jinhui/shared/pii"
+	"jinhui/shared/valid"
 	"jinhui/shared/xlsx"
 )
 
@@ -39,6 +40,9 @@ type ExportInput struct {
 // sends three commands whatever the size: the lines, their volunteers and
 // the region names.
 func (s *Service) Export(ctx context.Context, p access.Principal, in ExportInput, w io.Writer) (int, error) {
+	if err := valid.Struct(in); err != nil {
+		return 0, err
+	}
 	if err := p.RequireOrganizer(); err != nil {
 		return 0, err
 	}

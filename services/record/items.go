@@ -12,6 +12,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
 	"jinhui/shared/page"
+	"jinhui/shared/valid"
 )
 
 // AwardInput records an award or commendation (表彰奖励).
@@ -37,11 +38,17 @@ type EvaluationInput struct {
 // AddAward appends an award to a volunteer's record (organizers and
 // admins of the volunteer's area).
 func (s *Service) AddAward(ctx context.Context, p access.Principal, volunteer string, in AwardInput) (Item, error) {
+	if err := valid.Struct(in); err != nil {
+		return Item{}, err
+	}
 	return s.addItem(ctx, p, volunteer, Item{Kind: KindAward, Date: in.Date, Title: strings.TrimSpace(in.Title), Grantor: strings.TrimSpace(in.Grantor), Text: strings.TrimSpace(in.Text)})
 }
 
 // AddEvaluation appends an evaluation to a volunteer's record.
 func (s *Service) AddEvaluation(ctx context.Context, p access.Principal, volunteer string, in EvaluationInput) (Item, error) {
+	if err := valid.Struct(in); err != nil {
+		return Item{}, err
+	}
 	return s.addItem(ctx, p, volunteer, Item{Kind: KindEvaluation, Date: in.Date, Period: strings.TrimSpace(in.Period), Title: in.Title,
 		Grantor: strings.TrimSpace(in.Grantor), Text: strings.TrimSpace(in.Text)})
 }
@@ -78,8 +85,11 @@ const MaxPending = 5
 // RequestCorrection files a volunteer's correction request on their own
 // record; an organizer of their area decides it.
 func (s *Service) RequestCorrection(ctx context.Context, p access.Principal, in CorrectionInput) (Item, error) {
-	if p.Kind != access.KindVolunteer {
-		return Item{}, apperr.New(apperr.Forbidden, "仅限志愿者本人申请更正")
+	if err := valid.Struct(in); err != nil {
+		return Item{}, err
+	}
+	if err := access.Volunteer.Check(p); err != nil {
+		return Item{}, err
 	}
 	v, err := s.volunteerFor(ctx, p, p.ID)
 	if err != nil {
@@ -158,6 +168,9 @@ type DecisionInput struct {
 // key of the request (a retry appends nothing more), then the request is
 // marked accepted at the version read.
 func (s *Service) Accept(ctx context.Context, p access.Principal, id string, in DecisionInput) (Item, error) {
+	if err := valid.Struct(in); err != nil {
+		return Item{}, err
+	}
 	c, err := s.pending(ctx, p, id, in)
 	if err != nil {
 		return Item{}, err
@@ -193,6 +206,9 @@ func (s *Service) Accept(ctx context.Context, p access.Principal, id string, in 
 
 // Refuse refuses a pending correction with a reason the volunteer sees.
 func (s *Service) Refuse(ctx context.Context, p access.Principal, id string, in DecisionInput) (Item, error) {
+	if err := valid.Struct(in); err != nil {
+		return Item{}, err
+	}
 	c, err := s.pending(ctx, p, id, in)
 	if err != nil {
 		return Item{}, err

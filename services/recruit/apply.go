@@ -15,6 +15,7 @@ import (
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
 	"jinhui/shared/pii"
+	"jinhui/shared/valid"
 )
 
 // Purposes of the applicants' one-time codes.
@@ -71,6 +72,9 @@ type StatusInput struct {
 // has applications, and the answer is the same either way. Limited per
 // phone (auth.Codes), per IP address and, for a call, in all.
 func (s *Service) RequestCode(ctx context.Context, in CodeInput, ip string) error {
+	if err := valid.Struct(in); err != nil {
+		return err
+	}
 	ph, err := pii.NormalizePhone(in.Phone)
 	if err != nil || !strings.HasPrefix(ph, "+861") {
 		return apperr.Field("phone", "请填写有效的手机号码")
@@ -142,6 +146,9 @@ func claimKey(callID, what, value string) string {
 // stored: each is claimed by a unique insert before the application is
 // written. Limited per IP address.
 func (s *Service) Apply(ctx context.Context, callID string, in ApplyInput, ip string) (Application, error) {
+	if err := valid.Struct(in); err != nil {
+		return Application{}, err
+	}
 	if err := s.Codes.Allow(ctx, "apply-ip:"+ip, s.Limits.AppliesPerIPHour, time.Hour); err != nil {
 		return Application{}, err
 	}
@@ -280,6 +287,9 @@ type StatusItem struct {
 // Status returns the applications made with a phone, once the texted code
 // checks out: applicants see only their own.
 func (s *Service) Status(ctx context.Context, in StatusInput, ip string) ([]StatusItem, error) {
+	if err := valid.Struct(in); err != nil {
+		return nil, err
+	}
 	if err := s.Codes.Allow(ctx, "apply-status-ip:"+ip, s.Limits.StatusPerIPHour, time.Hour); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"jinhui/shared/dict"
+	"jinhui/shared/valid"
 	"net/url"
 	"slices"
 	"strings"
@@ -71,6 +72,9 @@ func (s *Service) build(ctx context.Context, in CallInput, c *Call) error {
 
 // CreateCall publishes a call for p's own region. Writers only.
 func (s *Service) CreateCall(ctx context.Context, p access.Principal, in CallInput) (Call, error) {
+	if err := valid.Struct(in); err != nil {
+		return Call{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Call{}, err
 	}
@@ -161,6 +165,9 @@ func (s *Service) OpenCalls(ctx context.Context, areaCode string, limit int) ([]
 
 // UpdateCall changes a call; writers at the call's level or above.
 func (s *Service) UpdateCall(ctx context.Context, p access.Principal, id string, in CallUpdate) (Call, error) {
+	if err := valid.Struct(in); err != nil {
+		return Call{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Call{}, err
 	}

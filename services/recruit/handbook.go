@@ -34,8 +34,8 @@ var CurrentHandbook = Handbook{
 // of version (which must be the current one) and stamps their record.
 // Acknowledging again changes nothing.
 func (s *Service) AckHandbook(ctx context.Context, p access.Principal, version string) (TrainingState, error) {
-	if p.Kind != access.KindVolunteer {
-		return TrainingState{}, apperr.New(apperr.Forbidden, "仅限志愿者本人确认")
+	if err := access.Volunteer.Check(p); err != nil {
+		return TrainingState{}, err
 	}
 	if version != CurrentHandbook.Version {
 		return TrainingState{}, apperr.Field("version", "手册已更新, 请刷新后重新阅读")

@@ -11,6 +11,7 @@ import (
 	"jinhui/shared/area"
 	"jinhui/shared/page"
 	"jinhui/shared/pii"
+	"jinhui/shared/valid"
 )
 
 // PartnerInput is a partner organisation and its service agreement (V3).
@@ -50,6 +51,9 @@ func buildPartner(in PartnerInput, pt *Partner) error {
 
 // CreatePartner records a partner organisation of p's region. Writers.
 func (s *Service) CreatePartner(ctx context.Context, p access.Principal, in PartnerInput) (Partner, error) {
+	if err := valid.Struct(in); err != nil {
+		return Partner{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Partner{}, err
 	}
@@ -93,6 +97,9 @@ func (s *Service) partnerFor(ctx context.Context, p access.Principal, id string)
 
 // UpdatePartner changes a partner's agreement; writers at its level or above.
 func (s *Service) UpdatePartner(ctx context.Context, p access.Principal, id string, in PartnerUpdate) (Partner, error) {
+	if err := valid.Struct(in); err != nil {
+		return Partner{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Partner{}, err
 	}

@@ -11,6 +11,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
+	"jinhui/shared/valid"
 )
 
 // ReviewInput is one screening step (rule V2): scores and a note, and a
@@ -96,6 +97,9 @@ func narrow(p access.Principal, a *string) error {
 // application whose volunteer record is missing (an earlier failure)
 // finishes the job. The applicant is texted the outcome.
 func (s *Service) Review(ctx context.Context, p access.Principal, id string, in ReviewInput) (Application, error) {
+	if err := valid.Struct(in); err != nil {
+		return Application{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Application{}, err
 	}

@@ -12,6 +12,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
+	"jinhui/shared/valid"
 )
 
 // BatchInput is a training batch (rule V5).
@@ -31,6 +32,9 @@ type VolunteersInput struct {
 
 // CreateBatch plans a training batch for p's region. Writers.
 func (s *Service) CreateBatch(ctx context.Context, p access.Principal, in BatchInput) (Batch, error) {
+	if err := valid.Struct(in); err != nil {
+		return Batch{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Batch{}, err
 	}
@@ -113,6 +117,9 @@ func (s *Service) ListBatches(ctx context.Context, p access.Principal, offset, l
 // capacity (a list that does not fit invites nobody), marks them "invited" unless already trained,
 // and texts them the date and place. Inviting someone twice is harmless.
 func (s *Service) Invite(ctx context.Context, p access.Principal, id string, in VolunteersInput) (BatchDetail, error) {
+	if err := valid.Struct(in); err != nil {
+		return BatchDetail{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return BatchDetail{}, err
 	}
@@ -204,6 +211,9 @@ func (s *Service) Invite(ctx context.Context, p access.Principal, id string, in 
 // mistake). Only invited volunteers can be marked; attending makes the
 // volunteer "attended" (trained). Writers, from the batch's date on.
 func (s *Service) Attendance(ctx context.Context, p access.Principal, id string, in VolunteersInput) (BatchDetail, error) {
+	if err := valid.Struct(in); err != nil {
+		return BatchDetail{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return BatchDetail{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"jinhui/shared/apperr"
+	"jinhui/shared/valid"
 
 	"jinhui/services/access"
 )
@@ -13,6 +14,9 @@ import (
 // with a date and reason (rule C1); the history keeps every change. A
 // carer who pauses or leaves loses their sessions at once (OnCarerStatus).
 func (s *Service) ChangeCarerStatus(ctx context.Context, p access.Principal, id string, in StatusInput) (Carer, error) {
+	if err := valid.Struct(in); err != nil {
+		return Carer{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Carer{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
 	"jinhui/shared/pii"
+	"jinhui/shared/valid"
 )
 
 // ElderInput is what an organizer enters for an elder (rule E2).
@@ -83,11 +84,11 @@ func (s *Service) buildIn(ctx context.Context, p access.Principal, in ElderInput
 // step 1). Township organizers and the levels above may propose; the elder
 // then waits for the county's approval.
 func (s *Service) ProposeElder(ctx context.Context, p access.Principal, in ElderInput) (Elder, error) {
-	if err := p.RequireWriter(); err != nil {
+	if err := valid.Struct(in); err != nil {
 		return Elder{}, err
 	}
-	if Level(p.Level) > Township {
-		return Elder{}, apperr.New(apperr.Forbidden, "老人由乡镇摸排上报, 村级只做确认")
+	if err := access.TownshipUp.Check(p); err != nil {
+		return Elder{}, err
 	}
 	now := s.Now()
 	e := Elder{ID: NewID(), Status: StatusPending, Stage: StageProposed, CreatedAt: now, UpdatedAt: now, Version: 1}
@@ -156,6 +157,9 @@ func (s *Service) ListElders(ctx context.Context, p access.Principal, f Filter) 
 // UpdateElder replaces the editable fields of an elder. Version must be the
 // version the organizer read; a stale version is a Conflict.
 func (s *Service) UpdateElder(ctx context.Context, p access.Principal, id string, version int, in ElderInput) (Elder, error) {
+	if err := valid.Struct(in); err != nil {
+		return Elder{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Elder{}, err
 	}
@@ -193,6 +197,9 @@ type StatusInput struct {
 // ChangeElderStatus records a status change with date and reason (rule E3);
 // nothing is deleted and the history keeps every change.
 func (s *Service) ChangeElderStatus(ctx context.Context, p access.Principal, id string, in StatusInput) (Elder, error) {
+	if err := valid.Struct(in); err != nil {
+		return Elder{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Elder{}, err
 	}
@@ -236,6 +243,9 @@ type OverrideInput struct {
 // OverrideEligibility records an organizer's decision against rule E1, with
 // who and why; the computed reasons stay visible beside it.
 func (s *Service) OverrideEligibility(ctx context.Context, p access.Principal, id string, in OverrideInput) (Elder, error) {
+	if err := valid.Struct(in); err != nil {
+		return Elder{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Elder{}, err
 	}

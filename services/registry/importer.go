@@ -148,11 +148,8 @@ func villageCodes(rows []Row) []string {
 // absent column is not "否" for everyone).
 func (s *Service) ImportElders(ctx context.Context, p access.Principal, sh Sheet, mode string) (ImportReport, error) {
 	rows := sh.Rows
-	if err := p.RequireWriter(); err != nil {
+	if err := access.TownshipUp.Check(p); err != nil {
 		return ImportReport{}, err
-	}
-	if Level(p.Level) > Township {
-		return ImportReport{}, apperr.New(apperr.Forbidden, "老人由乡镇及以上组织者导入")
 	}
 	switch mode {
 	case ModeCheck, ModeStrict, ModeValid:

@@ -8,6 +8,7 @@ import (
 	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
+	"jinhui/shared/valid"
 )
 
 // IntakeInput carries an intake decision (rule E4).
@@ -23,6 +24,9 @@ var counting = []string{StatusPending, StatusActive, StatusHospitalised}
 // county approves a proposed elder within the county's quota. An elder who
 // fails rule E1 needs a recorded override first.
 func (s *Service) ApproveElder(ctx context.Context, p access.Principal, id string, in IntakeInput) (Elder, error) {
+	if err := valid.Struct(in); err != nil {
+		return Elder{}, err
+	}
 	e, err := s.intakeStep(ctx, p, id, in, County, StageProposed)
 	if err != nil {
 		return Elder{}, err
@@ -46,6 +50,9 @@ func (s *Service) ApproveElder(ctx context.Context, p access.Principal, id strin
 
 // RejectElder ends a proposal at the county's step (rule E4).
 func (s *Service) RejectElder(ctx context.Context, p access.Principal, id string, in IntakeInput) (Elder, error) {
+	if err := valid.Struct(in); err != nil {
+		return Elder{}, err
+	}
 	e, err := s.intakeStep(ctx, p, id, in, County, StageProposed)
 	if err != nil {
 		return Elder{}, err
@@ -61,6 +68,9 @@ func (s *Service) RejectElder(ctx context.Context, p access.Principal, id string
 // no working account, the county organizer over it confirms on its
 // behalf, with a reason; the step is recorded as such.
 func (s *Service) ConfirmElder(ctx context.Context, p access.Principal, id string, in IntakeInput) (Elder, error) {
+	if err := valid.Struct(in); err != nil {
+		return Elder{}, err
+	}
 	if Level(p.Level) == County {
 		e, err := s.intakeStep(ctx, p, id, in, County, StageApproved)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/page"
 	"jinhui/shared/textnorm"
+	"jinhui/shared/valid"
 )
 
 // Filter selects records of one register inside a subtree.
@@ -138,7 +139,7 @@ func (s *Service) Children(ctx context.Context, p access.Principal, code string)
 // SetElderQuota sets a county's elder quota (rule E4). Only an organizer
 // above the county (city or province) may set it.
 func (s *Service) SetElderQuota(ctx context.Context, p access.Principal, code string, quota int) (Region, error) {
-	if err := p.RequireWriter(); err != nil {
+	if err := access.CityUp.Check(p); err != nil {
 		return Region{}, err
 	}
 	r, err := s.Region(ctx, p, code)
@@ -171,7 +172,10 @@ type KeyVillageInput struct {
 // (rule Q2: key villages are always checked). Organizers of the county or
 // above over the village; recorded in the audit log with the reason.
 func (s *Service) SetKeyVillage(ctx context.Context, p access.Principal, code string, in KeyVillageInput) (Region, error) {
-	if err := p.RequireWriter(); err != nil {
+	if err := valid.Struct(in); err != nil {
+		return Region{}, err
+	}
+	if err := access.CountyUp.Check(p); err != nil {
 		return Region{}, err
 	}
 	if in.Key == nil {
@@ -183,9 +187,6 @@ func (s *Service) SetKeyVillage(ctx context.Context, p access.Principal, code st
 	r, err := s.village(ctx, p, code, "code")
 	if err != nil {
 		return Region{}, err
-	}
-	if Level(p.Level) > County {
-		return Region{}, apperr.New(apperr.Forbidden, "重点村由县级及以上组织者确定")
 	}
 	if err := s.Store.SetKeyVillage(ctx, r.Code, *in.Key); err != nil {
 		return Region{}, fmt.Errorf("registry.SetKeyVillage: %w", err)

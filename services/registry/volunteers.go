@@ -10,6 +10,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
 	"jinhui/shared/pii"
+	"jinhui/shared/valid"
 )
 
 // VolunteerInput is what an organizer enters for a volunteer.
@@ -74,6 +75,9 @@ func (s *Service) buildVolunteer(ctx context.Context, p access.Principal, in Vol
 // CreateVolunteer registers an accepted volunteer in p's subtree. The phone
 // is the volunteer's login, so it must be unused.
 func (s *Service) CreateVolunteer(ctx context.Context, p access.Principal, in VolunteerInput) (Volunteer, error) {
+	if err := valid.Struct(in); err != nil {
+		return Volunteer{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Volunteer{}, err
 	}
@@ -132,6 +136,9 @@ func (s *Service) ListVolunteers(ctx context.Context, p access.Principal, f Filt
 
 // UpdateVolunteer replaces a volunteer's profile at the version read.
 func (s *Service) UpdateVolunteer(ctx context.Context, p access.Principal, id string, version int, in VolunteerInput) (Volunteer, error) {
+	if err := valid.Struct(in); err != nil {
+		return Volunteer{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Volunteer{}, err
 	}
@@ -156,6 +163,9 @@ func (s *Service) UpdateVolunteer(ctx context.Context, p access.Principal, id st
 // a reason; the history keeps every change. (The pairing issue opens the
 // relay for the volunteer's elders on pause or leave, rule P2.)
 func (s *Service) ChangeVolunteerStatus(ctx context.Context, p access.Principal, id string, in StatusInput) (Volunteer, error) {
+	if err := valid.Struct(in); err != nil {
+		return Volunteer{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Volunteer{}, err
 	}
@@ -221,6 +231,9 @@ type CarerInput struct {
 
 // CreateCarer registers a carer in p's subtree.
 func (s *Service) CreateCarer(ctx context.Context, p access.Principal, in CarerInput) (Carer, error) {
+	if err := valid.Struct(in); err != nil {
+		return Carer{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Carer{}, err
 	}

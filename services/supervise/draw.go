@@ -11,6 +11,7 @@ import (
 	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
+	"jinhui/shared/valid"
 )
 
 // MaxSeed keeps seeds exact in JSON numbers.
@@ -34,6 +35,9 @@ type DrawInput struct {
 // from crypto/rand). A region's month is drawn once: a further draw needs
 // a reason and is recorded as draw n+1 beside the first, never over it.
 func (s *Service) NewDraw(ctx context.Context, p access.Principal, in DrawInput) (Draw, error) {
+	if err := valid.Struct(in); err != nil {
+		return Draw{}, err
+	}
 	region, err := scope(p, in.Region)
 	if err != nil {
 		return Draw{}, err

@@ -11,6 +11,7 @@ import (
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
 	"jinhui/shared/pii"
+	"jinhui/shared/valid"
 )
 
 // Problem statuses (rule Q3): found, rectified (waiting for the re-check),
@@ -138,6 +139,9 @@ func (s *Service) FileFamilyConcern(ctx context.Context, sid, village string, ar
 
 // NewProblem files a problem in p's subtree.
 func (s *Service) NewProblem(ctx context.Context, p access.Principal, in ProblemInput) (Problem, error) {
+	if err := valid.Struct(in); err != nil {
+		return Problem{}, err
+	}
 	c, err := scope(p, in.Area)
 	if err != nil {
 		return Problem{}, err
@@ -205,6 +209,9 @@ func (s *Service) ListProblems(ctx context.Context, p access.Principal, areaCode
 
 // Rectify records a rectification; the problem then waits for a re-check.
 func (s *Service) Rectify(ctx context.Context, p access.Principal, id string, in RectifyInput) (Problem, error) {
+	if err := valid.Struct(in); err != nil {
+		return Problem{}, err
+	}
 	pr, err := s.problem(ctx, p, id)
 	if err != nil {
 		return Problem{}, err
@@ -227,6 +234,9 @@ func (s *Service) Rectify(ctx context.Context, p access.Principal, id string, in
 // closes it; failed reopens it with a new deadline. The re-check is done
 // by someone other than whoever recorded the rectification.
 func (s *Service) Recheck(ctx context.Context, p access.Principal, id string, in RecheckInput) (Problem, error) {
+	if err := valid.Struct(in); err != nil {
+		return Problem{}, err
+	}
 	pr, err := s.problem(ctx, p, id)
 	if err != nil {
 		return Problem{}, err

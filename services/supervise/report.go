@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"jinhui/shared/valid"
 	"jinhui/shared/xlsx"
 
 	"jinhui/services/access"
@@ -218,6 +219,9 @@ func Rank(children []registry.Region, f Figures, asOf string) ([]Row, Row) {
 // caller's by default) and keeps the result (rule Q4). Figures are as of
 // the month's last day, or today while the month runs.
 func (s *Service) NewReport(ctx context.Context, p access.Principal, in ReportInput) (Report, error) {
+	if err := valid.Struct(in); err != nil {
+		return Report{}, err
+	}
 	c, err := scope(p, in.Area)
 	if err != nil {
 		return Report{}, err

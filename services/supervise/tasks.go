@@ -9,6 +9,7 @@ import (
 	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
+	"jinhui/shared/valid"
 )
 
 // TaskFilter selects check tasks.
@@ -64,6 +65,9 @@ func (s *Service) GetTask(ctx context.Context, p access.Principal, id string) (T
 
 // Assign gives an open task to another organizer whose region covers it.
 func (s *Service) Assign(ctx context.Context, p access.Principal, id string, in AssignInput) (Task, error) {
+	if err := valid.Struct(in); err != nil {
+		return Task{}, err
+	}
 	t, err := s.GetTask(ctx, p, id)
 	if err != nil {
 		return Task{}, err
@@ -92,6 +96,9 @@ func (s *Service) Assign(ctx context.Context, p access.Principal, id string, in 
 // hours suspended before. A task may be checked again (a family not
 // reached, a second visit): every result stays in its history.
 func (s *Service) RecordResult(ctx context.Context, p access.Principal, id string, in ResultInput) (Task, error) {
+	if err := valid.Struct(in); err != nil {
+		return Task{}, err
+	}
 	t, err := s.GetTask(ctx, p, id)
 	if err != nil {
 		return Task{}, err

@@ -8,6 +8,7 @@ import (
 	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
+	"jinhui/shared/valid"
 )
 
 // DateInput moves a visit to another day of its month.
@@ -51,6 +52,9 @@ func (s *Service) replan(ctx context.Context, v *Visit) error {
 // ProposeDate moves the volunteer's own visit to another day of the same
 // month, today or later; the change is recorded and reminders follow it.
 func (s *Service) ProposeDate(ctx context.Context, p access.Principal, id string, in DateInput) (Visit, error) {
+	if err := valid.Struct(in); err != nil {
+		return Visit{}, err
+	}
 	v, err := s.mine(ctx, p, id)
 	if err != nil {
 		return Visit{}, err
@@ -78,6 +82,9 @@ func (s *Service) ProposeDate(ctx context.Context, p access.Principal, id string
 // GiveBack hands the volunteer's visit to their partners on the elder,
 // who are told by SMS and may take it.
 func (s *Service) GiveBack(ctx context.Context, p access.Principal, id string, in ReasonInput) (Visit, error) {
+	if err := valid.Struct(in); err != nil {
+		return Visit{}, err
+	}
 	v, err := s.mine(ctx, p, id)
 	if err != nil {
 		return Visit{}, err
@@ -103,6 +110,9 @@ func (s *Service) GiveBack(ctx context.Context, p access.Principal, id string, i
 // Take lets a partner take a visit that was given back or offered after
 // it was missed; it becomes theirs.
 func (s *Service) Take(ctx context.Context, p access.Principal, id string, in ReasonInput) (Visit, error) {
+	if err := valid.Struct(in); err != nil {
+		return Visit{}, err
+	}
 	if p.Kind != access.KindVolunteer {
 		return Visit{}, apperr.New(apperr.Forbidden, "仅限结对志愿者操作")
 	}
@@ -137,6 +147,9 @@ func (s *Service) Take(ctx context.Context, p access.Principal, id string, in Re
 // Swap exchanges the volunteer's visit with their partner's visit to the
 // same elder in the same month; the partner is told by SMS.
 func (s *Service) Swap(ctx context.Context, p access.Principal, id string, in SwapInput) (Visit, error) {
+	if err := valid.Struct(in); err != nil {
+		return Visit{}, err
+	}
 	a, err := s.mine(ctx, p, id)
 	if err != nil {
 		return Visit{}, err

@@ -11,6 +11,7 @@ import (
 	"jinhui/services/ledger"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
+	"jinhui/shared/valid"
 )
 
 // Limits on times a phone reports (it may have been offline).
@@ -81,6 +82,9 @@ func (s *Service) stamp(in CheckInInput, v Visit, st Settings) (Stamp, error) {
 // again returns the visit unchanged; a place far from the elder's home is
 // flagged, never refused.
 func (s *Service) CheckIn(ctx context.Context, p access.Principal, id string, in CheckInInput) (Visit, error) {
+	if err := valid.Struct(in); err != nil {
+		return Visit{}, err
+	}
 	v, err := s.mine(ctx, p, id)
 	if err != nil {
 		return Visit{}, err
@@ -119,6 +123,9 @@ func (s *Service) CheckIn(ctx context.Context, p access.Principal, id string, in
 // undone need a reason (S4). The visit's service hours go to the ledger
 // under the visit's key, so a retried check-out never counts twice.
 func (s *Service) CheckOut(ctx context.Context, p access.Principal, id string, in CheckOutInput) (Visit, error) {
+	if err := valid.Struct(in); err != nil {
+		return Visit{}, err
+	}
 	v, err := s.mine(ctx, p, id)
 	if err != nil {
 		return Visit{}, err

@@ -8,6 +8,7 @@ import (
 
 	"jinhui/services/access"
 	"jinhui/shared/apperr"
+	"jinhui/shared/valid"
 )
 
 // ReviewAfter is how far a check-in's or check-out's own time may lie
@@ -90,6 +91,9 @@ type ReviewInput struct {
 // ReviewVisit lets an organizer over the visit approve its held hours
 // (they reach the ledger now) or reject them (they never do).
 func (s *Service) ReviewVisit(ctx context.Context, p access.Principal, id string, in ReviewInput) (Visit, error) {
+	if err := valid.Struct(in); err != nil {
+		return Visit{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Visit{}, err
 	}

@@ -12,6 +12,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
+	"jinhui/shared/valid"
 )
 
 // Filter selects visits.
@@ -252,8 +253,8 @@ func (s *Service) List(ctx context.Context, p access.Principal, f Filter) ([]Vis
 // queries: the open visits, and the month's done ones (done visits of past
 // months never crowd the open ones out of the page).
 func (s *Service) Schedule(ctx context.Context, p access.Principal) (own, partners []Visit, err error) {
-	if p.Kind != access.KindVolunteer {
-		return nil, nil, apperr.New(apperr.Forbidden, "仅限志愿者查看自己的探访安排")
+	if err := access.Volunteer.Check(p); err != nil {
+		return nil, nil, err
 	}
 	open, _, err := s.Store.Visits(ctx, Filter{Volunteer: p.ID, Status: []string{StatusPlanned, StatusOffered, StatusCheckedIn, StatusMissed}, Limit: 200})
 	if err != nil {
@@ -295,6 +296,9 @@ func (s *Service) Settings(ctx context.Context, p access.Principal, county strin
 
 // PutSettings saves a county's visit settings; organizers at or above the county.
 func (s *Service) PutSettings(ctx context.Context, p access.Principal, county string, st Settings) (Settings, error) {
+	if err := valid.Struct(st); err != nil {
+		return Settings{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Settings{}, err
 	}

@@ -16,6 +16,7 @@ import (
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
 	"jinhui/shared/pii"
+	"jinhui/shared/valid"
 )
 
 // PurposeClaim is the purpose of a donor's one-time code.
@@ -167,6 +168,9 @@ func donorPhone(s string) (string, error) {
 // RequestCode texts a claim code to a donor's phone, for an open wish.
 // Limited per IP address and (auth.Codes) per phone.
 func (s *Service) RequestCode(ctx context.Context, in CodeInput, ip string) error {
+	if err := valid.Struct(in); err != nil {
+		return err
+	}
 	ph, err := donorPhone(in.Phone)
 	if err != nil {
 		return err
@@ -189,6 +193,9 @@ func (s *Service) RequestCode(ctx context.Context, in CodeInput, ip string) erro
 // the same wish exactly one wins; the other gets Conflict. Limited per IP
 // address, and per phone to Limits.ActivePerPhone claims held at once.
 func (s *Service) Claim(ctx context.Context, id string, in ClaimInput, ip string) (ClaimResult, error) {
+	if err := valid.Struct(in); err != nil {
+		return ClaimResult{}, err
+	}
 	if err := s.Codes.Allow(ctx, "wish-claim-ip:"+ip, s.Limits.ClaimsPerIPHour, time.Hour); err != nil {
 		return ClaimResult{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
+	"jinhui/shared/valid"
 )
 
 // Post kinds and statuses of the exchange page (淄博's online exchange
@@ -104,6 +105,9 @@ type PostFilter struct {
 // must be the organizer's subtree or the volunteer's own county; photos
 // must have been uploaded by the author and not used elsewhere.
 func (s *Service) CreatePost(ctx context.Context, p access.Principal, in PostInput) (Post, error) {
+	if err := valid.Struct(in); err != nil {
+		return Post{}, err
+	}
 	code, err := area.NormalizeCode(in.Area)
 	if err != nil {
 		return Post{}, apperr.Field("area", "区划代码不正确")
@@ -111,7 +115,7 @@ func (s *Service) CreatePost(ctx context.Context, p access.Principal, in PostInp
 	kind := PostStory
 	switch {
 	case p.IsOrganizer():
-		if err := p.RequireWriter(); err != nil {
+		if err := access.Writer.Check(p); err != nil {
 			return Post{}, err
 		}
 		if !area.Within(code, p.Region) {
@@ -127,7 +131,7 @@ func (s *Service) CreatePost(ctx context.Context, p access.Principal, in PostInp
 			return Post{}, apperr.Field("area", "只能发布本县(区)的服务故事")
 		}
 	default:
-		return Post{}, apperr.New(apperr.Forbidden, "仅限组织者和志愿者发布")
+		return Post{}, access.WriterOrVolunteer.Check(p)
 	}
 	reg, err := s.Store.Region(ctx, code)
 	if err != nil {
@@ -225,7 +229,7 @@ func (s *Service) ListPosts(ctx context.Context, p access.Principal, f PostFilte
 	case p.Kind == access.KindVolunteer:
 		f.Area, f.Author = "", p.ID
 	default:
-		return nil, 0, apperr.New(apperr.Forbidden, "仅限组织者和志愿者查看")
+		return nil, 0, access.StaffOrVolunteer.Check(p)
 	}
 	ps, n, err := s.Store.Posts(ctx, f)
 	if err != nil {
@@ -237,6 +241,9 @@ func (s *Service) ListPosts(ctx context.Context, p access.Principal, f PostFilte
 // DecidePost approves or rejects a pending story (an organizer who may
 // write in its area).
 func (s *Service) DecidePost(ctx context.Context, p access.Principal, id string, approve bool, d Decision) (Post, error) {
+	if err := valid.Struct(d); err != nil {
+		return Post{}, err
+	}
 	if err := p.RequireWriter(); err != nil {
 		return Post{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/kovidgoyal/imaging"
 	"golang.org/x/image/draw"
 
 	"jinhui/services/access"
@@ -40,6 +41,14 @@ type Photo struct {
 	CreatedAt time.Time `bson:"createdAt" json:"createdAt"`
 }
 
+// decodeUpright decodes a JPEG or PNG and turns it as its EXIF
+// orientation says (phones store pictures as the sensor saw them and say
+// in EXIF how to turn them; re-encoding drops EXIF, so the turn is
+// applied). Only the pure Go decoders run, never an external program.
+func decodeUpright(data []byte) (image.Image, error) {
+	return imaging.Decode(bytes.NewReader(data), imaging.AutoOrientation(true), imaging.Backends(imaging.GO_IMAGE))
+}
+
 // Resize checks an uploaded image by its content (JPEG or PNG only,
 // whatever the file is called), its size and its pixel count, and returns
 // it scaled to at most MaxSide on its longer side as a JPEG of at most
@@ -52,14 +61,11 @@ func Resize(data []byte) ([]byte, int, int, error) {
 	if len(data) > MaxUpload {
 		return nil, 0, 0, apperr.Field("file", "照片超过 10 MB")
 	}
-	var decode func([]byte) (image.Image, error)
 	var config func([]byte) (image.Config, error)
 	switch http.DetectContentType(data) {
 	case "image/jpeg":
-		decode = func(b []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(b)) }
 		config = func(b []byte) (image.Config, error) { return jpeg.DecodeConfig(bytes.NewReader(b)) }
 	case "image/png":
-		decode = func(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) }
 		config = func(b []byte) (image.Config, error) { return png.DecodeConfig(bytes.NewReader(b)) }
 	default:
 		return nil, 0, 0, apperr.Field("file", "只接受 JPEG 或 PNG 格式的照片")
@@ -72,7 +78,7 @@ func Resize(data []byte) ([]byte, int, int, error) {
 	if float64(cfg.Width)*float64(cfg.Height) > MaxPixels || cfg.Width > MaxUploadSide || cfg.Height > MaxUploadSide {
 		return nil, 0, 0, apperr.Field("file", fmt.Sprintf("图片尺寸过大(%d×%d): 不超过 2500 万像素、每边不超过 %d 像素", cfg.Width, cfg.Height, MaxUploadSide))
 	}
-	src, err := decode(data)
+	src, err := decodeUpright(data)
 	if err != nil {
 		return nil, 0, 0, apperr.Field("file", "图片已损坏")
 	}
@@ -88,8 +94,6 @@ func Resize(data []byte) ([]byte, int, int, error) {
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src) // transparent PNGs on white
 	draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Over, nil)
-	dst = orient(dst, jpegOrientation(data))
-	w, h = dst.Bounds().Dx(), dst.Bounds().Dy()
 	for q := 85; ; q -= 15 {
 		var buf bytes.Buffer
 		if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: q}); err != nil {
@@ -107,21 +111,16 @@ func Resize(data []byte) ([]byte, int, int, error) {
 // UploadPhoto scales and stores a photo for a later post by its uploader
 // (an organizer who may write, or a volunteer).
 func (s *Service) UploadPhoto(ctx context.Context, p access.Principal, data []byte) (Photo, error) {
-	var areas []string
-	switch {
-	case p.IsOrganizer():
-		if err := p.RequireWriter(); err != nil {
-			return Photo{}, err
-		}
-		areas = []string{p.Region}
-	case p.Kind == access.KindVolunteer:
+	if err := access.WriterOrVolunteer.Check(p); err != nil {
+		return Photo{}, err
+	}
+	areas := []string{p.Region}
+	if p.Kind == access.KindVolunteer {
 		v, err := s.Store.Volunteer(ctx, p.ID)
 		if err != nil {
 			return Photo{}, fmt.Errorf("wish.UploadPhoto: %w", err)
 		}
 		areas = v.Areas
-	default:
-		return Photo{}, apperr.New(apperr.Forbidden, "仅限组织者和志愿者上传")
 	}
 	if err := s.Codes.Allow(ctx, "photo-upload:"+p.ID, 100, time.Hour); err != nil {
 		return Photo{}, err

@@ -17,6 +17,7 @@ import (
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
 	"jinhui/shared/pii"
+	"jinhui/shared/valid"
 )
 
 // Input records an elder's small need.
@@ -114,6 +115,9 @@ func mayRecord(p access.Principal, e registry.Elder) bool {
 // public will read them. Errors: NotFound for an elder the caller may not
 // reach, Invalid naming the field.
 func (s *Service) Record(ctx context.Context, p access.Principal, in Input) (Wish, error) {
+	if err := valid.Struct(in); err != nil {
+		return Wish{}, err
+	}
 	// A phone resends an offline wish until it hears back: the one stored
 	// under its key answers, whatever changed since (the elder unpaired…).
 	if in.Key != "" {
@@ -216,7 +220,7 @@ func (s *Service) List(ctx context.Context, p access.Principal, f Filter) ([]Wis
 		}
 		f.Area, f.Elders = "", ids
 	default:
-		return nil, 0, apperr.New(apperr.Forbidden, "仅限组织者和志愿者查看")
+		return nil, 0, access.StaffOrVolunteer.Check(p)
 	}
 	ws, n, err := s.Store.Wishes(ctx, f)
 	if err != nil {
@@ -251,6 +255,9 @@ func (s *Service) decide(ctx context.Context, p access.Principal, id string, d D
 
 // Approve publishes a pending wish (an organizer of its subtree).
 func (s *Service) Approve(ctx context.Context, p access.Principal, id string, d Decision) (Wish, error) {
+	if err := valid.Struct(d); err != nil {
+		return Wish{}, err
+	}
 	w, err := s.decide(ctx, p, id, d)
 	if err != nil {
 		return Wish{}, err
@@ -267,6 +274,9 @@ func (s *Service) Approve(ctx context.Context, p access.Principal, id string, d 
 
 // Reject refuses a pending wish with a reason.
 func (s *Service) Reject(ctx context.Context, p access.Principal, id string, d Decision) (Wish, error) {
+	if err := valid.Struct(d); err != nil {
+		return Wish{}, err
+	}
 	if strings.TrimSpace(d.Note) == "" {
 		return Wish{}, apperr.Field("note", "请说明不予发布的原因")
 	}

@@ -60,6 +60,16 @@ func (s *Store) ByPhone(ctx context.Context, phone string) ([]auth.Person, error
 	return out, nil
 }
 
+// Contact returns a volunteer's or carer's phone and areas.
+func (s *Store) Contact(ctx context.Context, kind, id string) (string, []string, error) {
+	if kind == access.KindCarer {
+		c, err := s.Carer(ctx, id)
+		return c.Phone, c.Areas, err
+	}
+	v, err := s.Volunteer(ctx, id)
+	return v.Phone, v.Areas, err
+}
+
 // Record stores an audit entry.
 func (s *Store) Record(ctx context.Context, e audit.Entry) error {
 	_, err := s.DB.Collection(colAudit).InsertOne(ctx, e)

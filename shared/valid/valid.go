@@ -57,16 +57,32 @@ func (ck *checker) check(v any) error {
 	var ves validator.ValidationErrors
 	if errors.As(err, &ves) && len(ves) > 0 {
 		fe := ves[0]
-		ns := fe.Namespace()
-		if i := strings.IndexByte(ns, '.'); i >= 0 {
-			ns = ns[i+1:]
-		}
+		ns := jsonPath(fe.Namespace())
 		return apperr.Field(ns, ck.message(fe, ns))
 	}
 	if err != nil {
 		return apperr.Field("body", "请求内容无效")
 	}
 	return nil
+}
+
+// jsonPath is a validator namespace (Type.field.Embedded.field) as the
+// JSON path of the field: without the type's name, and without the Go
+// names of embedded structs, whose fields JSON holds inline (JSON names
+// here always begin in lower case).
+func jsonPath(ns string) string {
+	parts := strings.Split(ns, ".")[1:]
+	out := make([]string, 0, len(parts))
+	for _, p := range parts {
+		if p != "" && p[0] >= 'A' && p[0] <= 'Z' {
+			continue
+		}
+		out = append(out, p)
+	}
+	if len(out) == 0 { // a field without a JSON name
+		return strings.Join(parts, ".")
+	}
+	return strings.Join(out, ".")
 }
 
 // message says in Chinese what the field wants, naming it by its Chinese
