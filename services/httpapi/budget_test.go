@@ -288,4 +288,68 @@ func registerSortsAcrossPages(t *testing.T, h *platformtest.Harness, org string)
 			t.Errorf("GET /api/elders?%s: %d %s, want 400 naming %s", q, r.Status, r.Body, field)
 		}
 	}
+	// The other lists organizers sort most: each column's order holds
+	// across two pages, in both directions; an unknown column names sort.
+	for _, c := range []struct{ list, col string }{
+		{"/api/pairs?", "elderName"}, {"/api/pairs?", "village"}, {"/api/pairs?status=active&", "volunteerName"},
+		{"/api/relays?status=all&", "openedAt"}, {"/api/relays?status=all&", "elderName"},
+	} {
+		if c.list == "/api/relays?status=all&" && c.col == "openedAt" {
+			// ending pairs opens relays: five more, one after another
+			var pg struct {
+				Items []pairing.Pair `json:"items"`
+			}
+			h.Do("GET", "/api/pairs?limit=5&status=active", org, nil).JSON(t, &pg)
+			for _, p := range pg.Items {
+				if r := h.Do("POST", "/api/pairs/"+p.ID+"/end", org, map[string]string{"reason": "志愿者外出务工"}); r.Status != 200 {
+					t.Fatalf("end pair: %d %s", r.Status, r.Body)
+				}
+			}
+		}
+		for _, desc := range []bool{false, true} {
+			listSortsAcrossPages(t, h, org, c.list, c.col, desc)
+		}
+		if r := h.Do("GET", c.list+"sort=idNumber", org, nil); r.Status != 400 || r.ErrorField(t) != "sort" {
+			t.Errorf("GET %ssort=idNumber: %d %s, want 400 naming sort", c.list, r.Status, r.Body)
+		}
+	}
+}
+
+// listSortsAcrossPages reads two pages of three rows of list sorted by col
+// and fails unless the six rows are in col's order (as text; times in
+// RFC 3339 and dates as YYYY-MM-DD sort as text).
+func listSortsAcrossPages(t *testing.T, h *platformtest.Harness, org, list, col string, desc bool) {
+	t.Helper()
+	order := "asc"
+	if desc {
+		order = "desc"
+	}
+	var vals []string
+	for off := 0; off < 6; off += 3 {
+		var pg struct {
+			Items []map[string]any `json:"items"`
+		}
+		path := fmt.Sprintf("%ssort=%s&order=%s&limit=3&offset=%d", list, col, order, off)
+		if r := h.Do("GET", path, org, nil); r.Status != 200 {
+			t.Fatalf("GET %s: %d %s", path, r.Status, r.Body)
+		} else {
+			r.JSON(t, &pg)
+		}
+		for _, it := range pg.Items {
+			vals = append(vals, fmt.Sprint(it[col]))
+		}
+	}
+	if len(vals) < 4 {
+		t.Fatalf("%s sorted by %s: %d rows over two pages, too few to tell", list, col, len(vals))
+	}
+	distinct := false
+	for i := 1; i < len(vals); i++ {
+		distinct = distinct || vals[i] != vals[0]
+		if (!desc && vals[i] < vals[i-1]) || (desc && vals[i] > vals[i-1]) {
+			t.Fatalf("%s sorted by %s %s breaks at row %d: %q after %q (%q)", list, col, order, i, vals[i], vals[i-1], vals)
+		}
+	}
+	if !distinct {
+		t.Errorf("%s sorted by %s: every row has %q, the order cannot be told", list, col, vals[0])
+	}
 }
