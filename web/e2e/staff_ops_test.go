@@ -112,7 +112,10 @@ func TestConsoleStaffQueues(t *testing.T) {
 	answerBox(t, ctx, "已约谈志愿者并补做探访")
 	waitText(t, ctx, "#flash", "已登记整改")
 
-	// Micro-wishes: one approved, one not published.
+	// Micro-wishes: one read in full, one approved, one not published.
+	open(t, s, ctx, "/wishes?status=pending")
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .wish-show`)), clickJS(`.data-table tbody tr .wish-show`))
+	waitText(t, ctx, ".el-drawer", "微心愿详情")
 	open(t, s, ctx, "/wishes?status=pending")
 	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .wish-approve`)), clickJS(`.data-table tbody tr .wish-approve`))
 	waitText(t, ctx, "#flash", "已审核通过")
@@ -130,8 +133,31 @@ func TestConsoleStaffQueues(t *testing.T) {
 	answerBox(t, ctx, "照片未经老人同意")
 	waitText(t, ctx, "#flash", "已不予发布")
 
+	// A volunteer's full record (audited) and their code lock lifted.
+	open(t, s, ctx, "/volunteers/"+s.volunteer.ID)
+	must(t, ctx, clickJS(`#reveal`))
+	waitText(t, ctx, "#reveal", "已显示完整信息")
+	must(t, ctx, clickJS(`#volunteer-unlock`))
+	waitText(t, ctx, "#flash", "已解除验证码锁定")
+
 	admin := browser(t)
 	loginConsole(t, s, admin, "szqadmin")
+	// The county admin stops another account, then lets it in again.
+	open(t, s, admin, "/admin/accounts")
+	toggle := `[...document.querySelectorAll('.data-table tbody tr')].find((r) => r.innerText.includes('szqdudao')).querySelector('.account-toggle').click()`
+	must(t, admin, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .account-toggle`)), chromedp.Evaluate[chromedp.Void](toggle))
+	must(t, admin, chromedp.WaitVisible(chromedp.CSS(`.confirm-box .el-button--primary`)), clickJS(`.confirm-box .el-button--primary`))
+	waitText(t, admin, "#flash", "已停用")
+	row := `[...document.querySelectorAll('.data-table tbody tr')].find((r) => r.innerText.includes('szqdudao')).innerText`
+	if !testenv.Eventually(10*time.Second, func() bool { return strings.Contains(eval[string](t, admin, row), "已停用") }) {
+		t.Fatalf("the stopped account's row: %q", eval[string](t, admin, row))
+	}
+	must(t, admin, chromedp.Evaluate[chromedp.Void](toggle))
+	yes := `(() => { const b = [...document.querySelectorAll('.confirm-box')].filter((e) => e.innerText.includes('启用账号')).pop(); if (!b) return false; b.querySelector('.el-button--primary').click(); return true; })()`
+	if !testenv.Eventually(10*time.Second, func() bool { return eval[bool](t, admin, yes) }) {
+		t.Fatal("no confirmation asked before enabling the account")
+	}
+	waitText(t, admin, "#flash", "已启用")
 	open(t, s, admin, "/supervise/problems?status=rectified")
 	must(t, admin, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .recheck`)), clickJS(`.data-table tbody tr .recheck`),
 		chromedp.WaitVisible(chromedp.CSS(`.el-dialog textarea[name=note]`)),
