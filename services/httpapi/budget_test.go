@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sort"
@@ -287,5 +288,97 @@ func registerSortsAcrossPages(t *testing.T, h *platformtest.Harness, org string)
 		if r := h.Do("GET", "/api/elders?"+q, org, nil); r.Status != 400 || r.ErrorField(t) != field {
 			t.Errorf("GET /api/elders?%s: %d %s, want 400 naming %s", q, r.Status, r.Body, field)
 		}
+	}
+	// The other lists organizers sort most: each column's order holds
+	// across two pages, in both directions; an unknown column names sort.
+	for _, c := range []struct{ list, col string }{
+		{"/api/pairs?", "elderName"}, {"/api/pairs?", "village"}, {"/api/pairs?status=active&", "volunteerName"},
+		{"/api/relays?status=all&", "openedAt"}, {"/api/relays?status=all&", "elderName"},
+		{"/api/wishes?", "value"}, {"/api/wishes?", "createdAt"},
+	} {
+		if c.list == "/api/wishes?" && c.col == "value" {
+			// six wishes of the county's elders, their values out of order
+			n := 0
+			for _, e := range h.Set.Elders {
+				if n < 6 && strings.HasPrefix(e.Village, budgetCounty[:6]) && e.Status == registry.StatusActive {
+					body := map[string]any{"elder": e.ID, "category": "coat", "need": "一件厚棉衣", "value": []int{300, 50, 120, 80, 500, 10}[n]}
+					if r := h.Do("POST", "/api/wishes", org, body); r.Status >= 300 {
+						t.Fatalf("record wish: %d %s", r.Status, r.Body)
+					}
+					n++
+				}
+			}
+		}
+		if c.list == "/api/relays?status=all&" && c.col == "openedAt" {
+			// ending pairs opens relays: five more, one after another
+			var pg struct {
+				Items []pairing.Pair `json:"items"`
+			}
+			h.Do("GET", "/api/pairs?limit=5&status=active", org, nil).JSON(t, &pg)
+			for _, p := range pg.Items {
+				if r := h.Do("POST", "/api/pairs/"+p.ID+"/end", org, map[string]string{"reason": "志愿者外出务工"}); r.Status != 200 {
+					t.Fatalf("end pair: %d %s", r.Status, r.Body)
+				}
+			}
+		}
+		for _, desc := range []bool{false, true} {
+			listSortsAcrossPages(t, h, org, c.list, c.col, desc)
+		}
+		if r := h.Do("GET", c.list+"sort=idNumber", org, nil); r.Status != 400 || r.ErrorField(t) != "sort" {
+			t.Errorf("GET %ssort=idNumber: %d %s, want 400 naming sort", c.list, r.Status, r.Body)
+		}
+	}
+}
+
+// listSortsAcrossPages reads two pages of three rows of list sorted by col
+// and fails unless the six rows are in col's order (numbers and times as
+// such, the rest as text).
+func listSortsAcrossPages(t *testing.T, h *platformtest.Harness, org, list, col string, desc bool) {
+	t.Helper()
+	order := "asc"
+	if desc {
+		order = "desc"
+	}
+	var vals []any
+	for off := 0; off < 6; off += 3 {
+		var pg struct {
+			Items []map[string]any `json:"items"`
+		}
+		path := fmt.Sprintf("%ssort=%s&order=%s&limit=3&offset=%d", list, col, order, off)
+		if r := h.Do("GET", path, org, nil); r.Status != 200 {
+			t.Fatalf("GET %s: %d %s", path, r.Status, r.Body)
+		} else {
+			r.JSON(t, &pg)
+		}
+		for _, it := range pg.Items {
+			vals = append(vals, it[col])
+		}
+	}
+	if len(vals) < 4 {
+		t.Fatalf("%s sorted by %s: %d rows over two pages, too few to tell", list, col, len(vals))
+	}
+	// cmp compares numbers as numbers, anything else as its text
+	compare := func(a, b any) int {
+		x, okx := a.(float64)
+		y, oky := b.(float64)
+		if okx && oky {
+			return cmp.Compare(x, y)
+		}
+		tx, errx := time.Parse(time.RFC3339Nano, fmt.Sprint(a))
+		ty, erry := time.Parse(time.RFC3339Nano, fmt.Sprint(b))
+		if errx == nil && erry == nil {
+			return tx.Compare(ty)
+		}
+		return strings.Compare(fmt.Sprint(a), fmt.Sprint(b))
+	}
+	distinct := false
+	for i := 1; i < len(vals); i++ {
+		distinct = distinct || compare(vals[i], vals[0]) != 0
+		if (!desc && compare(vals[i], vals[i-1]) < 0) || (desc && compare(vals[i], vals[i-1]) > 0) {
+			t.Fatalf("%s sorted by %s %s breaks at row %d: %v after %v (%v)", list, col, order, i, vals[i], vals[i-1], vals)
+		}
+	}
+	if !distinct {
+		t.Errorf("%s sorted by %s: every row has %q, the order cannot be told", list, col, vals[0])
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"jinhui/services/pairing"
+	"jinhui/shared/page"
 )
 
 func items[T any](xs []T, total int) listResp[T] {
@@ -163,6 +164,9 @@ func (s *Server) listPairs(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if f.Order, err = page.ParseOrder(c.Query("sort"), c.Query("order"), pairing.PairSorts...); err != nil {
+		return err
+	}
 	ps, n, err := s.Pairing.ListPairs(c.UserContext(), principal(c), f, pg)
 	if err != nil {
 		return err
@@ -207,7 +211,11 @@ func (s *Server) listRelays(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rs, n, err := s.Pairing.ListRelays(c.UserContext(), principal(c), c.Query("area"), c.Query("status"), pg)
+	ord, err := page.ParseOrder(c.Query("sort"), c.Query("order"), pairing.RelaySorts...)
+	if err != nil {
+		return err
+	}
+	rs, n, err := s.Pairing.ListRelays(c.UserContext(), principal(c), c.Query("area"), c.Query("status"), ord, pg)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"jinhui/services/wish"
+	"jinhui/shared/page"
 )
 
 func (s *Server) wishFigures(c *fiber.Ctx) error {
@@ -21,7 +22,11 @@ func (s *Server) listWishes(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	items, total, err := s.Wishes.List(c.UserContext(), principal(c), wish.Filter{Area: c.Query("area"), Status: split(c.Query("status")), Offset: off, Limit: lim})
+	ord, err := page.ParseOrder(c.Query("sort"), c.Query("order"), wish.Sorts...)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Wishes.List(c.UserContext(), principal(c), wish.Filter{Area: c.Query("area"), Status: split(c.Query("status")), Order: ord, Offset: off, Limit: lim})
 	if err != nil {
 		return err
 	}

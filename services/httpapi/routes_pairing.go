@@ -28,12 +28,12 @@ func (s *Server) pairingRoutes() []route {
 		{method: "GET", path: "/api/pairing/alerts", tag: "pairing", summary: "接力超时预警", who: access.Staff, query: []string{"area", "offset", "limit"}, resp: listResp[pairing.Alert]{}, h: s.pairAlerts},
 		{method: "POST", path: "/api/pairing/check", tag: "pairing", summary: "立即执行每日接力检查(沉默、空岗、超时预警)", who: access.Admin, resp: pairing.CheckResult{}, h: s.pairingCheck},
 
-		{method: "GET", path: "/api/pairs", tag: "pairs", summary: "结对记录", who: access.StaffOrVolunteer, query: []string{"area", "elder", "volunteer", "status", "offset", "limit"}, resp: listResp[pairing.Pair]{}, h: s.listPairs},
+		{method: "GET", path: "/api/pairs", tag: "pairs", summary: "结对记录", who: access.StaffOrVolunteer, query: []string{"area", "elder", "volunteer", "status", "sort", "order", "offset", "limit"}, resp: listResp[pairing.Pair]{}, h: s.listPairs},
 		{method: "GET", path: "/api/pairs/:id", tag: "pairs", summary: "结对详情", who: access.StaffOrVolunteer, resp: pairing.Pair{}, h: s.getPair},
 		{method: "PUT", path: "/api/pairs/:id/notes", tag: "pairs", summary: "记录交接备注(偏好、风险、有效做法)", who: access.WriterOrVolunteer, body: pairing.NotesInput{}, resp: pairing.Pair{}, h: s.setPairNotes},
 		{method: "POST", path: "/api/pairs/:id/end", tag: "pairs", summary: "解除结对(岗位进入接力队列)", who: access.Writer, body: pairing.EndInput{}, resp: pairing.Relay{}, h: s.endPair},
 
-		{method: "GET", path: "/api/relays", tag: "relay", summary: "接力队列(默认 status=open)", who: access.Staff, query: []string{"area", "status", "offset", "limit"}, resp: listResp[pairing.Relay]{}, h: s.listRelays},
+		{method: "GET", path: "/api/relays", tag: "relay", summary: "接力队列(默认 status=open)", who: access.Staff, query: []string{"area", "status", "sort", "order", "offset", "limit"}, resp: listResp[pairing.Relay]{}, h: s.listRelays},
 		{method: "GET", path: "/api/relays/:id", tag: "relay", summary: "接力详情", who: access.Staff, resp: pairing.Relay{}, h: s.getRelay},
 		{method: "POST", path: "/api/relays/:id/propose", tag: "relay", summary: "重新推荐接替志愿者(其余结对不变)", who: access.Writer, resp: pairing.Relay{}, h: s.proposeRelay},
 		{method: "POST", path: "/api/relays/:id/confirm", tag: "relay", summary: "确认接替并生成交接记录(短信通知接替者)", who: access.Writer, body: pairing.RelayConfirmInput{}, resp: pairing.Handover{}, h: s.confirmRelay},

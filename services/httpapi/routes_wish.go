@@ -11,7 +11,7 @@ import (
 func (s *Server) wishRoutes() []route {
 	return []route{
 		{method: "GET", path: "/api/wishes/figures", tag: "wishes", summary: "微心愿统计: 按区划和月份的发布、认领、超时、送达数及价值(元)", who: access.Staff, query: []string{"area", "from", "to"}, resp: listResp[wish.FigureRow]{}, h: s.wishFigures},
-		{method: "GET", path: "/api/wishes", tag: "wishes", summary: "微心愿列表(捐赠人手机号脱敏)", who: access.StaffOrVolunteer, query: []string{"area", "status", "offset", "limit"}, resp: listResp[wish.Wish]{}, h: s.listWishes},
+		{method: "GET", path: "/api/wishes", tag: "wishes", summary: "微心愿列表(捐赠人手机号脱敏)", who: access.StaffOrVolunteer, query: []string{"area", "status", "sort", "order", "offset", "limit"}, resp: listResp[wish.Wish]{}, h: s.listWishes},
 		{method: "POST", path: "/api/wishes", tag: "wishes", summary: "登记老人微心愿(待审核); 内容不得含老人姓名、电话、证件号", who: access.WriterOrVolunteer, body: wish.Input{}, resp: wish.Wish{}, h: s.recordWish},
 		{method: "GET", path: "/api/wishes/:id", tag: "wishes", summary: "微心愿详情及全部步骤(谁、何时)", who: access.StaffOrVolunteer, resp: wish.Wish{}, h: s.getWish},
 		{method: "POST", path: "/api/wishes/:id/approve", tag: "wishes", summary: "审核通过并公开发布微心愿", who: access.Writer, body: wish.Decision{}, resp: wish.Wish{}, h: s.approveWish},

@@ -194,7 +194,7 @@ func (s *Service) relayFor(ctx context.Context, p access.Principal, id string) (
 }
 
 // ListRelays lists the relay queue in p's subtree (status "open" unless given).
-func (s *Service) ListRelays(ctx context.Context, p access.Principal, area, status string, pg page.Params) ([]Relay, int, error) {
+func (s *Service) ListRelays(ctx context.Context, p access.Principal, area, status string, order page.Order, pg page.Params) ([]Relay, int, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return nil, 0, err
 	}
@@ -212,7 +212,7 @@ func (s *Service) ListRelays(ctx context.Context, p access.Principal, area, stat
 	if status == "all" {
 		status = ""
 	}
-	rs, n, err := s.Store.RelayPage(ctx, RelayFilter{Area: a, Status: status}, pg)
+	rs, n, err := s.Store.RelayPage(ctx, RelayFilter{Area: a, Status: status, Order: order}, pg)
 	if err != nil {
 		return nil, 0, fmt.Errorf("pairing.ListRelays: %w", err)
 	}

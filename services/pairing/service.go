@@ -20,6 +20,8 @@ type PairFilter struct {
 	Elder     string
 	Volunteer string
 	Status    string
+	// Order is a field of PairSorts (empty: by key), for pages only.
+	Order page.Order
 }
 
 // RelayFilter selects relays; empty fields do not filter.
@@ -27,7 +29,16 @@ type RelayFilter struct {
 	Area   string
 	Elder  string
 	Status string
+	// Order is a field of RelaySorts (empty: oldest first), for pages only.
+	Order page.Order
 }
+
+// PairSorts and RelaySorts are the columns the pair and relay lists sort
+// on, on the server (each served by an index on the subtree and the column).
+var (
+	PairSorts  = []string{"elderName", "volunteerName", "village", "startDate", "status"}
+	RelaySorts = []string{"elderName", "village", "openedAt", "status"}
+)
 
 // RuleFilter selects pins and forbids.
 type RuleFilter struct {

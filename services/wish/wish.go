@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"jinhui/services/registry"
+	"jinhui/shared/page"
 )
 
 // Wish statuses.
@@ -154,9 +155,15 @@ type Filter struct {
 	Status      []string // any of these
 	Elders      []string // any of these elders
 	ClaimBefore time.Time
-	Offset      int
-	Limit       int
+	// Order is a field of Sorts (empty: newest first).
+	Order  page.Order
+	Offset int
+	Limit  int
 }
+
+// Sorts are the columns the wish list sorts on, on the server (each served
+// by an index on the subtree and the column).
+var Sorts = []string{"createdAt", "value", "status"}
 
 // Store is what wishes and the exchange page need from the database.
 type Store interface {

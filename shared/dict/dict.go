@@ -22,7 +22,7 @@ var Fields = map[string]string{
 	"conditions": "状况", "consent": "同意", "consentNote": "同意说明", "consentVersion": "同意书版本", "contact": "联系方式", "contactName": "联系人姓名",
 	"contactPhone": "联系电话", "contacts": "联系人", "count": "数量", "county": "县(区)", "date": "日期", "day": "星期",
 	"deadline": "期限", "decision": "结论", "dependency": "生活照料需求", "description": "说明", "detail": "详情",
-	"disabilityLevel": "失能等级", "donorKind": "捐赠方类型", "elder": "老人", "elders": "老人", "experience": "志愿服务经历",
+	"disabilityLevel": "失能等级", "donorKind": "捐赠方类型", "elder": "老人", "elders": "老人", "elderName": "老人姓名", "volunteerName": "志愿者姓名", "openedAt": "开启时间", "createdAt": "登记时间", "experience": "志愿服务经历",
 	"farKm": "距离提醒(公里)", "file": "文件", "from": "开始", "givenBy": "提供人", "grantor": "授予(评价)单位", "handler": "经办人", "issuer": "出具单位", "noticeDays": "公示天数", "part": "记录部分", "period": "评价期间", "principal": "单位负责人", "ref": "所涉记录", "health": "健康状况", "home": "居住情况",
 	"hoursPerMonth": "每月可服务小时", "how": "方式", "id": "编号", "idNumber": "身份证号", "item": "项目", "items": "项目",
 	"jointVisit": "共同探访", "key": "标识", "keyVillage": "重点村", "kind": "类型", "kinds": "类型", "label": "名称", "lat": "纬度", "limit": "每页条数",

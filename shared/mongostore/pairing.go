@@ -36,6 +36,15 @@ var pairingIndexes = []index{
 	{colPairs, bson.D{{Key: "county", Value: 1}, {Key: "status", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colPairs, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colRelays, bson.D{{Key: "areas", Value: 1}, {Key: "openedAt", Value: 1}, {Key: "_id", Value: 1}}, false},
+	// the lists' sortable columns (pairing.PairSorts, RelaySorts)
+	{colPairs, bson.D{{Key: "areas", Value: 1}, {Key: "elderName", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colPairs, bson.D{{Key: "areas", Value: 1}, {Key: "volunteerName", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colPairs, bson.D{{Key: "areas", Value: 1}, {Key: "village", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colPairs, bson.D{{Key: "areas", Value: 1}, {Key: "startDate", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colPairs, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colRelays, bson.D{{Key: "areas", Value: 1}, {Key: "elderName", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colRelays, bson.D{{Key: "areas", Value: 1}, {Key: "village", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colRelays, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colRelays, bson.D{{Key: "elder", Value: 1}, {Key: "openedAt", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colProposals, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
 	{colPairRules, bson.D{{Key: "elder", Value: 1}, {Key: "_id", Value: 1}}, false},
@@ -126,7 +135,7 @@ func (s *Store) Pairs(ctx context.Context, f pairing.PairFilter) ([]pairing.Pair
 
 // PairPage returns one page of the pairs matching f (by key) and their number.
 func (s *Store) PairPage(ctx context.Context, f pairing.PairFilter, pg page.Params) ([]pairing.Pair, int, error) {
-	return pageOf[pairing.Pair](ctx, s.DB.Collection(colPairs), pairFilter(f), byID, pg)
+	return pageOf[pairing.Pair](ctx, s.DB.Collection(colPairs), pairFilter(f), orderOr(f.Order, byID), pg)
 }
 
 func pairFilter(f pairing.PairFilter) bson.D {
@@ -218,7 +227,7 @@ func (s *Store) Relays(ctx context.Context, f pairing.RelayFilter) ([]pairing.Re
 
 // RelayPage returns one page of the relays matching f, oldest first, and their number.
 func (s *Store) RelayPage(ctx context.Context, f pairing.RelayFilter, pg page.Params) ([]pairing.Relay, int, error) {
-	return pageOf[pairing.Relay](ctx, s.DB.Collection(colRelays), relayFilter(f), byOpened, pg)
+	return pageOf[pairing.Relay](ctx, s.DB.Collection(colRelays), relayFilter(f), orderOr(f.Order, byOpened), pg)
 }
 
 var byOpened = bson.D{{Key: "openedAt", Value: 1}, {Key: "_id", Value: 1}}

@@ -182,6 +182,14 @@ func sortOf(o page.Order) bson.D {
 	return bson.D{{Key: o.Field, Value: dir}, {Key: "_id", Value: dir}}
 }
 
+// orderOr is o's sort (sortOf), or dflt when o names no field.
+func orderOr(o page.Order, dflt bson.D) bson.D {
+	if o.Field == "" {
+		return dflt
+	}
+	return sortOf(o)
+}
+
 // Elders returns a page of elders.
 func (s *Store) Elders(ctx context.Context, f registry.Filter) (registry.Page[registry.Elder], error) {
 	items, total, err := findPage[registry.Elder](ctx, s.DB.Collection(colElders), filter(f), sortOf(f.Order), f.Offset, f.Limit)

@@ -52,7 +52,7 @@ func wishFilter(f wish.Filter) bson.D {
 
 // Wishes lists wishes, newest first.
 func (s *Store) Wishes(ctx context.Context, f wish.Filter) ([]wish.Wish, int, error) {
-	return findPage[wish.Wish](ctx, s.DB.Collection(colWishes), wishFilter(f), bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: 1}}, f.Offset, f.Limit)
+	return findPage[wish.Wish](ctx, s.DB.Collection(colWishes), wishFilter(f), orderOr(f.Order, bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: 1}}), f.Offset, f.Limit)
 }
 
 // AllWishes calls fn with every wish inside area (all when empty).

@@ -16,6 +16,10 @@ const (
 var wishIndexes = []index{
 	{colWishes, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: 1}}, false},
 	{colWishes, bson.D{{Key: "areas", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: 1}}, false},
+	// the list's sortable columns (wish.Sorts): the column, then _id the same way
+	{colWishes, bson.D{{Key: "areas", Value: 1}, {Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colWishes, bson.D{{Key: "areas", Value: 1}, {Key: "value", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colWishes, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colWishes, bson.D{{Key: "elder", Value: 1}}, false},
 	{colWishes, bson.D{{Key: "status", Value: 1}, {Key: "claim.until", Value: 1}}, false},
 	{colWishClaims, bson.D{{Key: "wish", Value: 1}}, false},

@@ -77,6 +77,7 @@ func newSite(t *testing.T, prepair bool) *site {
 	// A stand-in for the ledger endpoints the visits and carers issues add:
 	// it counts each business key once, as they will.
 	p.API.App.Post("/test/ledger", s.ledger.handle)
+	recordBrowserCalls(p)
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
