@@ -14,10 +14,18 @@ type SendRate struct {
 	limiter *redis_rate.Limiter
 	key     string
 	limit   redis_rate.Limit
-	// turn lets one waiter of this process at a time ask Redis: the
-	// others wait here, rather than all waking for the same slot.
-	turn chan struct{}
+	// ahead holds the first claimAhead waiters of this process, which
+	// have claimed their text; turn the first of them, the one that asks
+	// Redis. The others wait here, rather than all waking for each slot.
+	ahead, turn chan struct{}
 }
+
+// claimAhead is how many waiters of a process hold a claim: the next one
+// claims while the first waits for its slot, so that a slow claim (the
+// embedded database serves one command at a time) does not delay the
+// slot. A process that dies abruptly leaves at most that many texts
+// claimed but not sent (shown as sending, never sent twice).
+const claimAhead = 2
 
 // arrivalJitter is how much later than its slot a text may reach the
 // carrier than the text before it (the claim, the request). The carrier
@@ -27,7 +35,8 @@ const arrivalJitter = 20 * time.Millisecond
 // NewSendRate allows perSecond messages a second from the sender `from`:
 // the carrier never sees more than perSecond arrive within any second.
 func NewSendRate(r redis.UniversalClient, from string, perSecond int) *SendRate {
-	return &SendRate{limiter: redis_rate.NewLimiter(r), key: "sms-rate:" + from, limit: sendLimit(perSecond), turn: make(chan struct{}, 1)}
+	return &SendRate{limiter: redis_rate.NewLimiter(r), key: "sms-rate:" + from, limit: sendLimit(perSecond),
+		ahead: make(chan struct{}, claimAhead), turn: make(chan struct{}, 1)}
 }
 
 // sendLimit spaces texts evenly so that at most perSecond fit in any
@@ -47,21 +56,25 @@ func sendLimit(perSecond int) redis_rate.Limit {
 	return redis_rate.Limit{Rate: perSecond - burst + 1, Burst: burst, Period: time.Second + arrivalJitter}
 }
 
-// Wait runs claim when the caller is next in this process's line, then
-// blocks until one more message may go, or ctx ends. Only the caller
-// next in line asks Redis, so the line's claims are written one at a
-// time, each shortly before its slot (a worker that stops while waiting
-// holds one claim at most).
+// Wait runs claim when the caller is among the first claimAhead of this
+// process's line, then blocks until one more message may go, or ctx ends.
+// Only the first in line asks Redis.
 func (s *SendRate) Wait(ctx context.Context, claim func() error) error {
+	select {
+	case s.ahead <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.ahead }()
+	if err := claim(); err != nil {
+		return err
+	}
 	select {
 	case s.turn <- struct{}{}:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 	defer func() { <-s.turn }()
-	if err := claim(); err != nil {
-		return err
-	}
 	for {
 		res, err := s.limiter.Allow(ctx, s.key, s.limit)
 		if err != nil {

@@ -34,14 +34,17 @@ func TestSendLimit(t *testing.T) {
 }
 
 // TestSendRateClaimsInLine: two worker processes (two limiters on one
-// Redis) share one rate; each text is claimed once, right before its
-// slot; a refused claim is returned at once, without taking a slot.
+// Redis) share one rate; each text is claimed once, and no process holds
+// more than claimAhead claimed texts not yet let go (what an abrupt stop
+// could leave unsent); a refused claim is returned at once, without
+// taking a slot.
 func TestSendRateClaimsInLine(t *testing.T) {
 	rdb := testenv.Redis(t)
 	ctx := context.Background()
 	procs := []*SendRate{NewSendRate(rdb, "+15005550006", 50), NewSendRate(rdb, "+15005550006", 50)}
 	var mu sync.Mutex
-	var claims, slots int
+	var claims, slots, most int
+	held := make([]int, len(procs))
 	var wg sync.WaitGroup
 	start := time.Now()
 	for w := 0; w < 8; w++ {
@@ -53,6 +56,8 @@ func TestSendRateClaimsInLine(t *testing.T) {
 					mu.Lock()
 					defer mu.Unlock()
 					claims++
+					held[w%2]++
+					most = max(most, held[w%2])
 					return nil
 				})
 				if err != nil {
@@ -61,6 +66,7 @@ func TestSendRateClaimsInLine(t *testing.T) {
 				}
 				mu.Lock()
 				slots++
+				held[w%2]--
 				mu.Unlock()
 			}
 		}()
@@ -71,6 +77,9 @@ func TestSendRateClaimsInLine(t *testing.T) {
 	every := sendLimit(50).Period / time.Duration(sendLimit(50).Rate)
 	if el := time.Since(start); claims != 24 || slots != 24 || el < 22*every {
 		t.Fatalf("%d claims, %d slots in %v (want 24 and at least %v)", claims, slots, el, 22*every)
+	}
+	if most > claimAhead {
+		t.Fatalf("a process held %d claimed texts at once, want at most %d", most, claimAhead)
 	}
 	refused := apperr.New(apperr.Conflict, "已认领")
 	t0 := time.Now()

@@ -8,7 +8,9 @@
 //	                  and print the achieved rate, the most texts that
 //	                  arrived within any one second (never above the set
 //	                  rate), the duplicates, the wait for a sending slot,
-//	                  and the database commands per text
+//	                  and the database commands per text (with
+//	                  VISITBENCH_DETAIL set, also the claim times and the
+//	                  gaps between sending slots)
 package main
 
 import (
@@ -19,6 +21,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/pprof"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -230,17 +233,47 @@ func (t *timing) print(texts int) {
 
 // waits measures the time workers spend waiting for a sending slot.
 type waits struct {
-	next  notify.Limiter
-	n     atomic.Int64
-	spent atomic.Int64
+	next   notify.Limiter
+	n      atomic.Int64
+	spent  atomic.Int64
+	mu     sync.Mutex
+	claims []time.Duration
+	grants []time.Time
 }
 
 func (w *waits) Wait(ctx context.Context, claim func() error) error {
 	t0 := time.Now()
-	err := w.next.Wait(ctx, claim)
+	err := w.next.Wait(ctx, func() error {
+		c0 := time.Now()
+		err := claim()
+		w.mu.Lock()
+		w.claims = append(w.claims, time.Since(c0))
+		w.mu.Unlock()
+		return err
+	})
 	w.n.Add(1)
 	w.spent.Add(int64(time.Since(t0)))
+	w.mu.Lock()
+	w.grants = append(w.grants, time.Now())
+	w.mu.Unlock()
 	return err
+}
+
+func (w *waits) print() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	slices.Sort(w.claims)
+	slices.SortFunc(w.grants, time.Time.Compare)
+	var gaps []time.Duration
+	for i := 1; i < len(w.grants); i++ {
+		gaps = append(gaps, w.grants[i].Sub(w.grants[i-1]))
+	}
+	slices.Sort(gaps)
+	q := func(d []time.Duration, p float64) time.Duration {
+		return d[int(p*float64(len(d)-1))].Round(100 * time.Microsecond)
+	}
+	fmt.Printf("claim        p50 %v p90 %v p99 %v max %v\n", q(w.claims, .5), q(w.claims, .9), q(w.claims, .99), q(w.claims, 1))
+	fmt.Printf("slot gaps    p10 %v p50 %v p90 %v p99 %v max %v\n", q(gaps, .1), q(gaps, .5), q(gaps, .9), q(gaps, .99), q(gaps, 1))
 }
 
 func send(n, rate, concurrency int) error {
@@ -315,6 +348,9 @@ func send(n, rate, concurrency int) error {
 		n, rate, queued.Seconds(), got, dup, float64(got-1)/span.Seconds(), span.Seconds(), fake.MaxIn(time.Second), rate)
 	if w := lim.n.Load(); w > 0 {
 		fmt.Printf("slot wait    %.1f ms per text (claim included), %.2f limiter calls per text\n", float64(lim.spent.Load())/float64(w)/1e6, float64(allows.Load())/float64(w))
+	}
+	if os.Getenv("VISITBENCH_DETAIL") != "" {
+		lim.print()
 	}
 	tm.print(n)
 	return nil
