@@ -259,6 +259,22 @@ func (w *waits) Wait(ctx context.Context, claim func() error) error {
 	return err
 }
 
+// mostIn is the largest number of slots given within any window d.
+func (w *waits) mostIn(d time.Duration) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ts := slices.Clone(w.grants)
+	slices.SortFunc(ts, time.Time.Compare)
+	most, lo := 0, 0
+	for hi, t := range ts {
+		for t.Sub(ts[lo]) >= d {
+			lo++
+		}
+		most = max(most, hi-lo+1)
+	}
+	return most
+}
+
 func (w *waits) print() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -344,8 +360,8 @@ func send(n, rate, concurrency int) error {
 	}
 	time.Sleep(time.Second) // let any duplicate arrive
 	got, dup, span := fake.Received()
-	fmt.Printf("messages     %d\nset rate     %d/s\nqueued in    %.2f s\nreceived     %d distinct\nduplicates   %d\nachieved     %.1f/s (first to last arrival, %.1f s)\nmost in 1 s  %d (any 1-second window of arrivals; must not pass %d)\n",
-		n, rate, queued.Seconds(), got, dup, float64(got-1)/span.Seconds(), span.Seconds(), fake.MaxIn(time.Second), rate)
+	fmt.Printf("messages     %d\nset rate     %d/s\nqueued in    %.2f s\nreceived     %d distinct\nduplicates   %d\nachieved     %.1f/s (first to last arrival, %.1f s)\nmost in 1 s  %d arrivals, %d sending slots (any 1-second window; must not pass %d)\n",
+		n, rate, queued.Seconds(), got, dup, float64(got-1)/span.Seconds(), span.Seconds(), fake.MaxIn(time.Second), lim.mostIn(time.Second), rate)
 	if w := lim.n.Load(); w > 0 {
 		fmt.Printf("slot wait    %.1f ms per text (claim included), %.2f limiter calls per text\n", float64(lim.spent.Load())/float64(w)/1e6, float64(allows.Load())/float64(w))
 	}
