@@ -58,9 +58,10 @@ type Store interface {
 	// InsertMessages records messages at once, skipping keys used already.
 	InsertMessages(ctx context.Context, ms []Message) error
 	Message(ctx context.Context, id string) (Message, error)
-	// Recorded returns the message as Send recorded it, without its
-	// outcome (one read by key).
-	Recorded(ctx context.Context, id string) (Message, error)
+	// Unsettled returns the message as Send recorded it while it has no
+	// outcome yet (one read of the unsettled messages); ok is false
+	// once it has one, or if the key was never recorded.
+	Unsettled(ctx context.Context, id string) (m Message, ok bool, err error)
 	Claim(ctx context.Context, id string) error
 	Unclaim(ctx context.Context, id string) error
 	Claimed(ctx context.Context, id string) (bool, error)
@@ -99,8 +100,13 @@ type RetryableError struct{ Msg string }
 func (e *RetryableError) Error() string { return "sms rate limited: " + e.Msg }
 
 // Limiter paces sending to the carrier's rate, shared by every worker.
+// Wait runs claim when the caller is next in line for a sending slot,
+// then blocks until the slot comes: a text is claimed just before it may
+// go (not while it waits behind others), and nothing but the wait for
+// the slot lies between the slot and the send. If claim fails, Wait
+// returns its error at once.
 type Limiter interface {
-	Wait(ctx context.Context) error
+	Wait(ctx context.Context, claim func() error) error
 }
 
 // PermanentError is a refusal that a retry cannot fix (an opted-out
@@ -200,16 +206,20 @@ func (s *Service) send(ctx context.Context, m Message) error {
 // gateway once. A message already claimed is left alone, so a task that
 // runs twice never sends twice.
 //
-// It costs five database commands (read, opt-out, claim, outcome, pending):
-// the message is read as recorded, without its outcome, because the claim
-// says whether it was handled already, and every outcome written without
-// a claim (expired, opted out) is reached again by the same checks.
+// It costs five database commands (read, opt-out, claim, outcome, pending),
+// none of them over the growing history: the text is read from the
+// unsettled messages (a settled one is left at once, without taking a
+// sending slot), the claim and the outcome are inserts. Every outcome
+// written without a claim (expired, opted out) is reached again by the
+// same checks. The claim is written when the worker is next in line for
+// a sending slot, and the text goes as soon as the slot comes, so that
+// what reaches the carrier keeps the limiter's spacing.
 func (s *Service) Deliver(ctx context.Context, id string) error {
-	m, err := s.Store.Recorded(ctx, id)
+	m, ok, err := s.Store.Unsettled(ctx, id)
 	if err != nil {
 		return fmt.Errorf("notify.Deliver: %w", err)
 	}
-	if m.Status != StatusQueued {
+	if !ok {
 		return nil
 	}
 	now := s.Now()
@@ -221,21 +231,34 @@ func (s *Service) Deliver(ctx context.Context, id string) error {
 	} else if out {
 		return s.Store.SetMessageStatus(ctx, id, StatusFailed, "", "对方已退订短信", now)
 	}
+	claimed := false
+	claim := func() error {
+		err := s.Store.Claim(ctx, id)
+		claimed = err == nil
+		return err
+	}
 	if s.Limiter != nil {
-		if err := s.Limiter.Wait(ctx); err != nil {
+		err = s.Limiter.Wait(ctx, claim)
+	} else {
+		err = claim()
+	}
+	switch {
+	case claimed && err != nil:
+		// Claimed, but no slot came (the worker is stopping): not sent, so
+		// release the claim for the retry.
+		if uerr := s.Store.Unclaim(context.WithoutCancel(ctx), id); uerr != nil {
+			return fmt.Errorf("notify.Deliver: %w", uerr)
+		}
+		return fmt.Errorf("notify.Deliver: %w", err)
+	case apperr.Is(err, apperr.Conflict):
+		// Claimed before: by a worker sending it now, or by one that died
+		// after handing it over. Never send again; show it as sending
+		// (forward only, so a finished send's outcome is not overwritten).
+		if _, err := s.Store.AdvanceStatus(ctx, id, StatusSending, "", []string{StatusQueued}, now); err != nil {
 			return fmt.Errorf("notify.Deliver: %w", err)
 		}
-	}
-	if err := s.Store.Claim(ctx, id); err != nil {
-		if apperr.Is(err, apperr.Conflict) {
-			// Claimed before: by a worker sending it now, or by one that died
-			// after handing it over. Never send again; show it as sending
-			// (forward only, so a finished send's outcome is not overwritten).
-			if _, err := s.Store.AdvanceStatus(ctx, id, StatusSending, "", []string{StatusQueued}, now); err != nil {
-				return fmt.Errorf("notify.Deliver: %w", err)
-			}
-			return nil
-		}
+		return nil
+	case err != nil:
 		return fmt.Errorf("notify.Deliver: %w", err)
 	}
 	var validity time.Duration

@@ -156,3 +156,54 @@ func TestTemplates(t *testing.T) {
 		t.Fatalf("rendered %q", m.Body)
 	}
 }
+
+// stoppingLimiter claims as told, then fails the wait for the slot while
+// fail is set (a worker stopping); it counts the slots asked for.
+type stoppingLimiter struct {
+	fail  bool
+	asked int
+}
+
+func (l *stoppingLimiter) Wait(_ context.Context, claim func() error) error {
+	l.asked++
+	if err := claim(); err != nil {
+		return err
+	}
+	if l.fail {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestDeliverWaitsForSlot: a worker that stops while its claimed text
+// waits for a sending slot releases the claim, so the retry sends it
+// (once); a text already settled is left without taking a slot.
+func TestDeliverWaitsForSlot(t *testing.T) {
+	s := testenv.Mongo(t)
+	ctx := context.Background()
+	fake := notifytest.Start()
+	defer fake.Close()
+	lim := &stoppingLimiter{fail: true}
+	svc := &notify.Service{Store: s, Queue: &noQueue{}, Gateway: fake.Gateway("+15005550006"), Limiter: lim, Now: time.Now}
+	if err := svc.Send(ctx, "slot:1", "+8613800000001", "test", "等一个发送时段"); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Deliver(ctx, "slot:1"); err == nil {
+		t.Fatal("a wait cut short should be returned for the queue to retry")
+	}
+	if m, _ := s.Message(ctx, "slot:1"); m.Status != notify.StatusQueued || fake.Times("+8613800000001", "等一个发送时段") != 0 {
+		t.Fatalf("after a stopped wait: %s, received %d", m.Status, fake.Times("+8613800000001", "等一个发送时段"))
+	}
+	lim.fail = false
+	for i := 0; i < 2; i++ {
+		if err := svc.Deliver(ctx, "slot:1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if m, _ := s.Message(ctx, "slot:1"); m.Status != notify.StatusSending || m.SID == "" || fake.Times("+8613800000001", "等一个发送时段") != 1 {
+		t.Fatalf("after the retry: %+v, received %d", m, fake.Times("+8613800000001", "等一个发送时段"))
+	}
+	if lim.asked != 2 {
+		t.Fatalf("%d sending slots asked for, want 2 (the settled text takes none)", lim.asked)
+	}
+}

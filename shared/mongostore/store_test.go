@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"jinhui/services/notify"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
@@ -143,6 +145,44 @@ func TestClaimHasOneWinner(t *testing.T) {
 	}
 	if ok, err := s.Claimed(ctx, "m1"); !ok || err != nil {
 		t.Fatalf("claimed: %v %v", ok, err)
+	}
+}
+
+// TestUnsettled: the worker reads a text while it is unsettled (single or
+// batch, with its validity), not once it has an outcome, nor a key never
+// recorded; an entry left pending by an earlier version (key only) is
+// read from the message itself.
+func TestUnsettled(t *testing.T) {
+	s := testenv.Mongo(t)
+	ctx := context.Background()
+	until := time.Now().Add(time.Hour).Truncate(time.Millisecond)
+	if err := s.InsertMessage(ctx, notify.Message{ID: "u1", To: "+8613800000001", Kind: "reminder", Body: "明天探访", CreatedAt: time.Now(), ValidUntil: until}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InsertMessages(ctx, []notify.Message{{ID: "u2", To: "+8613800000002", Kind: "pairing", Body: "结对成功", CreatedAt: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	m, ok, err := s.Unsettled(ctx, "u1")
+	if err != nil || !ok || m.To != "+8613800000001" || m.Body != "明天探访" || m.Kind != "reminder" || !m.ValidUntil.Equal(until) || m.Status != notify.StatusQueued {
+		t.Fatalf("unsettled single: %+v %v %v", m, ok, err)
+	}
+	if m, ok, err := s.Unsettled(ctx, "u2"); err != nil || !ok || m.Body != "结对成功" {
+		t.Fatalf("unsettled batch: %+v %v %v", m, ok, err)
+	}
+	if err := s.SetMessageStatus(ctx, "u1", notify.StatusSent, "SM1", "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := s.Unsettled(ctx, "u1"); ok || err != nil {
+		t.Fatalf("settled text read as unsettled: %v %v", ok, err)
+	}
+	if _, ok, err := s.Unsettled(ctx, "never"); ok || err != nil {
+		t.Fatalf("unknown key: %v %v", ok, err)
+	}
+	if _, err := s.DB.Collection("sms_pending").ReplaceOne(ctx, bson.D{{Key: "_id", Value: "u2"}}, bson.D{{Key: "_id", Value: "u2"}, {Key: "createdAt", Value: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	if m, ok, err := s.Unsettled(ctx, "u2"); err != nil || !ok || m.Body != "结对成功" || m.To != "+8613800000002" {
+		t.Fatalf("older pending entry: %+v %v %v", m, ok, err)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,6 +30,7 @@ type Fake struct {
 	received map[string]int // To|Body → times received
 	first    time.Time
 	last     time.Time
+	arrivals []time.Time
 	seq      atomic.Int64
 	Params   []url.Values
 }
@@ -68,6 +70,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		f.first = now
 	}
 	f.last = now
+	f.arrivals = append(f.arrivals, now)
 	f.Params = append(f.Params, r.PostForm)
 	f.mu.Unlock()
 	w.WriteHeader(201)
@@ -106,6 +109,23 @@ func (f *Fake) Received() (distinct, duplicates int, span time.Duration) {
 		}
 	}
 	return distinct, duplicates, f.last.Sub(f.first)
+}
+
+// MaxIn returns the largest number of texts that arrived within any
+// window of length d (a carrier's view of "never faster than the rate").
+func (f *Fake) MaxIn(d time.Duration) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ts := slices.Clone(f.arrivals)
+	slices.SortFunc(ts, time.Time.Compare)
+	most, lo := 0, 0
+	for hi, t := range ts {
+		for t.Sub(ts[lo]) >= d {
+			lo++
+		}
+		most = max(most, hi-lo+1)
+	}
+	return most
 }
 
 // Times returns how often a text to `to` with body arrived.
