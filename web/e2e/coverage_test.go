@@ -28,6 +28,25 @@ var notThroughConsole = map[string]string{
 	"GET /metrics":          "Prometheus 抓取, 不是操作",
 }
 
+// knownGapsFile lists the staff operations no browser test performs yet:
+// the work left of issue 14, which may only shrink.
+const knownGapsFile = "testdata/not-yet-through-console.txt"
+
+// notYetThroughConsole reads knownGapsFile.
+func notYetThroughConsole() (map[string]bool, error) {
+	b, err := os.ReadFile(knownGapsFile)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out[l] = true
+		}
+	}
+	return out, nil
+}
+
 var uiCalls = struct {
 	sync.Mutex
 	done  map[string]bool
@@ -133,9 +152,32 @@ func TestMain(m *testing.M) {
 	if err := os.WriteFile(file, []byte(strings.Join(missing, "\n")+"\n"), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 	}
-	if len(missing) > 0 {
-		fmt.Fprintf(os.Stderr, "FAIL: %d staff operations of the OpenAPI document were not performed through the console by any browser test (list in %s):\n  %s\n",
-			len(missing), file, strings.Join(missing, "\n  "))
+	known, err := notYetThroughConsole()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "FAIL:", err)
+		os.Exit(1)
+	}
+	var gaps, nowDone []string
+	for _, m := range missing {
+		op, _, _ := strings.Cut(m, "\t")
+		if !known[op] {
+			gaps = append(gaps, m)
+		}
+		delete(known, op)
+	}
+	for op := range known {
+		nowDone = append(nowDone, op)
+	}
+	sort.Strings(nowDone)
+	fmt.Fprintf(os.Stderr, "console coverage: %d staff operations not yet performed through the console (list in %s)\n", len(missing), file)
+	if len(gaps) > 0 {
+		fmt.Fprintf(os.Stderr, "FAIL: %d staff operations of the OpenAPI document were not performed through the console by any browser test and are not in %s:\n  %s\n",
+			len(gaps), knownGapsFile, strings.Join(gaps, "\n  "))
+		os.Exit(1)
+	}
+	if len(nowDone) > 0 {
+		fmt.Fprintf(os.Stderr, "FAIL: %d operations listed in %s are performed through the console now; take them off the list:\n  %s\n",
+			len(nowDone), knownGapsFile, strings.Join(nowDone, "\n  "))
 		os.Exit(1)
 	}
 	os.Exit(code)
