@@ -254,6 +254,9 @@ func confirmAndImport(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := m.IndexIDs(ctx); err != nil {
+		return err
+	}
 	defer st.Close(ctx)
 	set, err := demo.Generate(demo.Small, 2017, time.Now())
 	if err != nil {

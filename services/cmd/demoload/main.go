@@ -55,6 +55,9 @@ func run(scale, dir string) error {
 	if err != nil {
 		return err
 	}
+	if err := m.IndexIDs(ctx); err != nil {
+		return err
+	}
 	defer s.Close(ctx)
 
 	t0 := time.Now()

@@ -52,6 +52,9 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	if err := m.IndexIDs(ctx); err != nil {
+		return err
+	}
 	defer s.Close(ctx)
 
 	t0 := time.Now()

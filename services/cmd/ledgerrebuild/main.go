@@ -33,13 +33,14 @@ func run() error {
 		db = "jinhui"
 	}
 	embeddedMode := uri == ""
+	var m *embedded.Mongo
 	if embeddedMode {
 		dir := os.Getenv("JINHUI_DATA_DIR")
 		if dir == "" {
 			dir = "data"
 		}
-		m, err := embedded.StartMongo(filepath.Join(dir, "mongo"), nil)
-		if err != nil {
+		var err error
+		if m, err = embedded.StartMongo(filepath.Join(dir, "mongo"), nil); err != nil {
 			return err
 		}
 		defer m.Stop()
@@ -48,6 +49,11 @@ func run() error {
 	s, err := mongostore.Open(ctx, uri, db, embeddedMode)
 	if err != nil {
 		return err
+	}
+	if m != nil {
+		if err := m.IndexIDs(ctx); err != nil {
+			return err
+		}
 	}
 	defer s.Close(ctx)
 	res, err := ledger.New(s, nil).Rebuild(ctx)

@@ -104,6 +104,9 @@ func openWith(ctx context.Context, mon *event.CommandMonitor) (*mongostore.Store
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := m.IndexIDs(ctx); err != nil {
+		return nil, nil, err
+	}
 	return s, func() { _ = s.Close(ctx); m.Stop(); _ = os.RemoveAll(dir) }, nil
 }
 
