@@ -8,22 +8,7 @@
   var village = '';
   var callRegion = '';
 
-  function api(method, path, body) {
-    var opt = { method: method, headers: {} };
-    if (body !== undefined) {
-      opt.headers['Content-Type'] = 'application/json';
-      opt.body = JSON.stringify(body);
-    }
-    return fetch(path, opt).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (js) {
-        if (!r.ok) {
-          var e = (js && js.error) || { message: '网络或服务器错误(' + r.status + ')' };
-          throw e;
-        }
-        return js;
-      });
-    }, function () { throw { message: '网络连接失败, 请检查网络后重试' }; });
-  }
+  var api = window.jinhuiAPI; // public.js
 
   function option(sel, value, text) {
     var o = document.createElement('option');

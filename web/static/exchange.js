@@ -37,10 +37,7 @@
     if (reset) { offset = 0; $('list').textContent = ''; }
     var q = '?offset=' + offset + '&limit=10';
     if ($('county').value) q += '&area=' + encodeURIComponent($('county').value);
-    fetch('/api/public/posts' + q).then(function (r) {
-      if (!r.ok) throw new Error('服务器错误(' + r.status + ')');
-      return r.json();
-    }).then(function (js) {
+    window.jinhuiAPI('GET', '/api/public/posts' + q).then(function (js) {
       js.items.forEach(function (p) {
         $('list').appendChild(card(p));
         if (p.county && !counties[p.county]) {

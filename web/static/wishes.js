@@ -7,19 +7,7 @@
   var offset = 0, current = null, counties = {};
   var CATS = { coat: '御寒衣物', heater: '取暖用品', glasses: '老花镜', repair: '维修配件', daily: '生活用品', other: '其他' };
 
-  function api(method, path, body) {
-    var opt = { method: method, headers: {} };
-    if (body !== undefined) {
-      opt.headers['Content-Type'] = 'application/json';
-      opt.body = JSON.stringify(body);
-    }
-    return fetch(path, opt).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (js) {
-        if (!r.ok) { throw (js && js.error) || { message: '网络或服务器错误(' + r.status + ')' }; }
-        return js;
-      });
-    }, function () { throw { message: '网络连接失败, 请检查网络后重试' }; });
-  }
+  var api = window.jinhuiAPI; // public.js
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
