@@ -43,14 +43,10 @@ func (s *Service) ProposeCounties(ctx context.Context, p access.Principal, count
 	slices.Sort(cs)
 	root := commonArea(cs)
 	elders := map[string][]registry.Elder{}
-	n := map[string]int{}
 	if err := s.Store.AllElders(ctx, root, func(e registry.Elder) error {
 		c := countyOf(e.Village)
-		if want[c] {
-			n[c]++
-			if e.Status == registry.StatusActive {
-				elders[c] = append(elders[c], e)
-			}
+		if want[c] && e.Status == registry.StatusActive {
+			elders[c] = append(elders[c], e)
 		}
 		return nil
 	}); err != nil {

@@ -266,16 +266,7 @@ func (w *waits) Wait(ctx context.Context, claim func() error) error {
 func (w *waits) mostIn(d time.Duration) int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	ts := slices.Clone(w.grants)
-	slices.SortFunc(ts, time.Time.Compare)
-	most, lo := 0, 0
-	for hi, t := range ts {
-		for t.Sub(ts[lo]) >= d {
-			lo++
-		}
-		most = max(most, hi-lo+1)
-	}
-	return most
+	return notifytest.MostWithin(w.grants, d)
 }
 
 func (w *waits) print() {

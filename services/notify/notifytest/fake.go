@@ -116,7 +116,13 @@ func (f *Fake) Received() (distinct, duplicates int, span time.Duration) {
 func (f *Fake) MaxIn(d time.Duration) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	ts := slices.Clone(f.arrivals)
+	return MostWithin(f.arrivals, d)
+}
+
+// MostWithin returns the largest number of the times that fall within any
+// window of length d; ts is not changed.
+func MostWithin(ts []time.Time, d time.Duration) int {
+	ts = slices.Clone(ts)
 	slices.SortFunc(ts, time.Time.Compare)
 	most, lo := 0, 0
 	for hi, t := range ts {
