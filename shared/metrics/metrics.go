@@ -8,6 +8,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -65,6 +66,10 @@ func (m *Metrics) Request(method, route string, status int, took time.Duration) 
 	if route == "" {
 		route = "unmatched"
 	}
+	// Fiber's strings may point into a request buffer reused by the next
+	// request; the labels are kept, so they are copied (otherwise a kept
+	// "GET" could turn into another method and a series appear twice).
+	method, route = strings.Clone(method), strings.Clone(route)
 	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(method, route).Observe(took.Seconds())
 }
