@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"jinhui/shared/page"
 	"time"
 )
 
@@ -26,7 +27,9 @@ type AccountStore interface {
 	InsertAccount(ctx context.Context, a Account) error
 	AccountByUsername(ctx context.Context, username string) (Account, error)
 	Account(ctx context.Context, id string) (Account, error)
-	Accounts(ctx context.Context, area string, offset, limit int) ([]Account, int, error)
+	// Accounts lists a subtree's accounts, by region and username unless
+	// ord names a column of AccountSorts.
+	Accounts(ctx context.Context, area string, ord page.Order, offset, limit int) ([]Account, int, error)
 	SetAccountDisabled(ctx context.Context, id string, disabled bool) error
 }
 

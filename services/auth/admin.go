@@ -12,6 +12,7 @@ import (
 	"jinhui/services/audit"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
+	"jinhui/shared/page"
 	"jinhui/shared/valid"
 )
 
@@ -58,12 +59,16 @@ func (s *Service) CreateAccount(ctx context.Context, p access.Principal, in Acco
 	return a, nil
 }
 
+// AccountSorts are the columns the account list sorts on, on the server
+// (each served by an index on the subtree, the column and _id).
+var AccountSorts = []string{"username", "createdAt"}
+
 // ListAccounts lists the accounts in an admin's subtree.
-func (s *Service) ListAccounts(ctx context.Context, p access.Principal, offset, limit int) ([]Account, int, error) {
+func (s *Service) ListAccounts(ctx context.Context, p access.Principal, ord page.Order, offset, limit int) ([]Account, int, error) {
 	if err := p.RequireAdmin(); err != nil {
 		return nil, 0, err
 	}
-	return s.Accounts.Accounts(ctx, p.Region, offset, limit)
+	return s.Accounts.Accounts(ctx, p.Region, ord, offset, limit)
 }
 
 // SetDisabled disables or re-enables an account in an admin's subtree. A

@@ -12,6 +12,7 @@ import (
 
 	"jinhui/services/auth"
 	"jinhui/shared/apperr"
+	"jinhui/shared/page"
 )
 
 // accounts is an in-memory AccountStore: every username "user<n>" exists
@@ -29,7 +30,7 @@ func (a accounts) AccountByUsername(_ context.Context, u string) (auth.Account, 
 func (a accounts) Account(ctx context.Context, id string) (auth.Account, error) {
 	return a.AccountByUsername(ctx, id)
 }
-func (a accounts) Accounts(context.Context, string, int, int) ([]auth.Account, int, error) {
+func (a accounts) Accounts(context.Context, string, page.Order, int, int) ([]auth.Account, int, error) {
 	return nil, 0, nil
 }
 func (a accounts) SetAccountDisabled(context.Context, string, bool) error { return nil }

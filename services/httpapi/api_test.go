@@ -13,6 +13,7 @@ import (
 	"jinhui/services/platform/platformtest"
 	"jinhui/services/registry"
 	"jinhui/services/visit"
+	"jinhui/shared/page"
 	"jinhui/shared/pii"
 )
 
@@ -141,7 +142,7 @@ func snapshot(t *testing.T, h *platformtest.Harness) string {
 	vs, _ := h.P.Store.Volunteers(ctx, registry.Filter{Area: countyA, Limit: 500})
 	cs, _ := h.P.Store.Carers(ctx, registry.Filter{Area: countyA, Limit: 500})
 	r, _ := h.P.Store.Region(ctx, countyA)
-	accs, _, _ := h.P.Store.Accounts(ctx, countyA, 0, 500)
+	accs, _, _ := h.P.Store.Accounts(ctx, countyA, page.Order{}, 0, 500)
 	visits, _, _ := h.P.Store.Visits(ctx, visit.Filter{Area: countyA, Limit: 500})
 	for _, v := range []any{es, vs, cs, r, accs, visits} {
 		js, _ := json.Marshal(v)

@@ -9,11 +9,16 @@ import (
 	"testing"
 	"time"
 
+	"jinhui/services/auth"
 	"jinhui/services/demo"
 	"jinhui/services/notify"
 	"jinhui/services/pairing"
 	"jinhui/services/platform/platformtest"
+	"jinhui/services/recruit"
 	"jinhui/services/registry"
+	"jinhui/services/supervise"
+	"jinhui/services/visit"
+	"jinhui/shared/area"
 	"jinhui/shared/dbcount"
 )
 
@@ -188,6 +193,7 @@ func budgetRun(t *testing.T, k int) map[string]int {
 	if k == 1 {
 		censusFollowsChanges(t, h, tokens["organizer"])
 		registerSortsAcrossPages(t, h, tokens["organizer"])
+		queueSortsAcrossPages(t, h, tokens["organizer"], tokens["admin"])
 	}
 	// Every list pages in the store: five rows of a page of five, the
 	// total over all pages; a bad limit or offset is refused naming it.
@@ -380,5 +386,89 @@ func listSortsAcrossPages(t *testing.T, h *platformtest.Harness, org, list, col 
 	}
 	if !distinct {
 		t.Errorf("%s sorted by %s: every row has %q, the order cannot be told", list, col, vals[0])
+	}
+}
+
+// queueSortsAcrossPages: the visit, carer, application, check task,
+// problem and account lists sort on the server too (issue 14), each on
+// the columns the console lets organizers sort: six rows of each, their
+// columns out of order, keep the order across two pages in both
+// directions, and a column the list cannot sort on is a 400 naming sort.
+func queueSortsAcrossPages(t *testing.T, h *platformtest.Harness, org, admin string) {
+	t.Helper()
+	ctx := context.Background()
+	st := h.P.Store
+	var elders []registry.Elder
+	for _, e := range h.Set.Elders {
+		if len(elders) < 6 && strings.HasPrefix(e.Village, budgetCounty[:6]) {
+			elders = append(elders, e)
+		}
+	}
+	if len(elders) < 6 {
+		t.Fatalf("%d elders in the county, want 6", len(elders))
+	}
+	vols := h.Set.Volunteers
+	base := time.Now().Add(-time.Hour)
+	shuffle := []int{3, 0, 5, 1, 4, 2}
+	var visits []visit.Visit
+	var tasks []supervise.Task
+	for i, e := range elders {
+		n := shuffle[i]
+		at := base.Add(time.Duration(n) * time.Minute)
+		v := vols[(i*7)%len(vols)]
+		visits = append(visits, visit.Visit{ID: fmt.Sprintf("sort-visit-%d", i), Elder: e.ID, ElderName: e.Name, Village: e.Village, Areas: e.Areas,
+			County: budgetCounty, Month: "2099-0" + fmt.Sprint(1+n), N: 1, Date: fmt.Sprintf("2099-0%d-1%d", 1+n, i), Volunteer: v.ID, VolunteerName: v.Name,
+			People: []string{v.ID}, Status: []string{visit.StatusPlanned, visit.StatusDone}[i%2], Minutes: 30 + 10*n, Checklist: []visit.Item{},
+			Changes: []visit.Change{}, Version: 1, CreatedAt: at, UpdatedAt: at})
+		tasks = append(tasks, supervise.Task{ID: fmt.Sprintf("%s:2099-01:1:%03d", budgetCounty, i+1), Draw: budgetCounty + ":2099-01:1", Month: "2099-01",
+			Mode: supervise.ModeFujin, Elder: e.ID, ElderName: e.Name, Village: e.Village, Areas: e.Areas, Method: supervise.MethodPhone, Script: "x",
+			Status: supervise.TaskOpen, History: []supervise.Outcome{}, Version: 1, CreatedAt: at, UpdatedAt: at})
+		p := supervise.Problem{ID: fmt.Sprintf("sort-problem-%d", i), Area: e.Village, Areas: e.Areas, Kind: supervise.KindOther, Description: "x",
+			Source: supervise.SourceManual, Owner: "y", Deadline: fmt.Sprintf("2099-0%d-15", 1+n), Status: supervise.ProblemOpen, Steps: []supervise.Step{},
+			Version: 1, CreatedAt: at}
+		if err := st.InsertSupProblem(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		kinds := []string{registry.TypeNeighbour, registry.TypeUrban, registry.TypeDoctor}
+		a := recruit.Application{ID: fmt.Sprintf("sort-app-%d", i), CallID: "sort-call", CallTitle: "x", Name: e.Name, Village: e.Village, Areas: e.Areas,
+			Kind: kinds[n%3], Skills: []string{}, HoursPerMonth: 4 + 2*n, Status: []string{recruit.StatusPending, recruit.StatusAccepted, recruit.StatusRejected}[i%3],
+			Decisions: []recruit.Decision{}, Version: 1, CreatedAt: at, UpdatedAt: at}
+		if err := st.InsertApplication(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		acc := auth.Account{ID: fmt.Sprintf("sort-account-%d", i), Username: fmt.Sprintf("sort%c", 'a'+n), Name: "排序", Region: budgetCounty,
+			Areas: area.AreasOf(budgetCounty), Role: "organizer", PasswordHash: "x",
+			CreatedAt: time.Now().Add(time.Duration(n-3) * time.Hour)} // around the demo's accounts, all made at one time
+		if err := st.InsertAccount(ctx, acc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.InsertVisits(ctx, visits); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.InsertCheckTasks(ctx, tasks); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ token, list, col string }{
+		{org, "/api/visits?", "date"}, {org, "/api/visits?", "month"}, {org, "/api/visits?", "elderName"},
+		{org, "/api/visits?", "volunteerName"}, {org, "/api/visits?", "status"}, {org, "/api/visits?", "minutes"},
+		{org, "/api/carers?", "name"},
+		{org, "/api/recruit/applications?", "name"}, {org, "/api/recruit/applications?", "kind"},
+		{org, "/api/recruit/applications?", "hoursPerMonth"}, {org, "/api/recruit/applications?call=sort-call&", "status"},
+		{org, "/api/supervise/tasks?", "elderName"}, {org, "/api/supervise/tasks?", "village"}, {org, "/api/supervise/tasks?", "updatedAt"},
+		{org, "/api/supervise/problems?", "deadline"},
+		{admin, "/api/accounts?", "username"}, {admin, "/api/accounts?", "createdAt"},
+	} {
+		for _, desc := range []bool{false, true} {
+			listSortsAcrossPages(t, h, c.token, c.list, c.col, desc)
+		}
+	}
+	for _, c := range []struct{ token, list string }{
+		{org, "/api/visits?"}, {org, "/api/carers?"}, {org, "/api/intake/queue?"}, {org, "/api/recruit/applications?"},
+		{org, "/api/supervise/tasks?"}, {org, "/api/supervise/problems?"}, {org, "/api/supervise/problems/overdue?"}, {admin, "/api/accounts?"},
+	} {
+		if r := h.Do("GET", c.list+"sort=idNumber", c.token, nil); r.Status != 400 || r.ErrorField(t) != "sort" {
+			t.Errorf("GET %ssort=idNumber: %d %s, want 400 naming sort", c.list, r.Status, r.Body)
+		}
 	}
 }

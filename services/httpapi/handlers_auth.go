@@ -11,6 +11,7 @@ import (
 
 	"jinhui/services/auth"
 	"jinhui/services/registry"
+	"jinhui/shared/page"
 )
 
 func (s *Server) healthz(c *fiber.Ctx) error {
@@ -131,7 +132,11 @@ func (s *Server) listAccounts(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	items, total, err := s.Auth.ListAccounts(c.UserContext(), principal(c), off, lim)
+	ord, err := page.ParseOrder(c.Query("sort"), c.Query("order"), auth.AccountSorts...)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Auth.ListAccounts(c.UserContext(), principal(c), ord, off, lim)
 	if err != nil {
 		return err
 	}

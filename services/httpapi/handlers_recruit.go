@@ -156,7 +156,11 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	f := recruit.AppFilter{CallID: c.Query("call"), Area: c.Query("area"), Kind: c.Query("kind"), Status: split(c.Query("status")), Offset: off, Limit: lim}
+	ord, err := page.ParseOrder(c.Query("sort"), c.Query("order"), recruit.AppSorts...)
+	if err != nil {
+		return err
+	}
+	f := recruit.AppFilter{CallID: c.Query("call"), Area: c.Query("area"), Kind: c.Query("kind"), Status: split(c.Query("status")), Order: ord, Offset: off, Limit: lim}
 	pg, err := s.Recruit.ListApplications(c.UserContext(), principal(c), f)
 	if err != nil {
 		return err

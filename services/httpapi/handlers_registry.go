@@ -178,7 +178,11 @@ func (s *Server) intakeQueue(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	pg, err := s.Registry.IntakeQueue(c.UserContext(), principal(c), off, lim)
+	ord, err := page.ParseOrder(c.Query("sort"), c.Query("order"), registry.ElderSorts...)
+	if err != nil {
+		return err
+	}
+	pg, err := s.Registry.IntakeQueue(c.UserContext(), principal(c), ord, off, lim)
 	if err != nil {
 		return err
 	}
@@ -259,7 +263,11 @@ func (s *Server) listCarers(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	pg, err := s.Registry.ListCarers(c.UserContext(), principal(c), registry.Filter{Offset: off, Limit: lim})
+	ord, err := page.ParseOrder(c.Query("sort"), c.Query("order"), registry.CarerSorts...)
+	if err != nil {
+		return err
+	}
+	pg, err := s.Registry.ListCarers(c.UserContext(), principal(c), registry.Filter{Order: ord, Offset: off, Limit: lim})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"jinhui/services/supervise"
+	"jinhui/shared/page"
 )
 
 func (s *Server) newDraw(c *fiber.Ctx) error {
@@ -43,8 +44,12 @@ func (s *Server) listCheckTasks(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
+	ord, err := page.ParseOrder(c.Query("sort"), c.Query("order"), supervise.TaskSorts...)
+	if err != nil {
+		return err
+	}
 	items, total, err := s.Supervise.ListTasks(c.UserContext(), principal(c), supervise.TaskFilter{Area: c.Query("area"), Month: c.Query("month"),
-		Draw: c.Query("draw"), Status: c.Query("status"), Assignee: c.Query("assignee"), Offset: off, Limit: lim})
+		Draw: c.Query("draw"), Status: c.Query("status"), Assignee: c.Query("assignee"), Order: ord, Offset: off, Limit: lim})
 	if err != nil {
 		return err
 	}
@@ -88,7 +93,11 @@ func (s *Server) listProblems(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	items, total, err := s.Supervise.ListProblems(c.UserContext(), principal(c), c.Query("area"), c.Query("status"), false, off, lim)
+	ord, err := page.ParseOrder(c.Query("sort"), c.Query("order"), supervise.ProblemSorts...)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Supervise.ListProblems(c.UserContext(), principal(c), c.Query("area"), c.Query("status"), false, ord, off, lim)
 	if err != nil {
 		return err
 	}
@@ -100,7 +109,11 @@ func (s *Server) overdueProblems(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	items, total, err := s.Supervise.ListProblems(c.UserContext(), principal(c), c.Query("area"), "", true, off, lim)
+	ord, err := page.ParseOrder(c.Query("sort"), c.Query("order"), supervise.ProblemSorts...)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Supervise.ListProblems(c.UserContext(), principal(c), c.Query("area"), "", true, ord, off, lim)
 	if err != nil {
 		return err
 	}

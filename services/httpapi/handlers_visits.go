@@ -5,6 +5,7 @@ import (
 
 	"jinhui/services/visit"
 	"jinhui/shared/apperr"
+	"jinhui/shared/page"
 )
 
 func (s *Server) planVisits(c *fiber.Ctx) error {
@@ -28,8 +29,12 @@ func (s *Server) listVisits(c *fiber.Ctx) error {
 	if rv != "" && rv != visit.ReviewPending && rv != visit.ReviewApproved && rv != visit.ReviewRejected {
 		return apperr.Field("review", "审核状态应为 pending(待审核)、approved(已通过)或 rejected(未通过)")
 	}
+	ord, err := page.ParseOrder(c.Query("sort"), c.Query("order"), visit.Sorts...)
+	if err != nil {
+		return err
+	}
 	items, total, err := s.Visits.List(c.UserContext(), principal(c), visit.Filter{Area: c.Query("area"), Month: c.Query("month"),
-		Status: split(c.Query("status")), Elder: c.Query("elder"), Review: rv, Offset: off, Limit: lim})
+		Status: split(c.Query("status")), Elder: c.Query("elder"), Review: rv, Order: ord, Offset: off, Limit: lim})
 	if err != nil {
 		return err
 	}

@@ -85,7 +85,7 @@ func (s *Server) table() []route {
 		{method: "PUT", path: "/api/regions/:code/quota", tag: "regions", summary: "分配县级老人名额(E4)", who: access.CityUp, body: quotaReq{}, h: s.setQuota},
 		{method: "POST", path: "/api/regions/import", tag: "regions", summary: "从 CSV 导入区划(code,name[,lat,lon])", who: access.Admin, upload: true, h: s.importRegions},
 
-		{method: "GET", path: "/api/accounts", tag: "accounts", summary: "组织者账号列表", who: access.Admin, query: []string{"offset", "limit"}, h: s.listAccounts},
+		{method: "GET", path: "/api/accounts", tag: "accounts", summary: "组织者账号列表", who: access.Admin, query: []string{"sort", "order", "offset", "limit"}, h: s.listAccounts},
 		{method: "POST", path: "/api/accounts", tag: "accounts", summary: "创建组织者账号", who: access.Admin, body: auth.AccountInput{}, h: s.createAccount},
 		{method: "PUT", path: "/api/accounts/:id/disabled", tag: "accounts", summary: "停用或启用账号", who: access.Admin, body: disableReq{}, h: s.disableAccount},
 		{method: "GET", path: "/api/audit", tag: "accounts", summary: "审计日志(完整个人信息查看记录)", who: access.Admin, query: []string{"offset", "limit"}, h: s.auditLog},
@@ -105,7 +105,7 @@ func (s *Server) table() []route {
 		{method: "POST", path: "/api/elders/:id/approve", tag: "intake", summary: "县级审核通过(E4 第二步, 受名额限制)", who: access.CountyWriter, body: registry.IntakeInput{}, resp: registry.Elder{}, h: s.approveElder},
 		{method: "POST", path: "/api/elders/:id/reject", tag: "intake", summary: "县级不予通过", who: access.CountyWriter, body: registry.IntakeInput{}, resp: registry.Elder{}, h: s.rejectElder},
 		{method: "POST", path: "/api/elders/:id/confirm", tag: "intake", summary: "村级确认名单(E4 第三步); 村无账号时县级组织者可填写原因代为确认", who: access.VillageOrCounty, body: registry.IntakeInput{}, resp: registry.Elder{}, h: s.confirmElder},
-		{method: "GET", path: "/api/intake/queue", tag: "intake", summary: "本级待办的入册队列", who: access.Staff, query: []string{"offset", "limit"}, h: s.intakeQueue},
+		{method: "GET", path: "/api/intake/queue", tag: "intake", summary: "本级待办的入册队列", who: access.Staff, query: []string{"sort", "order", "offset", "limit"}, h: s.intakeQueue},
 
 		{method: "GET", path: "/api/volunteers", tag: "volunteers", summary: "志愿者名册(脱敏)", who: access.Staff, query: []string{"area", "status", "type", "name", "sort", "order", "offset", "limit"}, h: s.listVolunteers},
 		{method: "POST", path: "/api/volunteers", tag: "volunteers", summary: "登记志愿者", who: access.Writer, body: registry.VolunteerInput{}, resp: registry.Volunteer{}, h: s.createVolunteer},
@@ -115,7 +115,7 @@ func (s *Server) table() []route {
 		{method: "POST", path: "/api/volunteers/:id/reveal", tag: "volunteers", summary: "查看完整身份证号和手机号(记入审计日志)", who: access.Staff, h: s.revealVolunteer},
 
 		{method: "POST", path: "/api/volunteers/:id/unlock-codes", tag: "volunteers", summary: "解除验证码锁定(多次输错后; 记入审计日志)", who: access.Writer, resp: unlockResp{}, h: s.unlockCodes(access.KindVolunteer)},
-		{method: "GET", path: "/api/carers", tag: "carers", summary: "护理员名册(脱敏)", who: access.Staff, query: []string{"offset", "limit"}, h: s.listCarers},
+		{method: "GET", path: "/api/carers", tag: "carers", summary: "护理员名册(脱敏)", who: access.Staff, query: []string{"sort", "order", "offset", "limit"}, h: s.listCarers},
 		{method: "POST", path: "/api/carers", tag: "carers", summary: "登记护理员(C1)", who: access.Writer, body: registry.CarerInput{}, resp: registry.Carer{}, h: s.createCarer},
 		{method: "GET", path: "/api/carers/:id", tag: "carers", summary: "护理员详情(脱敏)", who: access.StaffOrCarer, resp: registry.Carer{}, h: s.getCarer},
 		{method: "POST", path: "/api/carers/:id/status", tag: "carers", summary: "护理员暂停、退出或恢复服务(退出即结束其登录)", who: access.Writer, body: registry.StatusInput{}, resp: registry.Carer{}, h: s.carerStatus},

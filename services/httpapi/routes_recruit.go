@@ -36,7 +36,7 @@ func (s *Server) recruitRoutes() []route {
 		{method: "POST", path: "/api/recruit/calls", tag: "recruit", summary: "发布本级招募倡议(V1)", who: access.Writer, body: recruit.CallInput{}, resp: recruit.Call{}, h: s.createCall},
 		{method: "GET", path: "/api/recruit/calls/:id", tag: "recruit", summary: "招募倡议详情(含公开链接)", who: access.Staff, resp: recruit.Call{}, h: s.getCall},
 		{method: "PUT", path: "/api/recruit/calls/:id", tag: "recruit", summary: "修改或提前结束招募倡议", who: access.Writer, body: recruit.CallUpdate{}, resp: recruit.Call{}, h: s.updateCall},
-		{method: "GET", path: "/api/recruit/applications", tag: "recruit", summary: "报名审核队列(脱敏), 按区划、类别、状态筛选", who: access.Staff, query: []string{"call", "area", "kind", "status", "offset", "limit"}, h: s.listApplications},
+		{method: "GET", path: "/api/recruit/applications", tag: "recruit", summary: "报名审核队列(脱敏), 按区划、类别、状态筛选", who: access.Staff, query: []string{"call", "area", "kind", "status", "sort", "order", "offset", "limit"}, h: s.listApplications},
 		{method: "GET", path: "/api/recruit/applications/:id", tag: "recruit", summary: "报名详情(脱敏)", who: access.Staff, resp: recruit.Application{}, h: s.getApplication},
 		{method: "POST", path: "/api/recruit/applications/:id/review", tag: "recruit", summary: "评分、备注并录用/不录用/候补(V2); 录用受名额限制并生成志愿者档案", who: access.Writer, body: recruit.ReviewInput{}, resp: recruit.Application{}, h: s.reviewApplication},
 		{method: "POST", path: "/api/recruit/applications/:id/reveal", tag: "recruit", summary: "查看报名人完整身份证号和手机号(记入审计日志)", who: access.Staff, h: s.revealApplication},

@@ -25,7 +25,7 @@ type templateReq struct {
 func (s *Server) visitRoutes() []route {
 	return []route{
 		{method: "POST", path: "/api/visits/plan", tag: "visits", summary: "制定(补齐)某月探访计划(S1)", who: access.Writer, body: planReq{}, resp: visit.PlanResult{}, h: s.planVisits},
-		{method: "GET", path: "/api/visits", tag: "visits", summary: "探访列表", who: access.Staff, query: []string{"area", "month", "status", "elder", "review", "offset", "limit"}, h: s.listVisits},
+		{method: "GET", path: "/api/visits", tag: "visits", summary: "探访列表", who: access.Staff, query: []string{"area", "month", "status", "elder", "review", "sort", "order", "offset", "limit"}, h: s.listVisits},
 		{method: "GET", path: "/api/visits/alerts", tag: "visits", summary: "探访逾期与志愿者反映的问题", who: access.Staff, query: []string{"offset", "limit"}, h: s.visitAlerts},
 		{method: "GET", path: "/api/visits/settings/:county", tag: "visits", summary: "县级探访设置(次数、清单、距离)", who: access.Staff, resp: visit.Settings{}, h: s.visitSettings},
 		{method: "PUT", path: "/api/visits/settings/:county", tag: "visits", summary: "修改县级探访设置(S3、S4)", who: access.CountyUp, body: visit.Settings{}, resp: visit.Settings{}, h: s.putVisitSettings},

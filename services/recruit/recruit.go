@@ -217,9 +217,16 @@ type AppFilter struct {
 	Kind   string
 	Status []string
 	Phone  string
+	// Order is a field of AppSorts (empty: oldest first, the queue's
+	// order), for the list only.
+	Order  page.Order
 	Offset int
 	Limit  int
 }
+
+// AppSorts are the columns the application list sorts on, on the server
+// (each served by an index on the subtree, the column and _id).
+var AppSorts = []string{"name", "kind", "hoursPerMonth", "status"}
 
 // Storer is what recruitment needs from the database: its own collections
 // and a few register operations. Missing records are NotFound; unique ids

@@ -8,6 +8,7 @@ import (
 	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
+	"jinhui/shared/page"
 	"jinhui/shared/valid"
 )
 
@@ -134,11 +135,11 @@ func (s *Service) advanceOnBehalf(ctx context.Context, p access.Principal, e Eld
 // IntakeQueue lists the elders waiting for p's step: proposals for a
 // county organizer, approved elders for a village organizer, and for a
 // township the proposals it made that are still open.
-func (s *Service) IntakeQueue(ctx context.Context, p access.Principal, offset, limit int) (Page[Elder], error) {
+func (s *Service) IntakeQueue(ctx context.Context, p access.Principal, ord page.Order, offset, limit int) (Page[Elder], error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return Page[Elder]{}, err
 	}
-	f := Filter{Area: p.Region, Offset: offset, Limit: limit}
+	f := Filter{Area: p.Region, Order: ord, Offset: offset, Limit: limit}
 	switch Level(p.Level) {
 	case Village:
 		f.Stage = []string{StageApproved}

@@ -25,16 +25,17 @@ type Filter struct {
 	Name      string     // name prefix, optional
 	IDs       []string   // restrict to these ids, optional
 	Volunteer string     // elders: paired with this volunteer, optional
-	Order     page.Order // a sortable field (ElderSorts, VolunteerSorts), optional
+	Order     page.Order // a sortable field (ElderSorts, VolunteerSorts, CarerSorts), optional
 	Offset    int
 	Limit     int
 }
 
-// ElderSorts and VolunteerSorts are the fields the registers sort on (each
-// served by an index {areas, field, _id}).
+// ElderSorts, VolunteerSorts and CarerSorts are the fields the registers
+// sort on (each served by an index {areas, field, _id}).
 var (
 	ElderSorts     = []string{"name", "birthDate", "village", "status"}
 	VolunteerSorts = []string{"name", "village", "status"}
+	CarerSorts     = []string{"name", "village", "startDate"}
 )
 
 // Page is one page of a list with the total count.

@@ -10,6 +10,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
+	"jinhui/shared/page"
 	"jinhui/shared/pii"
 	"jinhui/shared/valid"
 )
@@ -86,9 +87,15 @@ type ProblemFilter struct {
 	Area    string
 	Status  string // "" all, open, rectified, closed, unclosed
 	Overdue string // a day: only those unclosed with a deadline before it
-	Offset  int
-	Limit   int
+	// Order is a field of ProblemSorts (empty: earliest deadline first).
+	Order  page.Order
+	Offset int
+	Limit  int
 }
+
+// ProblemSorts are the columns the problem ledger sorts on, on the server
+// (each served by an index on the subtree, the column and _id).
+var ProblemSorts = []string{"deadline"}
 
 // ProblemInput files a problem by hand.
 type ProblemInput struct {
@@ -191,12 +198,12 @@ func (s *Service) problem(ctx context.Context, p access.Principal, id string) (P
 
 // ListProblems lists problems of a subtree; overdue only lists those open
 // after their deadline (the dashboard's list).
-func (s *Service) ListProblems(ctx context.Context, p access.Principal, areaCode, status string, overdue bool, offset, limit int) ([]Problem, int, error) {
+func (s *Service) ListProblems(ctx context.Context, p access.Principal, areaCode, status string, overdue bool, ord page.Order, offset, limit int) ([]Problem, int, error) {
 	c, err := scope(p, areaCode)
 	if err != nil {
 		return nil, 0, err
 	}
-	f := ProblemFilter{Area: c, Status: status, Offset: offset, Limit: limit}
+	f := ProblemFilter{Area: c, Status: status, Order: ord, Offset: offset, Limit: limit}
 	if overdue {
 		f.Overdue = s.today()
 	}

@@ -9,6 +9,7 @@ import (
 	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
+	"jinhui/shared/page"
 	"jinhui/shared/valid"
 )
 
@@ -19,9 +20,15 @@ type TaskFilter struct {
 	Draw     string
 	Status   string
 	Assignee string
-	Offset   int
-	Limit    int
+	// Order is a field of TaskSorts (empty: by id), for the list only.
+	Order  page.Order
+	Offset int
+	Limit  int
 }
+
+// TaskSorts are the columns the check task list sorts on, on the server
+// (each served by an index on the subtree, the column and _id).
+var TaskSorts = []string{"elderName", "village", "updatedAt"}
 
 // AssignInput gives a task to a supervisor, by phone or unannounced visit.
 type AssignInput struct {

@@ -12,6 +12,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
+	"jinhui/shared/page"
 	"jinhui/shared/valid"
 )
 
@@ -25,9 +26,15 @@ type Filter struct {
 	// Review selects the visits whose hours await (pending) or got an
 	// organizer's review (approved, rejected), optional.
 	Review string
+	// Order is a field of Sorts (empty: by date), for the list only.
+	Order  page.Order
 	Offset int
 	Limit  int
 }
+
+// Sorts are the columns the visit list sorts on, on the server (each
+// served by an index on the subtree, the column and _id).
+var Sorts = []string{"date", "month", "elderName", "volunteerName", "status", "minutes"}
 
 // Store is what visits need from the database. Insert* ignore records
 // whose key exists already and return the ids they inserted.

@@ -10,6 +10,7 @@ import (
 	"jinhui/services/audit"
 	"jinhui/services/auth"
 	"jinhui/services/registry"
+	"jinhui/shared/page"
 )
 
 // InsertAccount stores a new account; a taken username is a Conflict.
@@ -30,9 +31,10 @@ func (s *Store) Account(ctx context.Context, id string) (auth.Account, error) {
 	return get[auth.Account](ctx, s.DB.Collection(colAccounts), id)
 }
 
-// Accounts lists the accounts bound inside a subtree.
-func (s *Store) Accounts(ctx context.Context, area string, offset, limit int) ([]auth.Account, int, error) {
-	return findPage[auth.Account](ctx, s.DB.Collection(colAccounts), bson.D{{Key: "areas", Value: area}}, bson.D{{Key: "region", Value: 1}, {Key: "username", Value: 1}}, offset, limit)
+// Accounts lists the accounts bound inside a subtree, by region and
+// username unless ord names a column.
+func (s *Store) Accounts(ctx context.Context, area string, ord page.Order, offset, limit int) ([]auth.Account, int, error) {
+	return findPage[auth.Account](ctx, s.DB.Collection(colAccounts), bson.D{{Key: "areas", Value: area}}, orderOr(ord, bson.D{{Key: "region", Value: 1}, {Key: "username", Value: 1}}), offset, limit)
 }
 
 // SetAccountDisabled flips an account's disabled flag.

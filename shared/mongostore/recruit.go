@@ -38,6 +38,11 @@ var recruitIndexes = []index{
 	{colApplications, bson.D{{Key: "phone", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colApplications, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colApplications, bson.D{{Key: "callId", Value: 1}, {Key: "_id", Value: 1}}, false},
+	// the list's sortable columns (recruit.AppSorts), then _id the same way
+	{colApplications, bson.D{{Key: "areas", Value: 1}, {Key: "name", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colApplications, bson.D{{Key: "areas", Value: 1}, {Key: "kind", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colApplications, bson.D{{Key: "areas", Value: 1}, {Key: "hoursPerMonth", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colApplications, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}, {Key: "_id", Value: 1}}, false},
 	// A page of partners' counts (partnerId in the page's ids).
 	{colApplications, bson.D{{Key: "partnerId", Value: 1}, {Key: "areas", Value: 1}}, false},
 	{colSlots, bson.D{{Key: "scope", Value: 1}}, false},
@@ -259,9 +264,10 @@ func appFilter(f recruit.AppFilter) bson.D {
 	return d
 }
 
-// Applications returns a page of applications, oldest first (the queue's order).
+// Applications returns a page of applications, oldest first (the queue's
+// order) unless f.Order names a column.
 func (s *Store) Applications(ctx context.Context, f recruit.AppFilter) ([]recruit.Application, int, error) {
-	return findPage[recruit.Application](ctx, s.DB.Collection(colApplications), appFilter(f), byID, f.Offset, f.Limit)
+	return findPage[recruit.Application](ctx, s.DB.Collection(colApplications), appFilter(f), sortOf(f.Order), f.Offset, f.Limit)
 }
 
 // AllApplications streams every application matching f to fn.

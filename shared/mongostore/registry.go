@@ -336,8 +336,8 @@ func (s *Store) CarerByPhone(ctx context.Context, phone string) (registry.Carer,
 	return c, wrap("mongostore.CarerByPhone", err)
 }
 
-// Carers returns a page of carers.
+// Carers returns a page of carers, by id unless f.Order names a column.
 func (s *Store) Carers(ctx context.Context, f registry.Filter) (registry.Page[registry.Carer], error) {
-	items, total, err := findPage[registry.Carer](ctx, s.DB.Collection(colCarers), filter(f), byID, f.Offset, f.Limit)
+	items, total, err := findPage[registry.Carer](ctx, s.DB.Collection(colCarers), filter(f), sortOf(f.Order), f.Offset, f.Limit)
 	return registry.Page[registry.Carer]{Items: items, Total: total}, err
 }

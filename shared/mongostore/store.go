@@ -148,8 +148,15 @@ var indexes = []index{
 	{colVolunteers, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colCarers, bson.D{{Key: "phone", Value: 1}}, true},
 	{colCarers, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
+	// the carer list's sortable columns (registry.CarerSorts), then _id the same way
+	{colCarers, bson.D{{Key: "areas", Value: 1}, {Key: "name", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colCarers, bson.D{{Key: "areas", Value: 1}, {Key: "village", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colCarers, bson.D{{Key: "areas", Value: 1}, {Key: "startDate", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colAccounts, bson.D{{Key: "username", Value: 1}}, true},
 	{colAccounts, bson.D{{Key: "areas", Value: 1}, {Key: "region", Value: 1}, {Key: "username", Value: 1}}, false},
+	// the account list's sortable columns (auth.AccountSorts), then _id the same way
+	{colAccounts, bson.D{{Key: "areas", Value: 1}, {Key: "username", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colAccounts, bson.D{{Key: "areas", Value: 1}, {Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colAudit, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
 	{colMessages, bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: 1}}, false},
 	{colMessages, bson.D{{Key: "createdAt", Value: -1}}, false},

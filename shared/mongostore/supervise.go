@@ -106,7 +106,7 @@ func (s *Store) CheckTask(ctx context.Context, id string) (supervise.Task, error
 	return get[supervise.Task](ctx, s.DB.Collection(colSupTasks), id)
 }
 
-// Tasks returns a page of check tasks.
+// Tasks returns a page of check tasks, by id unless f.Order names a column.
 func (s *Store) CheckTasks(ctx context.Context, f supervise.TaskFilter) ([]supervise.Task, int, error) {
 	d := bson.D{{Key: "areas", Value: f.Area}}
 	for _, kv := range [][2]string{{"month", f.Month}, {"draw", f.Draw}, {"status", f.Status}, {"assignee", f.Assignee}} {
@@ -114,7 +114,7 @@ func (s *Store) CheckTasks(ctx context.Context, f supervise.TaskFilter) ([]super
 			d = append(d, bson.E{Key: kv[0], Value: kv[1]})
 		}
 	}
-	return findPage[supervise.Task](ctx, s.DB.Collection(colSupTasks), d, byID, f.Offset, f.Limit)
+	return findPage[supervise.Task](ctx, s.DB.Collection(colSupTasks), d, sortOf(f.Order), f.Offset, f.Limit)
 }
 
 // ReplaceTask writes t at the version read, bumping it.
@@ -193,7 +193,8 @@ func (s *Store) SupProblem(ctx context.Context, id string) (supervise.Problem, e
 	return get[supervise.Problem](ctx, s.DB.Collection(colSupProblems), id)
 }
 
-// Problems returns a page of problems, earliest deadline first.
+// Problems returns a page of problems, earliest deadline first unless
+// f.Order says otherwise.
 func (s *Store) SupProblems(ctx context.Context, f supervise.ProblemFilter) ([]supervise.Problem, int, error) {
 	d := bson.D{}
 	if f.Area != "" {
@@ -208,7 +209,7 @@ func (s *Store) SupProblems(ctx context.Context, f supervise.ProblemFilter) ([]s
 	case f.Status != "":
 		d = append(d, bson.E{Key: "status", Value: f.Status})
 	}
-	return findPage[supervise.Problem](ctx, s.DB.Collection(colSupProblems), d, bson.D{{Key: "deadline", Value: 1}, {Key: "_id", Value: 1}}, f.Offset, f.Limit)
+	return findPage[supervise.Problem](ctx, s.DB.Collection(colSupProblems), d, orderOr(f.Order, bson.D{{Key: "deadline", Value: 1}, {Key: "_id", Value: 1}}), f.Offset, f.Limit)
 }
 
 // ReplaceProblem writes p at the version read, bumping it.

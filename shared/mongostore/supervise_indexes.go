@@ -21,6 +21,10 @@ var superviseIndexes = []index{
 	{colSupTasks, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}}, false},
 	{colSupTasks, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colSupTasks, bson.D{{Key: "volunteer", Value: 1}}, false},
+	// the task list's sortable columns (supervise.TaskSorts), then _id the same way
+	{colSupTasks, bson.D{{Key: "areas", Value: 1}, {Key: "elderName", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colSupTasks, bson.D{{Key: "areas", Value: 1}, {Key: "village", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colSupTasks, bson.D{{Key: "areas", Value: 1}, {Key: "updatedAt", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colSupProblems, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}}, false},
 	{colSupProblems, bson.D{{Key: "areas", Value: 1}, {Key: "deadline", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colSupAlerts, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: 1}}, false},

@@ -30,6 +30,12 @@ var visitIndexes = []index{
 	// Visits held for review (the review queue), by date.
 	{colVisits, bson.D{{Key: "areas", Value: 1}, {Key: "review.status", Value: 1}, {Key: "date", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colVisits, bson.D{{Key: "people", Value: 1}, {Key: "date", Value: 1}, {Key: "_id", Value: 1}}, false},
+	// the list's other sortable columns (visit.Sorts; date and month use the
+	// indexes above): the column, then _id the same way
+	{colVisits, bson.D{{Key: "areas", Value: 1}, {Key: "elderName", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colVisits, bson.D{{Key: "areas", Value: 1}, {Key: "volunteerName", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colVisits, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colVisits, bson.D{{Key: "areas", Value: 1}, {Key: "minutes", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colReminders, bson.D{{Key: "status", Value: 1}, {Key: "due", Value: 1}}, false},
 	{colReminders, bson.D{{Key: "visit", Value: 1}}, false},
 	{colVisitAlerts, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
@@ -268,7 +274,7 @@ func (s *Store) Visit(ctx context.Context, id string) (visit.Visit, error) {
 	return get[visit.Visit](ctx, s.DB.Collection(colVisits), id)
 }
 
-// Visits returns a page of visits, by date.
+// Visits returns a page of visits, by date unless f.Order names a column.
 func (s *Store) Visits(ctx context.Context, f visit.Filter) ([]visit.Visit, int, error) {
 	d := bson.D{}
 	if f.Area != "" {
@@ -289,7 +295,7 @@ func (s *Store) Visits(ctx context.Context, f visit.Filter) ([]visit.Visit, int,
 	if f.Review != "" {
 		d = append(d, bson.E{Key: "review.status", Value: f.Review})
 	}
-	return findPage[visit.Visit](ctx, s.DB.Collection(colVisits), d, bson.D{{Key: "date", Value: 1}, {Key: "_id", Value: 1}}, f.Offset, f.Limit)
+	return findPage[visit.Visit](ctx, s.DB.Collection(colVisits), d, orderOr(f.Order, bson.D{{Key: "date", Value: 1}, {Key: "_id", Value: 1}}), f.Offset, f.Limit)
 }
 
 // ReplaceVisit writes v at the version read, bumping it.
