@@ -57,7 +57,13 @@ func (s *Server) ledgerCorrect(c *fiber.Ctx) error {
 	if err := s.ck.decode(c, &in); err != nil {
 		return err
 	}
-	out, err := s.Ledger.Correct(c.UserContext(), principal(c), c.Params("id"), in)
+	// Honour entries' ids hold a slash ("honour:<volunteer>/<key>"), which
+	// the console sends percent-encoded as one path segment.
+	id, err := url.PathUnescape(c.Params("id"))
+	if err != nil {
+		return apperr.Field("id", "记录编号无效")
+	}
+	out, err := s.Ledger.Correct(c.UserContext(), principal(c), id, in)
 	if err != nil {
 		return err
 	}

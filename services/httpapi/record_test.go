@@ -140,6 +140,15 @@ func TestServiceRecordFlows(t *testing.T) {
 	if r := h.Do("GET", "/api/records/export.xlsx?area="+countyA+"&from=2026-01&to=2026-01", h.Login("linxian"), nil); r.Status != 400 || r.ErrorField(t) != "area" {
 		t.Errorf("sibling county exports county A: %d %s", r.Status, r.Body)
 	}
+
+	// An honour entry corrected from the console, which sends its id
+	// ("honour:<volunteer>/<key>") as one path segment, the slash encoded.
+	var hon struct{ ID string }
+	h.Do("POST", "/api/ledger/honour", org, map[string]any{"key": "http-rec-02", "volunteer": vol.ID, "date": "2026-01-07", "minutes": 90,
+		"reason": "平台上线前的探访", "approver": "张主任"}).JSON(t, &hon)
+	if r := h.Do("POST", "/api/ledger/entries/"+strings.ReplaceAll(hon.ID, "/", "%2F")+"/correct", org, map[string]any{"minutes": 60, "reason": "实际 1 小时"}); r.Status != 200 {
+		t.Errorf("correct honour entry %s: %d %s", hon.ID, r.Status, r.Body)
+	}
 }
 
 const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
