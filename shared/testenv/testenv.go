@@ -49,10 +49,18 @@ func MongoWith(t testing.TB, configure func(*options.ClientOptions)) *mongostore
 	return s
 }
 
-// Logger discards log lines unless the test runs with -v.
+// Logger discards log lines unless the test runs with -v, and then keeps
+// warnings and errors: at debug level the embedded FerretDB writes every
+// wire message, which made a -v run of the fault tests (and go test -json,
+// which is -v) several times slower than the run it was meant to explain.
+// JINHUI_TEST_LOG=debug brings the debug lines back.
 func Logger() *slog.Logger {
 	if testing.Verbose() {
-		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		level := slog.LevelWarn
+		if os.Getenv("JINHUI_TEST_LOG") == "debug" {
+			level = slog.LevelDebug
+		}
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
