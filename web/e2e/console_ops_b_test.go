@@ -230,7 +230,7 @@ func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 			shot(t, ctx, "FAILED-"+safe(t.Name()))
 			t.Fatal("the post's photo is not shown")
 		}
-		shot(t, ctx, "console-exchange-post")
+		opsbDrawerShot(t, ctx, "console-exchange-post")
 	})
 
 	// The county supervisor, in the same browser.
@@ -471,7 +471,7 @@ func TestConsoleOpsBPairingVisits(t *testing.T) {
 		opsbRowClick(t, ctx, "已完成", ".visit-show")
 		waitText(t, ctx, "#visit-detail", "补传")
 		waitText(t, ctx, "#visit-detail", "老人精神不错")
-		shot(t, ctx, "console-visit-detail")
+		opsbDrawerShot(t, ctx, "console-visit-detail")
 	})
 
 	t.Run("review", func(t *testing.T) {
@@ -495,6 +495,16 @@ func TestConsoleOpsBPairingVisits(t *testing.T) {
 			t.Errorf("visits a month after saving: %d", st.PerMonth)
 		}
 	})
+}
+
+// opsbDrawerShot saves a screenshot once the open drawer has slid in.
+func opsbDrawerShot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	testenv.Eventually(5*time.Second, func() bool {
+		return eval[bool](t, ctx, `(() => { const d = [...document.querySelectorAll('.el-drawer')].find((e) => e.getClientRects().length);
+			return !!d && Math.abs(d.getBoundingClientRect().right - document.documentElement.clientWidth) < 2; })()`)
+	})
+	shot(t, ctx, name)
 }
 
 // opsbToken logs a demo user in through the API.
