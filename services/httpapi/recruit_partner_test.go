@@ -46,6 +46,15 @@ func TestPartnersAndReactivation(t *testing.T) {
 	if pt.Applied != 1 || pt.Accepted != 1 || pt.Promised != 150 {
 		t.Fatalf("partner counts: %+v", pt)
 	}
+	// The console lists the contact phone masked, so an update that leaves
+	// the phone out keeps the saved one.
+	if r := h.Do("PUT", "/api/recruit/partners/"+partner, szq, map[string]any{"version": pt.Version, "name": "山东大学", "kind": "university",
+		"contactName": "王老师", "from": pt.From, "to": pt.To, "promised": 160, "note": "协议续签"}); r.Status != 200 {
+		t.Fatalf("update without the phone: %d %s", r.Status, r.Body)
+	}
+	if r := h.Do("POST", "/api/recruit/partners/"+partner+"/reveal", szq, nil); !strings.Contains(string(r.Body), "13712340000") {
+		t.Fatalf("the phone after an update without it: %s", r.Body)
+	}
 
 	// A volunteer of county A who left applies again and is accepted.
 	var former registry.Volunteer

@@ -154,10 +154,14 @@ const (
 
 // Rule is an organizer's pin or forbid on one elder and one volunteer.
 type Rule struct {
-	ID            string     `bson:"_id" json:"id"`
-	Kind          string     `bson:"kind" json:"kind"`
-	Elder         string     `bson:"elder" json:"elder"`
-	Volunteer     string     `bson:"volunteer" json:"volunteer"`
+	ID        string `bson:"_id" json:"id"`
+	Kind      string `bson:"kind" json:"kind"`
+	Elder     string `bson:"elder" json:"elder"`
+	Volunteer string `bson:"volunteer" json:"volunteer"`
+	// ElderName and VolunteerName are the names when the rule was made,
+	// for the list (the console showed blank names without them).
+	ElderName     string     `bson:"elderName,omitempty" json:"elderName,omitempty"`
+	VolunteerName string     `bson:"volunteerName,omitempty" json:"volunteerName,omitempty"`
 	Areas         []string   `bson:"areas" json:"-"`
 	County        string     `bson:"county" json:"county"`
 	Reason        string     `bson:"reason" json:"reason"`

@@ -57,7 +57,7 @@ func (s *Service) AddRule(ctx context.Context, p access.Principal, in RuleInput)
 			return Rule{}, apperr.Field("volunteer", "该志愿者正与这位老人结对, 请先解除结对(将进入接力)")
 		}
 	}
-	r := Rule{ID: registry.NewID(), Kind: in.Kind, Elder: e.ID, Volunteer: v.ID, Areas: e.Areas, County: countyOf(e.Village),
+	r := Rule{ID: registry.NewID(), Kind: in.Kind, Elder: e.ID, Volunteer: v.ID, ElderName: e.Name, VolunteerName: v.Name, Areas: e.Areas, County: countyOf(e.Village),
 		Reason: strings.TrimSpace(in.Reason), Active: true, By: p.ID, ByName: p.Name, At: s.Now(), Version: 1}
 	if err := s.Store.InsertRule(ctx, r); err != nil {
 		return Rule{}, fmt.Errorf("pairing.AddRule: %w", err)

@@ -26,10 +26,19 @@ type PartnerInput struct {
 	Note         string `json:"note,omitempty" validate:"max=1000"`
 }
 
-// PartnerUpdate changes a partner at the version read.
+// PartnerUpdate changes a partner at the version read. Organizers see
+// the contact phone masked, so an update may leave it out: the saved one
+// is kept.
 type PartnerUpdate struct {
-	Version int `json:"version" validate:"required"`
-	PartnerInput
+	Version      int    `json:"version" validate:"required"`
+	Name         string `json:"name" validate:"required,max=64"`
+	Kind         string `json:"kind" validate:"required,oneof=university social_org"`
+	ContactName  string `json:"contactName" validate:"required,max=32"`
+	ContactPhone string `json:"contactPhone,omitempty" validate:"max=32"`
+	From         string `json:"from" validate:"required,datetime=2006-01-02"`
+	To           string `json:"to" validate:"required,datetime=2006-01-02"`
+	Promised     int    `json:"promised" validate:"min=0,max=100000"`
+	Note         string `json:"note,omitempty" validate:"max=1000"`
 }
 
 func buildPartner(in PartnerInput, pt *Partner) error {
@@ -107,13 +116,18 @@ func (s *Service) UpdatePartner(ctx context.Context, p access.Principal, id stri
 	if err != nil {
 		return Partner{}, err
 	}
+	phone := in.ContactPhone
+	if strings.TrimSpace(phone) == "" {
+		phone = pt.ContactPhone
+	}
 	if !area.Within(pt.Region, p.Region) {
 		return Partner{}, apperr.New(apperr.Forbidden, "只有签订协议的一级及其上级可以修改")
 	}
 	if in.Version != pt.Version {
 		return Partner{}, apperr.New(apperr.Conflict, "记录已被他人修改, 请刷新后重试")
 	}
-	if err := buildPartner(in.PartnerInput, &pt); err != nil {
+	if err := buildPartner(PartnerInput{Name: in.Name, Kind: in.Kind, ContactName: in.ContactName, ContactPhone: phone,
+		From: in.From, To: in.To, Promised: in.Promised, Note: in.Note}, &pt); err != nil {
 		return Partner{}, err
 	}
 	pt.UpdatedAt = s.Now()

@@ -1,1 +1,0 @@
-import{r as o}from"./regions-BhJJ7t3f.js";import{D as r,K as s,P as a,u as n}from"./vue-Cp7wD6d5.js";const t={class:"region"},_={__name:"RegionName",props:{code:String},setup(e){return(c,i)=>(r(),s("span",t,a(n(o)(e.code)),1))}};export{_};
