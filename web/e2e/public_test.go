@@ -58,6 +58,11 @@ func TestPublicPagesAudit(t *testing.T) {
 	for _, p := range pages {
 		must(t, ctx, chromedp.Navigate(s.base+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))
 		auditPage(t, ctx, p.name)
+		if p.name == "public-verify-unknown" {
+			if m := text(t, ctx, "#out .bad"); !strings.Contains(m, "未找到该证明编号") {
+				t.Errorf("an unknown certificate code shows %q", m)
+			}
+		}
 		if p.path == "/wishes.html" || p.path == "/exchange.html" {
 			if n := eval[int](t, ctx, `document.querySelectorAll('#list > *').length`); n == 0 {
 				t.Errorf("%s shows no card for the published item", p.path)

@@ -1,6 +1,6 @@
 // Public verification of a service certificate (志愿服务时长证明, rule V6):
 // shows only what the certificate shows. The DOM is built with
-// textContent, never innerHTML.
+// textContent, never innerHTML. Requests go through public.js.
 (function () {
   var out = document.getElementById('out');
   var input = document.getElementById('code');
@@ -14,10 +14,7 @@
   function show(code) {
     clear();
     out.appendChild(el('p', { 'class': 'note' }, '正在核验…'));
-    fetch('/api/certificates/' + encodeURIComponent(code)).then(function (r) {
-      if (!r.ok) { throw new Error(String(r.status)); }
-      return r.json();
-    }).then(function (c) {
+    window.jinhuiAPI('GET', '/api/certificates/' + encodeURIComponent(code)).then(function (c) {
       clear();
       var issued = new Date(c.issuedAt).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
       var day = function (t) { return new Date(t).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' }); };
@@ -56,9 +53,12 @@
       p.appendChild(el('a', { href: '/api/certificates/' + encodeURIComponent(c.code) + '/print', target: '_blank', rel: 'noopener' }, '打开 A4 打印页'));
       out.appendChild(p);
       document.body.dataset.ready = '1';
-    }).catch(function () {
+    }).catch(function (err) {
       clear();
-      out.appendChild(el('p', { 'class': 'bad' }, '未找到该证明编号, 请核对后重试。'));
+      // A certificate the API does not know is "not found"; a network or
+      // server failure says so instead of doubting the code.
+      var notFound = !err || err.code === 'not_found';
+      out.appendChild(el('p', { 'class': 'bad' }, notFound ? '未找到该证明编号, 请核对后重试。' : err.message));
       document.body.dataset.ready = '1';
     });
   }
