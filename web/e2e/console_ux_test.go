@@ -81,7 +81,7 @@ func TestConsoleUX(t *testing.T) {
 	img := image.NewRGBA(image.Rect(0, 0, 60, 80))
 	for x := range 60 {
 		for y := range 80 {
-			img.Set(x, y, color.RGBA{250, uint8(200 + y%50), uint8(x * 4), 255})
+			img.Set(x, y, color.RGBA{uint8(40 + x*3), uint8(60 + y), 150, 255})
 		}
 	}
 	var buf bytes.Buffer
@@ -135,7 +135,7 @@ func TestConsoleUX(t *testing.T) {
 		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#consent-form .photo-upload`)))
 		// Without the photo the dialog says what is missing.
 		must(t, ctx, confirmForm())
-		waitText(t, ctx, ".el-dialog .el-alert--error", "请上传“签字同意书照片”")
+		waitText(t, ctx, ".el-dialog .el-alert--error", "请上传“同意书照片”")
 		// By SMS there is no form to photograph.
 		opsaPick(t, ctx, `#consent-form .el-select`, "短信")
 		if !testenv.Eventually(5*time.Second, func() bool {
@@ -150,6 +150,10 @@ func TestConsoleUX(t *testing.T) {
 		if n := eval[int](t, ctx, `document.querySelectorAll('#consent-form .el-upload-list__item img').length`); n != 1 {
 			t.Errorf("thumbnails of the signed form: %d, want 1", n)
 		}
+		testenv.Eventually(3*time.Second, func() bool { // the thumbnail has slid in
+			return eval[bool](t, ctx, `!document.querySelector('#consent-form .el-list-enter-active')`)
+		})
+		shot(t, ctx, "console-ux-consent-form")
 		if g := eval[string](t, ctx, `document.querySelector('#consent-form input[name=givenBy]').value`); g != "赵秀英" {
 			t.Errorf("signer filled in as %q, want the family member 赵秀英", g)
 		}
@@ -210,6 +214,7 @@ func TestConsoleUX(t *testing.T) {
 		}
 		must(t, ctx, chromedp.Evaluate[chromedp.Void](row+`.querySelector('.require-training').click()`))
 		inView(t, "不要求培训")
+		shot(t, ctx, "console-ux-regions-own-county")
 		if b := where(t); b.Toasts > 1 || strings.Contains(b.FlashText, "须培训后才能结对") {
 			t.Errorf("messages pile up: %d toasts, banner %q", b.Toasts, b.FlashText)
 		}
