@@ -7,6 +7,10 @@ import (
 	"time"
 )
 
+// Sorts are the columns the audit log sorts on, on the server (served by
+// the index on the subtree, at and _id, either way).
+var Sorts = []string{"at"}
+
 // Entry is one audited event. It never holds the personal data itself,
 // only which fields of which object were shown.
 type Entry struct {

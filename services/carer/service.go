@@ -157,6 +157,14 @@ func (s *Service) ElderStatusChanged(ctx context.Context, e registry.Elder) erro
 	return nil
 }
 
+// RosterSorts and LogSorts are the columns the roster and the log list
+// sort on, on the server (pg.Order; each served by an index on the
+// subtree or the carer, the column and _id).
+var (
+	RosterSorts = []string{"startDate"}
+	LogSorts    = []string{"date"}
+)
+
 // Roster lists the roster of an area (organizers) or the carer's own.
 func (s *Service) Roster(ctx context.Context, p access.Principal, area string, pg page.Params) ([]Assignment, int, error) {
 	if p.Kind == access.KindCarer { // the people they care for now

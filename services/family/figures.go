@@ -7,6 +7,7 @@ import (
 
 	"jinhui/services/access"
 	"jinhui/shared/area"
+	"jinhui/shared/page"
 )
 
 // scope returns code (default: the caller's region) if it lies in p's subtree.
@@ -17,13 +18,16 @@ func scope(p access.Principal, code string) (string, error) {
 	return p.Subtree(code, "area")
 }
 
+// ReplySorts are the columns the reply list sorts on, on the server.
+var ReplySorts = []string{"at"}
+
 // Replies lists family members' SMS replies in an area, newest first.
-func (s *Service) Replies(ctx context.Context, p access.Principal, areaCode string, offset, limit int) ([]Reply, int, error) {
+func (s *Service) Replies(ctx context.Context, p access.Principal, areaCode string, ord page.Order, offset, limit int) ([]Reply, int, error) {
 	c, err := scope(p, areaCode)
 	if err != nil {
 		return nil, 0, err
 	}
-	rs, total, err := s.Store.FamilyReplies(ctx, c, offset, limit)
+	rs, total, err := s.Store.FamilyReplies(ctx, c, ord, offset, limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("family.Replies: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"jinhui/services/registry"
 	"jinhui/services/visit"
 	"jinhui/shared/apperr"
+	"jinhui/shared/page"
 	"jinhui/shared/pii"
 	"jinhui/shared/valid"
 )
@@ -28,7 +29,7 @@ type Store interface {
 	InsertFamilyMember(ctx context.Context, m Member) error
 	ReplaceFamilyMember(ctx context.Context, m *Member) error
 	InsertFamilyReply(ctx context.Context, r Reply) error
-	FamilyReplies(ctx context.Context, area string, offset, limit int) ([]Reply, int, error)
+	FamilyReplies(ctx context.Context, area string, ord page.Order, offset, limit int) ([]Reply, int, error)
 	// FamilyFigureRows returns, per elder of the subtree, its areas and
 	// whether it has members and consented members (one query each).
 	FamilyFigureRows(ctx context.Context, area string) (elders []registry.Elder, members []Member, replies []Reply, err error)

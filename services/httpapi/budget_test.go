@@ -20,6 +20,8 @@ import (
 	"jinhui/services/visit"
 	"jinhui/shared/area"
 	"jinhui/shared/dbcount"
+
+	"go.mongodb.org/mongo-driver/bson"
 )
 
 // getBudget is the most database commands any GET may send (issue 16).
@@ -194,6 +196,7 @@ func budgetRun(t *testing.T, k int) map[string]int {
 		censusFollowsChanges(t, h, tokens["organizer"])
 		registerSortsAcrossPages(t, h, tokens["organizer"])
 		queueSortsAcrossPages(t, h, tokens["organizer"], tokens["admin"])
+		eventSortsAcrossPages(t, h, tokens["organizer"], tokens["admin"])
 	}
 	// Every list pages in the store: five rows of a page of five, the
 	// total over all pages; a bad limit or offset is refused naming it.
@@ -469,6 +472,134 @@ func queueSortsAcrossPages(t *testing.T, h *platformtest.Harness, org, admin str
 	} {
 		if r := h.Do("GET", c.list+"sort=idNumber", c.token, nil); r.Status != 400 || r.ErrorField(t) != "sort" {
 			t.Errorf("GET %ssort=idNumber: %d %s, want 400 naming sort", c.list, r.Status, r.Body)
+		}
+	}
+}
+
+// eventSortsAcrossPages: the remaining paged lists sort on the server too
+// (issue 14), on the columns the console marks sortable (time or date
+// first, then a size, month or name): six rows of each, three below and
+// three above whatever the demo holds, inserted out of order, keep the
+// order across two pages in both directions; a column the list cannot
+// sort on is a 400 naming sort, a direction other than asc or desc a 400
+// naming order.
+func eventSortsAcrossPages(t *testing.T, h *platformtest.Harness, org, admin string) {
+	t.Helper()
+	ctx := context.Background()
+	areas := area.AreasOf(budgetCounty)
+	shuffle := []int{3, 0, 5, 1, 4, 2}
+	// low rows sort before the demo's, high rows after
+	at := func(n int) time.Time {
+		if n < 3 {
+			return time.Date(1990, 1, 1+n, 8, 0, 0, 0, time.UTC)
+		}
+		return time.Date(2090, 1, 1+n, 8, 0, 0, 0, time.UTC)
+	}
+	day := func(n int) string { return at(n).Format("2006-01-02") }
+	month := func(n int) string { return at(n).AddDate(0, n, 0).Format("2006-01") }
+	num := func(n int) int {
+		if n < 3 {
+			return -3 + n
+		}
+		return 100000 + n
+	}
+	name := func(n int) string { return []string{"A", "B", "C", "鿿", "鿿鿿", "鿿鿿鿿"}[n] + "排序" }
+	docs := map[string]func(id string, n int) bson.M{
+		"supervise_draws": func(id string, n int) bson.M {
+			return bson.M{"_id": id, "areas": areas, "region": budgetCounty, "month": month(n), "size": num(n), "n": 1, "mode": supervise.ModeFujin, "at": at(n)}
+		},
+		"supervise_reports": func(id string, n int) bson.M {
+			return bson.M{"_id": id, "areas": areas, "area": budgetCounty, "month": month(n), "n": 1, "at": at(n)}
+		},
+		"supervise_alerts": func(id string, n int) bson.M {
+			return bson.M{"_id": id, "areas": areas, "kind": "x", "message": "排序", "at": at(n)}
+		},
+		"pair_proposals": func(id string, n int) bson.M {
+			return bson.M{"_id": id, "areas": areas, "region": budgetCounty, "unfilled": num(n), "at": at(n)}
+		},
+		"handovers": func(id string, n int) bson.M {
+			return bson.M{"_id": id, "areas": areas, "people": bson.A{}, "at": at(n)}
+		},
+		"pair_rules": func(id string, n int) bson.M {
+			return bson.M{"_id": id, "areas": areas, "county": budgetCounty, "elder": "x", "volunteer": "y", "at": at(n)}
+		},
+		"messages": func(id string, n int) bson.M {
+			return bson.M{"_id": id, "to": "+8613900000001", "kind": "test", "body": "排序", "createdAt": at(n)}
+		},
+		"sms_inbound": func(id string, n int) bson.M {
+			return bson.M{"_id": id, "from": "+8613900000001", "body": "排序", "at": at(n)}
+		},
+		"ledger": func(id string, n int) bson.M {
+			return bson.M{"_id": id, "areas": areas, "volunteer": "sort-vol", "date": day(n), "month": day(n)[:7], "minutes": num(n), "at": at(n)}
+		},
+		"carer_logs": func(id string, n int) bson.M {
+			return bson.M{"_id": id, "areas": areas, "carer": "sort-carer", "date": day(n), "month": day(n)[:7], "at": at(n)}
+		},
+		"carer_roster": func(id string, n int) bson.M {
+			return bson.M{"_id": id, "areas": areas, "carer": "sort-carer", "startDate": day(n), "status": "active"}
+		},
+		"recruit_batches": func(id string, n int) bson.M {
+			return bson.M{"_id": id, "areas": areas, "region": budgetCounty, "date": day(n), "capacity": num(n)}
+		},
+		"recruit_partners": func(id string, n int) bson.M {
+			return bson.M{"_id": id, "areas": areas, "region": budgetCounty, "name": name(n)}
+		},
+		"recruit_calls": func(id string, n int) bson.M {
+			return bson.M{"_id": id, "areas": areas, "region": budgetCounty, "title": "排序", "opens": day(n), "closes": day(n), "createdAt": at(n)}
+		},
+		"audit":          func(id string, n int) bson.M { return bson.M{"_id": id, "areas": areas, "action": "view", "at": at(n)} },
+		"family_replies": func(id string, n int) bson.M { return bson.M{"_id": id, "areas": areas, "kind": "ok", "at": at(n)} },
+		"visit_alerts":   func(id string, n int) bson.M { return bson.M{"_id": id, "areas": areas, "kind": "x", "at": at(n)} },
+		"exchange_posts": func(id string, n int) bson.M {
+			return bson.M{"_id": id, "areas": areas, "author": "x", "status": "published", "date": day(n), "createdAt": at(n)}
+		},
+	}
+	for coll, doc := range docs {
+		var batch []any
+		for i, n := range shuffle {
+			batch = append(batch, doc(fmt.Sprintf("sort-%s-%d", coll, i), n))
+		}
+		if _, err := h.P.Store.DB.Collection(coll).InsertMany(ctx, batch); err != nil {
+			t.Fatalf("%s: %v", coll, err)
+		}
+	}
+	lists := []struct {
+		token, list string
+		cols        []string
+	}{
+		{org, "/api/supervise/draws?", []string{"month", "size"}},
+		{org, "/api/supervise/reports?", []string{"month", "at"}},
+		{org, "/api/supervise/alerts?", []string{"at"}},
+		{org, "/api/pairing/proposals?", []string{"at", "unfilled"}},
+		{org, "/api/handovers?", []string{"at"}},
+		{org, "/api/pairing/rules?", []string{"at"}},
+		{admin, "/api/sms/messages?", []string{"createdAt"}},
+		{admin, "/api/sms/inbound?", []string{"at"}},
+		{org, "/api/ledger/entries?", []string{"date", "minutes"}},
+		{org, "/api/carer-logs?", []string{"date"}},
+		{org, "/api/carer-roster?", []string{"startDate"}},
+		{org, "/api/recruit/batches?", []string{"date", "capacity"}},
+		{org, "/api/recruit/partners?", []string{"name"}},
+		{org, "/api/recruit/calls?", []string{"opens"}},
+		{admin, "/api/audit?", []string{"at"}},
+		{org, "/api/family/replies?", []string{"at"}},
+		{org, "/api/visits/alerts?", []string{"at"}},
+		{org, "/api/exchange/posts?", []string{"date"}},
+	}
+	if len(lists) != len(docs) {
+		t.Fatalf("%d lists for %d collections", len(lists), len(docs))
+	}
+	for _, c := range lists {
+		for _, col := range c.cols {
+			for _, desc := range []bool{false, true} {
+				listSortsAcrossPages(t, h, c.token, c.list, col, desc)
+			}
+		}
+		if r := h.Do("GET", c.list+"sort=idNumber", c.token, nil); r.Status != 400 || r.ErrorField(t) != "sort" {
+			t.Errorf("GET %ssort=idNumber: %d %s, want 400 naming sort", c.list, r.Status, r.Body)
+		}
+		if r := h.Do("GET", c.list+"sort="+c.cols[0]+"&order=up", c.token, nil); r.Status != 400 || r.ErrorField(t) != "order" {
+			t.Errorf("GET %ssort=%s&order=up: %d %s, want 400 naming order", c.list, c.cols[0], r.Status, r.Body)
 		}
 	}
 }

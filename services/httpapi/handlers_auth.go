@@ -9,7 +9,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
+	"jinhui/services/audit"
 	"jinhui/services/auth"
+	"jinhui/services/notify"
 	"jinhui/services/registry"
 	"jinhui/shared/page"
 )
@@ -177,7 +179,11 @@ func (s *Server) auditLog(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	items, total, err := s.Audit.AuditLog(c.UserContext(), p.Region, off, lim)
+	ord, err := sortOrder(c, audit.Sorts...)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Audit.AuditLog(c.UserContext(), p.Region, ord, off, lim)
 	if err != nil {
 		return err
 	}
@@ -191,7 +197,11 @@ func (s *Server) listMessages(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	items, total, err := s.Messages.Messages(c.UserContext(), c.Query("status"), off, lim)
+	ord, err := sortOrder(c, notify.MessageSorts...)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Messages.MessagePage(c.UserContext(), c.Query("status"), ord, off, lim)
 	if err != nil {
 		return err
 	}

@@ -24,8 +24,12 @@ func (s *Server) ledgerEntries(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
+	ord, err := sortOrder(c, ledger.Sorts...)
+	if err != nil {
+		return err
+	}
 	items, total, err := s.Ledger.Entries(c.UserContext(), principal(c), ledger.Filter{Area: c.Query("area"), Volunteer: c.Query("volunteer"),
-		Month: c.Query("month"), Offset: off, Limit: lim})
+		Month: c.Query("month"), Order: ord, Offset: off, Limit: lim})
 	if err != nil {
 		return err
 	}
@@ -155,7 +159,7 @@ func (s *Server) certificateQR(c *fiber.Ctx) error {
 }
 
 func (s *Server) carerRoster(c *fiber.Ctx) error {
-	pg, err := pageParams(c)
+	pg, err := sortedPage(c, carer.RosterSorts...)
 	if err != nil {
 		return err
 	}
@@ -191,7 +195,7 @@ func (s *Server) leaveRoster(c *fiber.Ctx) error {
 }
 
 func (s *Server) carerLogs(c *fiber.Ctx) error {
-	pg, err := pageParams(c)
+	pg, err := sortedPage(c, carer.LogSorts...)
 	if err != nil {
 		return err
 	}

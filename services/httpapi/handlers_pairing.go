@@ -55,7 +55,11 @@ func (s *Server) listProposals(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	ps, n, err := s.Pairing.ListProposals(c.UserContext(), principal(c), c.Query("area"), off, lim)
+	ord, err := sortOrder(c, pairing.ProposalSorts...)
+	if err != nil {
+		return err
+	}
+	ps, n, err := s.Pairing.ListProposals(c.UserContext(), principal(c), c.Query("area"), ord, off, lim)
 	if err != nil {
 		return err
 	}
@@ -95,7 +99,7 @@ func (s *Server) confirmProposal(c *fiber.Ctx) error {
 }
 
 func (s *Server) listPairRules(c *fiber.Ctx) error {
-	pg, err := pageParams(c)
+	pg, err := sortedPage(c, pairing.RuleSorts...)
 	if err != nil {
 		return err
 	}
@@ -251,7 +255,7 @@ func (s *Server) confirmRelay(c *fiber.Ctx) error {
 }
 
 func (s *Server) listHandovers(c *fiber.Ctx) error {
-	pg, err := pageParams(c)
+	pg, err := sortedPage(c, pairing.HandoverSorts...)
 	if err != nil {
 		return err
 	}

@@ -112,7 +112,11 @@ func (s *Server) listCalls(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	pg, err := s.Recruit.ListCalls(c.UserContext(), principal(c), off, lim)
+	ord, err := sortOrder(c, recruit.CallSorts...)
+	if err != nil {
+		return err
+	}
+	pg, err := s.Recruit.ListCalls(c.UserContext(), principal(c), ord, off, lim)
 	if err != nil {
 		return err
 	}
@@ -219,7 +223,7 @@ func (s *Server) funnelXLSX(c *fiber.Ctx) error {
 }
 
 func (s *Server) listPartners(c *fiber.Ctx) error {
-	pg, err := pageParams(c)
+	pg, err := sortedPage(c, recruit.PartnerSorts...)
 	if err != nil {
 		return err
 	}
@@ -287,7 +291,11 @@ func (s *Server) listBatches(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	pg, err := s.Recruit.ListBatches(c.UserContext(), principal(c), off, lim)
+	ord, err := sortOrder(c, recruit.BatchSorts...)
+	if err != nil {
+		return err
+	}
+	pg, err := s.Recruit.ListBatches(c.UserContext(), principal(c), ord, off, lim)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,11 @@ func (s *Server) listDraws(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	items, total, err := s.Supervise.ListDraws(c.UserContext(), principal(c), c.Query("area"), c.Query("month"), off, lim)
+	ord, err := sortOrder(c, supervise.DrawSorts...)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Supervise.ListDraws(c.UserContext(), principal(c), c.Query("area"), c.Query("month"), ord, off, lim)
 	if err != nil {
 		return err
 	}
@@ -169,7 +173,11 @@ func (s *Server) superviseAlerts(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	items, total, err := s.Supervise.Alerts(c.UserContext(), principal(c), off, lim)
+	ord, err := sortOrder(c, supervise.AlertSorts...)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Supervise.Alerts(c.UserContext(), principal(c), ord, off, lim)
 	if err != nil {
 		return err
 	}
@@ -193,7 +201,11 @@ func (s *Server) listSupReports(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	items, total, err := s.Supervise.ListReports(c.UserContext(), principal(c), c.Query("area"), c.Query("month"), off, lim)
+	ord, err := sortOrder(c, supervise.ReportSorts...)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Supervise.ListReports(c.UserContext(), principal(c), c.Query("area"), c.Query("month"), ord, off, lim)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"jinhui/services/notify"
 	"jinhui/services/visit"
 	"jinhui/shared/apperr"
 	"jinhui/shared/page"
@@ -46,7 +47,11 @@ func (s *Server) visitAlerts(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	items, total, err := s.Visits.Alerts(c.UserContext(), principal(c), off, lim)
+	ord, err := sortOrder(c, visit.AlertSorts...)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Visits.Alerts(c.UserContext(), principal(c), ord, off, lim)
 	if err != nil {
 		return err
 	}
@@ -186,7 +191,11 @@ func (s *Server) listInbound(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	items, total, err := s.Inbound.InboundMessages(c.UserContext(), off, lim)
+	ord, err := sortOrder(c, notify.InboundSorts...)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Inbound.InboundMessages(c.UserContext(), ord, off, lim)
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,11 @@ func (s *Server) listPosts(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	items, total, err := s.Wishes.ListPosts(c.UserContext(), principal(c), wish.PostFilter{Area: c.Query("area"), Status: split(c.Query("status")), Offset: off, Limit: lim})
+	ord, err := sortOrder(c, wish.PostSorts...)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Wishes.ListPosts(c.UserContext(), principal(c), wish.PostFilter{Area: c.Query("area"), Status: split(c.Query("status")), Order: ord, Offset: off, Limit: lim})
 	if err != nil {
 		return err
 	}

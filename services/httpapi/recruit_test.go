@@ -15,6 +15,7 @@ import (
 	"jinhui/services/registry"
 	"jinhui/shared/clock"
 	"jinhui/shared/dbcount"
+	"jinhui/shared/page"
 	"jinhui/shared/pii"
 )
 
@@ -251,7 +252,7 @@ func TestRecruitmentWholePath(t *testing.T) {
 	if r.Status != 200 || !strings.Contains(string(r.Body), a.id) {
 		t.Fatalf("reveal: %d %s", r.Status, r.Body)
 	}
-	entries, _, _ := h.P.Store.AuditLog(ctx, "370101000000", 0, 50)
+	entries, _, _ := h.P.Store.AuditLog(ctx, "370101000000", page.Order{}, 0, 50)
 	if !containsEntry(entries, "application", id) {
 		t.Fatalf("reveal not audited: %+v", entries)
 	}

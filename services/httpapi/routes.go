@@ -88,8 +88,8 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/api/accounts", tag: "accounts", summary: "组织者账号列表", who: access.Admin, query: []string{"sort", "order", "offset", "limit"}, h: s.listAccounts},
 		{method: "POST", path: "/api/accounts", tag: "accounts", summary: "创建组织者账号", who: access.Admin, body: auth.AccountInput{}, h: s.createAccount},
 		{method: "PUT", path: "/api/accounts/:id/disabled", tag: "accounts", summary: "停用或启用账号", who: access.Admin, body: disableReq{}, h: s.disableAccount},
-		{method: "GET", path: "/api/audit", tag: "accounts", summary: "审计日志(完整个人信息查看记录)", who: access.Admin, query: []string{"offset", "limit"}, h: s.auditLog},
-		{method: "GET", path: "/api/sms/messages", tag: "sms", summary: "短信记录与发件箱(全部县的短信, 手机号脱敏)", who: access.TopAdmin, query: []string{"status", "offset", "limit"}, h: s.listMessages},
+		{method: "GET", path: "/api/audit", tag: "accounts", summary: "审计日志(完整个人信息查看记录)", who: access.Admin, query: []string{"sort", "order", "offset", "limit"}, h: s.auditLog},
+		{method: "GET", path: "/api/sms/messages", tag: "sms", summary: "短信记录与发件箱(全部县的短信, 手机号脱敏)", who: access.TopAdmin, query: []string{"status", "sort", "order", "offset", "limit"}, h: s.listMessages},
 
 		{method: "GET", path: "/api/elders", tag: "elders", summary: "老人名册(脱敏)", who: access.StaffOrVolunteer, query: []string{"area", "status", "stage", "name", "sort", "order", "offset", "limit"}, h: s.listElders},
 		{method: "POST", path: "/api/elders", tag: "elders", summary: "乡镇摸排上报老人(E4 第一步)", who: access.TownshipUp, body: registry.ElderInput{}, resp: registry.Elder{}, h: s.proposeElder},

@@ -19,7 +19,7 @@ func (s *Server) familyRoutes() []route {
 		{method: "POST", path: "/api/elders/:id/family", tag: "family", summary: "登记外地家属(姓名、关系、手机号); 征得同意前不发送任何短信", who: access.Writer, body: family.MemberInput{}, resp: family.Member{}, h: s.addFamily},
 		{method: "POST", path: "/api/family/:id/consent", tag: "family", summary: "登记家属同意(签字同意书照片), 或发送短信征询同意(回复同意后生效); 单独记录同意范围", who: access.Writer, body: family.ConsentInput{}, resp: family.Member{}, h: s.familyConsent},
 		{method: "POST", path: "/api/family/:id/withdraw", tag: "family", summary: "登记家属撤回同意(须说明原因), 不再发送", who: access.Writer, body: family.WithdrawInput{}, resp: family.Member{}, h: s.familyWithdraw},
-		{method: "GET", path: "/api/family/replies", tag: "family", summary: "家属短信回复(确认探访、反映问题、同意、退订)", who: access.Staff, query: []string{"area", "offset", "limit"}, resp: listResp[family.Reply]{}, h: s.familyReplies},
+		{method: "GET", path: "/api/family/replies", tag: "family", summary: "家属短信回复(确认探访、反映问题、同意、退订)", who: access.Staff, query: []string{"area", "sort", "order", "offset", "limit"}, resp: listResp[family.Reply]{}, h: s.familyReplies},
 		{method: "GET", path: "/api/family/figures", tag: "family", summary: "各下级区划: 老人数、登记家属、家属已同意、回复与反映问题数", who: access.Staff, query: []string{"area"}, resp: listResp[family.FigureRow]{}, h: s.familyFigures},
 		{method: "POST", path: "/api/family/summaries", tag: "family", summary: "立即向已同意的家属发送某月小结(每月 1 日自动发送; 同一月只发一次)", who: access.TopAdmin, body: summaryReq{}, h: s.familySummaries},
 	}
@@ -78,7 +78,11 @@ func (s *Server) familyReplies(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	rs, total, err := s.Family.Replies(c.UserContext(), principal(c), c.Query("area"), off, lim)
+	ord, err := sortOrder(c, family.ReplySorts...)
+	if err != nil {
+		return err
+	}
+	rs, total, err := s.Family.Replies(c.UserContext(), principal(c), c.Query("area"), ord, off, lim)
 	if err != nil {
 		return err
 	}

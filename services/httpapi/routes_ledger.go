@@ -17,7 +17,7 @@ type certResp struct {
 // and figures (R1, R2) routes.
 func (s *Server) ledgerRoutes() []route {
 	return []route{
-		{method: "GET", path: "/api/ledger/entries", tag: "ledger", summary: "服务时长台账(只增不改)", who: access.StaffOrVolunteer, query: []string{"area", "volunteer", "month", "offset", "limit"}, h: s.ledgerEntries},
+		{method: "GET", path: "/api/ledger/entries", tag: "ledger", summary: "服务时长台账(只增不改)", who: access.StaffOrVolunteer, query: []string{"area", "volunteer", "month", "sort", "order", "offset", "limit"}, h: s.ledgerEntries},
 		{method: "POST", path: "/api/ledger/honour", tag: "ledger", summary: "补记荣誉时长(原因与批准人, V6)", who: access.Writer, body: ledger.HonourInput{}, resp: ledger.Entry{}, h: s.ledgerHonour},
 		{method: "POST", path: "/api/ledger/entries/:id/correct", tag: "ledger", summary: "更正台账记录(冲销+新记录)", who: access.Writer, body: ledger.CorrectInput{}, resp: ledger.Correction{}, h: s.ledgerCorrect},
 		{method: "POST", path: "/api/ledger/rebuild", tag: "ledger", summary: "从台账重算全部统计(可随时重跑)", who: access.TopAdmin, resp: ledger.RebuildResult{}, h: s.ledgerRebuild},
@@ -27,10 +27,10 @@ func (s *Server) ledgerRoutes() []route {
 		{method: "GET", path: "/api/certificates/:code", tag: "ledger", summary: "公开核验服务时长证明(仅显示证明上的内容)", who: access.Public, resp: ledger.Certificate{}, h: s.verifyCertificate},
 		{method: "GET", path: "/api/certificates/:code/qr.png", tag: "ledger", summary: "证明核验二维码", who: access.Public, binary: "image/png", h: s.certificateQR},
 
-		{method: "GET", path: "/api/carer-roster", tag: "carer-care", summary: "护理员照护名册(C1)", who: access.StaffOrCarer, query: []string{"area", "offset", "limit"}, h: s.carerRoster},
+		{method: "GET", path: "/api/carer-roster", tag: "carer-care", summary: "护理员照护名册(C1)", who: access.StaffOrCarer, query: []string{"area", "sort", "order", "offset", "limit"}, h: s.carerRoster},
 		{method: "POST", path: "/api/carer-roster", tag: "carer-care", summary: "登记护理员与本村被照护人结对(C1)", who: access.Writer, body: carer.RosterInput{}, resp: carer.Assignment{}, h: s.addRoster},
 		{method: "POST", path: "/api/carer-roster/:id/leave", tag: "carer-care", summary: "移出照护名册(如转集中供养, C4)", who: access.Writer, body: carer.LeaveInput{}, resp: carer.Assignment{}, h: s.leaveRoster},
-		{method: "GET", path: "/api/carer-logs", tag: "carer-care", summary: "护理记录", who: access.StaffOrCarer, query: []string{"area", "month", "offset", "limit"}, h: s.carerLogs},
+		{method: "GET", path: "/api/carer-logs", tag: "carer-care", summary: "护理记录", who: access.StaffOrCarer, query: []string{"area", "month", "sort", "order", "offset", "limit"}, h: s.carerLogs},
 		{method: "POST", path: "/api/carer-logs", tag: "carer-care", summary: "护理员记录一次服务(同一 key 只记一次, 最多补记 3 天, C2)", who: access.Carer, body: carer.LogInput{}, resp: carer.Log{}, h: s.addCarerLog},
 		{method: "GET", path: "/api/carer-rules/:county", tag: "carer-care", summary: "县级护理补贴规则(C3)", who: access.Staff, resp: carer.Rule{}, h: s.carerRule},
 		{method: "PUT", path: "/api/carer-rules/:county", tag: "carer-care", summary: "设置县级护理补贴规则(C3)", who: access.CountyUp, body: carer.Rule{}, resp: carer.Rule{}, h: s.putCarerRule},

@@ -32,7 +32,7 @@ func (s *Server) recruitRoutes() []route {
 		{method: "POST", path: "/api/public/calls/:id/apply", tag: "recruit-public", summary: "提交报名(需短信验证码); 同一身份证号或手机号不可重复报名", who: access.Public, body: recruit.ApplyInput{}, resp: applyResp{}, h: s.apply},
 		{method: "POST", path: "/api/public/applications/status", tag: "recruit-public", summary: "报名人凭手机号和验证码查询本人报名进度", who: access.Public, body: recruit.StatusInput{}, h: s.applyStatus},
 
-		{method: "GET", path: "/api/recruit/calls", tag: "recruit", summary: "招募倡议列表(本辖区及上级发布)", who: access.Staff, query: []string{"offset", "limit"}, h: s.listCalls},
+		{method: "GET", path: "/api/recruit/calls", tag: "recruit", summary: "招募倡议列表(本辖区及上级发布)", who: access.Staff, query: []string{"sort", "order", "offset", "limit"}, h: s.listCalls},
 		{method: "POST", path: "/api/recruit/calls", tag: "recruit", summary: "发布本级招募倡议(V1)", who: access.Writer, body: recruit.CallInput{}, resp: recruit.Call{}, h: s.createCall},
 		{method: "GET", path: "/api/recruit/calls/:id", tag: "recruit", summary: "招募倡议详情(含公开链接)", who: access.Staff, resp: recruit.Call{}, h: s.getCall},
 		{method: "PUT", path: "/api/recruit/calls/:id", tag: "recruit", summary: "修改或提前结束招募倡议", who: access.Writer, body: recruit.CallUpdate{}, resp: recruit.Call{}, h: s.updateCall},
@@ -43,13 +43,13 @@ func (s *Server) recruitRoutes() []route {
 		{method: "GET", path: "/api/recruit/funnel", tag: "recruit", summary: "招募漏斗: 报名、审核、录用、未录用、候补、培训、结对", who: access.Staff, query: []string{"call", "area"}, resp: recruit.Funnel{}, h: s.funnel},
 		{method: "GET", path: "/api/recruit/funnel.xlsx", tag: "recruit", summary: "导出招募漏斗(xlsx)", who: access.Staff, query: []string{"call", "area"}, binary: xlsxType, h: s.funnelXLSX},
 
-		{method: "GET", path: "/api/recruit/partners", tag: "recruit", summary: "合作单位(高校、社会组织)及协议完成情况(V3)", who: access.Staff, query: []string{"offset", "limit"}, resp: listResp[recruit.Partner]{}, h: s.listPartners},
+		{method: "GET", path: "/api/recruit/partners", tag: "recruit", summary: "合作单位(高校、社会组织)及协议完成情况(V3)", who: access.Staff, query: []string{"sort", "order", "offset", "limit"}, resp: listResp[recruit.Partner]{}, h: s.listPartners},
 		{method: "POST", path: "/api/recruit/partners", tag: "recruit", summary: "登记合作单位及服务协议", who: access.Writer, body: recruit.PartnerInput{}, resp: recruit.Partner{}, h: s.createPartner},
 		{method: "GET", path: "/api/recruit/partners/:id", tag: "recruit", summary: "合作单位详情及协议完成情况", who: access.Staff, resp: recruit.Partner{}, h: s.getPartner},
 		{method: "POST", path: "/api/recruit/partners/:id/reveal", tag: "recruit", summary: "查看合作单位联系人完整手机号(记入审计日志)", who: access.Staff, h: s.revealPartner},
 		{method: "PUT", path: "/api/recruit/partners/:id", tag: "recruit", summary: "修改服务协议", who: access.Writer, body: recruit.PartnerUpdate{}, resp: recruit.Partner{}, h: s.updatePartner},
 
-		{method: "GET", path: "/api/recruit/batches", tag: "training", summary: "培训批次列表(V5)", who: access.Staff, query: []string{"offset", "limit"}, h: s.listBatches},
+		{method: "GET", path: "/api/recruit/batches", tag: "training", summary: "培训批次列表(V5)", who: access.Staff, query: []string{"sort", "order", "offset", "limit"}, h: s.listBatches},
 		{method: "POST", path: "/api/recruit/batches", tag: "training", summary: "安排培训批次", who: access.Writer, body: recruit.BatchInput{}, resp: recruit.Batch{}, h: s.createBatch},
 		{method: "GET", path: "/api/recruit/batches/:id", tag: "training", summary: "培训批次详情与邀请名单", who: access.Staff, resp: recruit.BatchDetail{}, h: s.getBatch},
 		{method: "POST", path: "/api/recruit/batches/:id/invite", tag: "training", summary: "邀请志愿者参加培训(受容量限制, 短信通知)", who: access.Writer, body: recruit.VolunteersInput{}, resp: recruit.BatchDetail{}, h: s.inviteBatch},

@@ -26,7 +26,7 @@ func (s *Server) visitRoutes() []route {
 	return []route{
 		{method: "POST", path: "/api/visits/plan", tag: "visits", summary: "制定(补齐)某月探访计划(S1)", who: access.Writer, body: planReq{}, resp: visit.PlanResult{}, h: s.planVisits},
 		{method: "GET", path: "/api/visits", tag: "visits", summary: "探访列表", who: access.Staff, query: []string{"area", "month", "status", "elder", "review", "sort", "order", "offset", "limit"}, h: s.listVisits},
-		{method: "GET", path: "/api/visits/alerts", tag: "visits", summary: "探访逾期与志愿者反映的问题", who: access.Staff, query: []string{"offset", "limit"}, h: s.visitAlerts},
+		{method: "GET", path: "/api/visits/alerts", tag: "visits", summary: "探访逾期与志愿者反映的问题", who: access.Staff, query: []string{"sort", "order", "offset", "limit"}, h: s.visitAlerts},
 		{method: "GET", path: "/api/visits/settings/:county", tag: "visits", summary: "县级探访设置(次数、清单、距离)", who: access.Staff, resp: visit.Settings{}, h: s.visitSettings},
 		{method: "PUT", path: "/api/visits/settings/:county", tag: "visits", summary: "修改县级探访设置(S3、S4)", who: access.CountyUp, body: visit.Settings{}, resp: visit.Settings{}, h: s.putVisitSettings},
 		{method: "GET", path: "/api/me/visits", tag: "visits", summary: "我的探访安排(老人、村、日期、搭档、清单)", who: access.Volunteer, h: s.mySchedule},
@@ -41,7 +41,7 @@ func (s *Server) visitRoutes() []route {
 
 		{method: "GET", path: "/api/sms/templates", tag: "sms", summary: "短信模板", who: access.Admin, h: s.listTemplates},
 		{method: "PUT", path: "/api/sms/templates/:key", tag: "sms", summary: "修改短信模板", who: access.TopAdmin, body: templateReq{}, resp: notify.Template{}, h: s.putTemplate},
-		{method: "GET", path: "/api/sms/inbound", tag: "sms", summary: "收到的短信回复(含退订)", who: access.TopAdmin, query: []string{"offset", "limit"}, h: s.listInbound},
+		{method: "GET", path: "/api/sms/inbound", tag: "sms", summary: "收到的短信回复(含退订)", who: access.TopAdmin, query: []string{"sort", "order", "offset", "limit"}, h: s.listInbound},
 		{method: "POST", path: "/api/sms/twilio/status", tag: "sms", summary: "Twilio 状态回调(校验签名)", who: access.TwilioCallback, h: s.twilioStatus},
 		{method: "POST", path: "/api/sms/twilio/inbound", tag: "sms", summary: "Twilio 收到短信回调(校验签名)", who: access.TwilioCallback, h: s.twilioInbound},
 	}

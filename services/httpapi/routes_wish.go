@@ -24,7 +24,7 @@ func (s *Server) wishRoutes() []route {
 
 		{method: "POST", path: "/api/exchange/photos", tag: "exchange", summary: "上传照片(JPEG/PNG, ≤10 MB; 按内容识别类型, 缩放为 ≤1600 像素、≤1 MB 的 JPEG)", who: access.WriterOrVolunteer, upload: true, resp: wish.Photo{}, h: s.uploadPhoto},
 		{method: "GET", path: "/api/exchange/photos/:id", tag: "exchange", summary: "查看照片(上传者; 所属文章辖区的组织者)", who: access.StaffOrVolunteer, binary: "image/jpeg", h: s.getPhoto},
-		{method: "GET", path: "/api/exchange/posts", tag: "exchange", summary: "交流平台文章列表(含待审核)", who: access.StaffOrVolunteer, query: []string{"area", "status", "offset", "limit"}, resp: listResp[wish.Post]{}, h: s.listPosts},
+		{method: "GET", path: "/api/exchange/posts", tag: "exchange", summary: "交流平台文章列表(含待审核)", who: access.StaffOrVolunteer, query: []string{"area", "status", "sort", "order", "offset", "limit"}, resp: listResp[wish.Post]{}, h: s.listPosts},
 		{method: "POST", path: "/api/exchange/posts", tag: "exchange", summary: "发布活动动态(组织者)或投稿服务故事(志愿者, 待审核); 未登记老人同意不得含老人姓名", who: access.WriterOrVolunteer, body: wish.PostInput{}, resp: wish.Post{}, h: s.createPost},
 		{method: "GET", path: "/api/exchange/posts/:id", tag: "exchange", summary: "文章详情", who: access.StaffOrVolunteer, resp: wish.Post{}, h: s.getPost},
 		{method: "POST", path: "/api/exchange/posts/:id/approve", tag: "exchange", summary: "审核通过志愿者故事并公开", who: access.Writer, body: wish.Decision{}, resp: wish.Post{}, h: s.approvePost},

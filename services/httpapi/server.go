@@ -40,12 +40,12 @@ type Checker func(ctx context.Context) error
 
 // AuditLog lists audit entries inside a subtree.
 type AuditLog interface {
-	AuditLog(ctx context.Context, area string, offset, limit int) ([]audit.Entry, int, error)
+	AuditLog(ctx context.Context, area string, ord page.Order, offset, limit int) ([]audit.Entry, int, error)
 }
 
 // MessageLog lists SMS messages (the outbox and the message log).
 type MessageLog interface {
-	Messages(ctx context.Context, status string, offset, limit int) ([]notify.Message, int, error)
+	MessagePage(ctx context.Context, status string, ord page.Order, offset, limit int) ([]notify.Message, int, error)
 	// MessagesTo is one page of the texts sent to one phone, newest first.
 	MessagesTo(ctx context.Context, to string, offset, limit int) ([]notify.Message, int, error)
 }
@@ -226,6 +226,24 @@ func pageParams(c *fiber.Ctx) (page.Params, error) {
 	return page.Parse(c.Query("offset"), c.Query("limit"))
 }
 
+// sortedPage is pageParams with the order asked for (?sort=&order=), sort
+// being one of the columns the list sorts on (a 400 naming sort or order
+// otherwise).
+func sortedPage(c *fiber.Ctx, sorts ...string) (page.Params, error) {
+	pg, err := pageParams(c)
+	if err != nil {
+		return pg, err
+	}
+	pg.Order, err = page.ParseOrder(c.Query("sort"), c.Query("order"), sorts...)
+	return pg, err
+}
+
+// sortOrder reads ?sort=&order= for a list sorting on sorts (a 400 naming
+// sort or order otherwise).
+func sortOrder(c *fiber.Ctx, sorts ...string) (page.Order, error) {
+	return page.ParseOrder(c.Query("sort"), c.Query("order"), sorts...)
+}
+
 // Route is one operation of the API and the rule that guards it.
 type Route struct {
 	Method, Path string
@@ -250,7 +268,7 @@ func proxyHeader(trusted []string) string {
 
 // InboundLog lists received SMS replies.
 type InboundLog interface {
-	InboundMessages(ctx context.Context, offset, limit int) ([]notify.Inbound, int, error)
+	InboundMessages(ctx context.Context, ord page.Order, offset, limit int) ([]notify.Inbound, int, error)
 }
 
 func maskPhone(s string) string { return pii.MaskPhone(s) }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"jinhui/services/registry"
+	"jinhui/shared/page"
 )
 
 // Sums are the figures one entry (or one approved subsidy) adds to a
@@ -153,6 +154,12 @@ type Filter struct {
 	Area      string
 	Volunteer string
 	Month     string
-	Offset    int
-	Limit     int
+	// Order is a field of Sorts (empty: newest first), for the list only.
+	Order  page.Order
+	Offset int
+	Limit  int
 }
+
+// Sorts are the columns the entry list sorts on, on the server (each
+// served by an index on the subtree or the volunteer, the column and _id).
+var Sorts = []string{"date", "minutes"}

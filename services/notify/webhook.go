@@ -50,6 +50,14 @@ func (s *Service) StatusCallback(ctx context.Context, sid, twStatus, errorCode s
 	return nil
 }
 
+// MessageSorts and InboundSorts are the columns the SMS list and the
+// inbound list sort on, on the server (either way, on the indexes that
+// list them newest first).
+var (
+	MessageSorts = []string{"createdAt"}
+	InboundSorts = []string{"at"}
+)
+
 // Inbound is a reply received by SMS.
 type Inbound struct {
 	ID      string    `bson:"_id" json:"id"`

@@ -17,6 +17,7 @@ import (
 	"jinhui/services/registry"
 	"jinhui/shared/dbcount"
 	"jinhui/shared/mongostore"
+	"jinhui/shared/page"
 	"jinhui/shared/testenv"
 )
 
@@ -196,7 +197,7 @@ func TestConfirmCrashResume(t *testing.T) {
 	var county string
 	var org access.Principal
 	latest := func(ctx context.Context, st *mongostore.Store) pairing.Proposal {
-		ps, _, err := st.Proposals(ctx, county, 0, 1)
+		ps, _, err := st.Proposals(ctx, county, page.Order{}, 0, 1)
 		if err != nil || len(ps) != 1 {
 			t.Fatalf("proposal: %v", err)
 		}

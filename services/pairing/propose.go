@@ -10,6 +10,7 @@ import (
 	"jinhui/services/access"
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
+	"jinhui/shared/page"
 	"jinhui/shared/valid"
 )
 
@@ -116,8 +117,17 @@ func (s *Service) GetProposal(ctx context.Context, p access.Principal, id string
 	return s.proposalFor(ctx, p, id)
 }
 
+// ProposalSorts, HandoverSorts and RuleSorts are the columns the proposal,
+// handover and rule lists sort on, on the server (each served by an index
+// on the subtree, the column and _id).
+var (
+	ProposalSorts = []string{"at", "unfilled"}
+	HandoverSorts = []string{"at"}
+	RuleSorts     = []string{"at"}
+)
+
 // ListProposals lists proposals in p's subtree, newest first, without items.
-func (s *Service) ListProposals(ctx context.Context, p access.Principal, area string, offset, limit int) ([]Proposal, int, error) {
+func (s *Service) ListProposals(ctx context.Context, p access.Principal, area string, ord page.Order, offset, limit int) ([]Proposal, int, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return nil, 0, err
 	}
@@ -125,7 +135,7 @@ func (s *Service) ListProposals(ctx context.Context, p access.Principal, area st
 	if err != nil {
 		return nil, 0, err
 	}
-	ps, n, err := s.Store.Proposals(ctx, a, offset, limit)
+	ps, n, err := s.Store.Proposals(ctx, a, ord, offset, limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("pairing.ListProposals: %w", err)
 	}

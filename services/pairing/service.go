@@ -100,7 +100,7 @@ type Store interface {
 
 	InsertProposal(ctx context.Context, p Proposal) error
 	Proposal(ctx context.Context, id string) (Proposal, error)
-	Proposals(ctx context.Context, area string, offset, limit int) ([]Proposal, int, error)
+	Proposals(ctx context.Context, area string, ord page.Order, offset, limit int) ([]Proposal, int, error)
 	ReplaceProposal(ctx context.Context, p *Proposal) error
 
 	InsertRule(ctx context.Context, r Rule) error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"jinhui/shared/dict"
+	"jinhui/shared/page"
 	"jinhui/shared/valid"
 	"net/url"
 	"slices"
@@ -117,11 +118,11 @@ func (s *Service) Call(ctx context.Context, p access.Principal, id string) (Call
 }
 
 // ListCalls lists the calls p may see, newest first.
-func (s *Service) ListCalls(ctx context.Context, p access.Principal, offset, limit int) (registry.Page[Call], error) {
+func (s *Service) ListCalls(ctx context.Context, p access.Principal, ord page.Order, offset, limit int) (registry.Page[Call], error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return registry.Page[Call]{}, err
 	}
-	cs, n, err := s.Store.Calls(ctx, p.Region, offset, limit)
+	cs, n, err := s.Store.Calls(ctx, p.Region, ord, offset, limit)
 	if err != nil {
 		return registry.Page[Call]{}, fmt.Errorf("recruit.ListCalls: %w", err)
 	}

@@ -228,6 +228,15 @@ type AppFilter struct {
 // (each served by an index on the subtree, the column and _id).
 var AppSorts = []string{"name", "kind", "hoursPerMonth", "status"}
 
+// CallSorts, BatchSorts and PartnerSorts are the columns the call, training
+// batch and partner lists sort on, on the server (each served by an index
+// on the subtree, the column and _id).
+var (
+	CallSorts    = []string{"opens"}
+	BatchSorts   = []string{"date", "capacity"}
+	PartnerSorts = []string{"name"}
+)
+
 // Storer is what recruitment needs from the database: its own collections
 // and a few register operations. Missing records are NotFound; unique ids
 // already taken and stale versions are Conflict.
@@ -237,7 +246,7 @@ type Storer interface {
 	ReplaceCall(ctx context.Context, c *Call) error
 	// Calls lists the calls of the regions in root's subtree and of root's
 	// ancestors, newest first.
-	Calls(ctx context.Context, root string, offset, limit int) ([]Call, int, error)
+	Calls(ctx context.Context, root string, ord page.Order, offset, limit int) ([]Call, int, error)
 	// OpenCallsOn lists up to limit calls reaching root that are open on
 	// day, newest first.
 	OpenCallsOn(ctx context.Context, root, day string, limit int) ([]Call, error)
@@ -275,7 +284,7 @@ type Storer interface {
 
 	InsertBatch(ctx context.Context, b Batch) error
 	Batch(ctx context.Context, id string) (Batch, error)
-	Batches(ctx context.Context, root string, offset, limit int) ([]Batch, int, error)
+	Batches(ctx context.Context, root string, ord page.Order, offset, limit int) ([]Batch, int, error)
 	InsertInvite(ctx context.Context, in Invite) error
 	// InsertInvites stores invitations at once (those stored before stay).
 	InsertInvites(ctx context.Context, ins []Invite) error

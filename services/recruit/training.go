@@ -12,6 +12,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
+	"jinhui/shared/page"
 	"jinhui/shared/valid"
 )
 
@@ -95,11 +96,11 @@ func countInvites(b *Batch, ins []Invite) {
 }
 
 // ListBatches lists the batches of p's subtree, newest first.
-func (s *Service) ListBatches(ctx context.Context, p access.Principal, offset, limit int) (registry.Page[Batch], error) {
+func (s *Service) ListBatches(ctx context.Context, p access.Principal, ord page.Order, offset, limit int) (registry.Page[Batch], error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return registry.Page[Batch]{}, err
 	}
-	bs, n, err := s.Store.Batches(ctx, p.Region, offset, limit)
+	bs, n, err := s.Store.Batches(ctx, p.Region, ord, offset, limit)
 	if err != nil {
 		return registry.Page[Batch]{}, fmt.Errorf("recruit.ListBatches: %w", err)
 	}

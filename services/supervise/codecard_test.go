@@ -8,6 +8,7 @@ import (
 	"jinhui/services/registry"
 	"jinhui/services/supervise"
 	"jinhui/services/visit"
+	"jinhui/shared/page"
 )
 
 // card issues elder i's visit code card as szq and returns this month's code.
@@ -126,7 +127,7 @@ func TestCodeCardWrongThriceFlags(t *testing.T) {
 	if done.Card == nil || done.Card.Confirmed || !done.Card.Flagged || done.Card.Wrong != 3 {
 		t.Fatalf("card after three wrong codes: %+v", done.Card)
 	}
-	alerts, _, err := w.h.P.Store.SupAlerts(t.Context(), countyA, 0, 50)
+	alerts, _, err := w.h.P.Store.SupAlerts(t.Context(), countyA, page.Order{}, 0, 50)
 	if err != nil {
 		t.Fatal(err)
 	}

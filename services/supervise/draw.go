@@ -11,6 +11,7 @@ import (
 	"jinhui/services/access"
 	"jinhui/shared/apperr"
 	"jinhui/shared/clock"
+	"jinhui/shared/page"
 	"jinhui/shared/valid"
 )
 
@@ -49,7 +50,7 @@ func (s *Service) NewDraw(ctx context.Context, p access.Principal, in DrawInput)
 	if err != nil {
 		return Draw{}, fmt.Errorf("supervise.NewDraw: %w", err)
 	}
-	prior, _, err := s.Store.CheckDraws(ctx, region, in.Month, 0, 500)
+	prior, _, err := s.Store.CheckDraws(ctx, region, in.Month, page.Order{}, 0, 500)
 	if err != nil {
 		return Draw{}, fmt.Errorf("supervise.NewDraw: %w", err)
 	}
@@ -188,11 +189,15 @@ func (s *Service) GetDraw(ctx context.Context, p access.Principal, id string) (D
 	return d, p.RequireArea(d.Areas, "抽查样本")
 }
 
+// DrawSorts are the columns the draw list sorts on, on the server (each
+// served by an index on the subtree, the column and _id).
+var DrawSorts = []string{"month", "size"}
+
 // ListDraws lists the draws of a region (default: the caller's) and month.
-func (s *Service) ListDraws(ctx context.Context, p access.Principal, region, month string, offset, limit int) ([]Draw, int, error) {
+func (s *Service) ListDraws(ctx context.Context, p access.Principal, region, month string, ord page.Order, offset, limit int) ([]Draw, int, error) {
 	c, err := scope(p, region)
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.Store.CheckDraws(ctx, c, month, offset, limit)
+	return s.Store.CheckDraws(ctx, c, month, ord, offset, limit)
 }

@@ -308,10 +308,13 @@ func (s *Service) FlagOverdue(ctx context.Context) (int, error) {
 	}
 }
 
+// AlertSorts are the columns the alert list sorts on, on the server.
+var AlertSorts = []string{"at"}
+
 // Alerts lists the supervision alerts of p's subtree.
-func (s *Service) Alerts(ctx context.Context, p access.Principal, offset, limit int) ([]Alert, int, error) {
+func (s *Service) Alerts(ctx context.Context, p access.Principal, ord page.Order, offset, limit int) ([]Alert, int, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return nil, 0, err
 	}
-	return s.Store.SupAlerts(ctx, p.Region, offset, limit)
+	return s.Store.SupAlerts(ctx, p.Region, ord, offset, limit)
 }

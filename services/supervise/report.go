@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"jinhui/shared/page"
 	"jinhui/shared/valid"
 	"jinhui/shared/xlsx"
 
@@ -247,7 +248,7 @@ func (s *Service) NewReport(ctx context.Context, p access.Principal, in ReportIn
 		return Report{}, fmt.Errorf("supervise.NewReport: %w", err)
 	}
 	rows, total := Rank(children, f, asOf)
-	prior, _, err := s.Store.SupReports(ctx, c, in.Month, 0, 500)
+	prior, _, err := s.Store.SupReports(ctx, c, in.Month, page.Order{}, 0, 500)
 	if err != nil {
 		return Report{}, fmt.Errorf("supervise.NewReport: %w", err)
 	}
@@ -277,13 +278,17 @@ func (s *Service) GetReport(ctx context.Context, p access.Principal, id string) 
 	return r, p.RequireArea(r.Areas, "月度通报")
 }
 
+// ReportSorts are the columns the report list sorts on, on the server
+// (each served by an index on the subtree, the column and _id).
+var ReportSorts = []string{"month", "at"}
+
 // ListReports lists kept reports of a subtree.
-func (s *Service) ListReports(ctx context.Context, p access.Principal, areaCode, month string, offset, limit int) ([]Report, int, error) {
+func (s *Service) ListReports(ctx context.Context, p access.Principal, areaCode, month string, ord page.Order, offset, limit int) ([]Report, int, error) {
 	c, err := scope(p, areaCode)
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.Store.SupReports(ctx, c, month, offset, limit)
+	return s.Store.SupReports(ctx, c, month, ord, offset, limit)
 }
 
 // XLSX renders a kept report as the spreadsheet offices exchange (rule R2).
@@ -336,7 +341,7 @@ func (s *Service) MonthlyReports(ctx context.Context, month string) (int, error)
 	}
 	made := 0
 	for _, code := range regions {
-		prior, _, err := s.Store.SupReports(ctx, code, month, 0, 500)
+		prior, _, err := s.Store.SupReports(ctx, code, month, page.Order{}, 0, 500)
 		if err != nil {
 			return made, fmt.Errorf("supervise.MonthlyReports: %w", err)
 		}

@@ -21,6 +21,7 @@ import (
 	"jinhui/services/visit"
 	"jinhui/shared/clock"
 	"jinhui/shared/config"
+	"jinhui/shared/page"
 	"jinhui/shared/pii"
 	"jinhui/shared/testenv"
 )
@@ -116,7 +117,7 @@ func TestCountyScale(t *testing.T) {
 		}
 		timed("store: households", func() error { _, err := p.Store.SupHouseholds(ctx, county, month); return err })
 		timed("store: done visits", func() error { _, err := p.Store.SupDoneVisits(ctx, county, month); return err })
-		timed("store: draws", func() error { _, _, err := p.Store.CheckDraws(ctx, county, month, 0, 500); return err })
+		timed("store: draws", func() error { _, _, err := p.Store.CheckDraws(ctx, county, month, page.Order{}, 0, 500); return err })
 		timed("store: checked volunteers", func() error { _, err := p.Store.CheckedVolunteers(ctx); return err })
 		timed("store: figures", func() error { _, err := p.Store.SupFigures(ctx, county, month); return err })
 		timed("store: region", func() error { _, err := p.Store.Region(ctx, county); return err })

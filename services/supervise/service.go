@@ -9,6 +9,7 @@ import (
 	"jinhui/services/ledger"
 	"jinhui/services/registry"
 	"jinhui/services/visit"
+	"jinhui/shared/page"
 )
 
 // Store is what supervision needs from the database. Insert* return a
@@ -30,7 +31,7 @@ type Store interface {
 
 	InsertCheckDraw(ctx context.Context, d Draw) error
 	CheckDraw(ctx context.Context, id string) (Draw, error)
-	CheckDraws(ctx context.Context, region, month string, offset, limit int) ([]Draw, int, error)
+	CheckDraws(ctx context.Context, region, month string, ord page.Order, offset, limit int) ([]Draw, int, error)
 	InsertCheckTasks(ctx context.Context, ts []Task) error
 	CheckTask(ctx context.Context, id string) (Task, error)
 	CheckTasks(ctx context.Context, f TaskFilter) ([]Task, int, error)
@@ -56,13 +57,13 @@ type Store interface {
 	ReplaceSupProblem(ctx context.Context, p *Problem) error
 
 	InsertSupAlert(ctx context.Context, a Alert) error
-	SupAlerts(ctx context.Context, area string, offset, limit int) ([]Alert, int, error)
+	SupAlerts(ctx context.Context, area string, ord page.Order, offset, limit int) ([]Alert, int, error)
 
 	// SupFigures returns the raw rows a monthly report counts.
 	SupFigures(ctx context.Context, area, month string) (Figures, error)
 	InsertSupReport(ctx context.Context, r Report) error
 	SupReport(ctx context.Context, id string) (Report, error)
-	SupReports(ctx context.Context, area, month string, offset, limit int) ([]Report, int, error)
+	SupReports(ctx context.Context, area, month string, ord page.Order, offset, limit int) ([]Report, int, error)
 }
 
 // SMS sends a text under a business key (same key: sent once).

@@ -59,7 +59,7 @@ type Store interface {
 	ReplanReminders(ctx context.Context, visit string, rs []Reminder) error
 	SetReminderDone(ctx context.Context, id, status string, at time.Time) error
 	InsertVisitAlert(ctx context.Context, a Alert) error
-	VisitAlerts(ctx context.Context, area string, offset, limit int) ([]Alert, int, error)
+	VisitAlerts(ctx context.Context, area string, ord page.Order, offset, limit int) ([]Alert, int, error)
 	SetLastVisit(ctx context.Context, pairID string, at time.Time) error
 	RecordEntry(ctx context.Context, e ledger.Entry) error
 	VolunteerPhone(ctx context.Context, id string) (string, error)
@@ -328,10 +328,13 @@ func (s *Service) PutSettings(ctx context.Context, p access.Principal, county st
 	return st, nil
 }
 
+// AlertSorts are the columns the alert list sorts on, on the server.
+var AlertSorts = []string{"at"}
+
 // Alerts lists the visit alerts of an organizer's subtree.
-func (s *Service) Alerts(ctx context.Context, p access.Principal, offset, limit int) ([]Alert, int, error) {
+func (s *Service) Alerts(ctx context.Context, p access.Principal, ord page.Order, offset, limit int) ([]Alert, int, error) {
 	if err := p.RequireOrganizer(); err != nil {
 		return nil, 0, err
 	}
-	return s.Store.VisitAlerts(ctx, p.Region, offset, limit)
+	return s.Store.VisitAlerts(ctx, p.Region, ord, offset, limit)
 }

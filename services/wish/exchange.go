@@ -10,6 +10,7 @@ import (
 	"jinhui/shared/apperr"
 	"jinhui/shared/area"
 	"jinhui/shared/clock"
+	"jinhui/shared/page"
 	"jinhui/shared/valid"
 )
 
@@ -96,9 +97,15 @@ type PostFilter struct {
 	Area   string
 	Status []string
 	Author string
+	// Order is a field of PostSorts (empty: newest published first).
+	Order  page.Order
 	Offset int
 	Limit  int
 }
+
+// PostSorts are the columns the post list sorts on, on the server (each
+// served by an index on the subtree or the author, the column and _id).
+var PostSorts = []string{"date"}
 
 // CreatePost stores an organizer's activity post (published at once) or
 // a volunteer's story (pending until an organizer approves it). The area

@@ -34,7 +34,7 @@ var Fields = map[string]string{
 	"preference": "偏好", "preferences": "偏好", "promised": "承诺", "psychological": "精神慰藉需求", "purpose": "用途",
 	"quota": "名额", "quotas": "名额", "rate": "标准", "reason": "原因", "region": "区域", "relation": "关系",
 	"relayLimitDays": "接力时限(天)", "result": "结果", "risks": "风险提示", "role": "角色", "scope": "范围", "scores": "评分",
-	"seed": "抽签种子", "selfCare": "自理能力", "silentDays": "沉默天数", "size": "规模", "skills": "特长", "slot": "结对名额",
+	"seed": "抽签种子", "selfCare": "自理能力", "silentDays": "沉默天数", "size": "规模", "unfilled": "空缺", "skills": "特长", "slot": "结对名额",
 	"slots": "结对名额", "sourceKind": "来源", "sourceOrg": "来源单位", "standing": "政治面貌与品行", "startDate": "开始日期",
 	"status": "状态", "text": "内容", "time": "时间", "title": "标题", "to": "结束", "topic": "主题", "total": "合计",
 	"trainer": "主讲人", "type": "类型", "undoneReason": "未完成原因", "username": "用户名", "value": "值", "version": "版本",

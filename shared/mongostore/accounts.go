@@ -79,6 +79,6 @@ func (s *Store) Record(ctx context.Context, e audit.Entry) error {
 }
 
 // AuditLog lists audit entries about objects inside a subtree, newest first.
-func (s *Store) AuditLog(ctx context.Context, area string, offset, limit int) ([]audit.Entry, int, error) {
-	return findPage[audit.Entry](ctx, s.DB.Collection(colAudit), bson.D{{Key: "areas", Value: area}}, bson.D{{Key: "at", Value: -1}}, offset, limit)
+func (s *Store) AuditLog(ctx context.Context, area string, ord page.Order, offset, limit int) ([]audit.Entry, int, error) {
+	return findPage[audit.Entry](ctx, s.DB.Collection(colAudit), bson.D{{Key: "areas", Value: area}}, orderOr(ord, newestAt), offset, limit)
 }

@@ -93,7 +93,7 @@ func (s *Store) CarerLogPage(ctx context.Context, area, c, month string, pg page
 }
 
 var (
-	byDateDesc  = bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: 1}}
+	byDateDesc  = bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}
 	byMonthDesc = bson.D{{Key: "month", Value: -1}, {Key: "_id", Value: 1}}
 )
 

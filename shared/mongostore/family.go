@@ -10,6 +10,7 @@ import (
 	"jinhui/services/family"
 	"jinhui/services/registry"
 	"jinhui/services/visit"
+	"jinhui/shared/page"
 )
 
 // Family circle collections: members (ID elder:n) and their SMS replies
@@ -26,7 +27,8 @@ var familyIndexes = []index{
 	{colFamily, bson.D{{Key: "phone", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colFamily, bson.D{{Key: "consent", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colFamily, bson.D{{Key: "areas", Value: 1}}, false},
-	{colFamilyReplies, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
+	// replies newest first, either way when sorted on at (family.ReplySorts)
+	{colFamilyReplies, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: -1}}, false},
 	{colVisits, bson.D{{Key: "elder", Value: 1}, {Key: "month", Value: 1}, {Key: "status", Value: 1}}, false},
 }
 
@@ -78,9 +80,8 @@ func (s *Store) InsertFamilyReply(ctx context.Context, r family.Reply) error {
 }
 
 // FamilyReplies pages an area's replies, newest first.
-func (s *Store) FamilyReplies(ctx context.Context, area string, offset, limit int) ([]family.Reply, int, error) {
-	return findPage[family.Reply](ctx, s.DB.Collection(colFamilyReplies), bson.D{{Key: "areas", Value: area}},
-		bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, offset, limit)
+func (s *Store) FamilyReplies(ctx context.Context, area string, ord page.Order, offset, limit int) ([]family.Reply, int, error) {
+	return findPage[family.Reply](ctx, s.DB.Collection(colFamilyReplies), bson.D{{Key: "areas", Value: area}}, orderOr(ord, newestAt), offset, limit)
 }
 
 // FamilyFigureRows returns the active elders of a subtree (areas only),

@@ -20,10 +20,14 @@ const (
 var ledgerIndexes = []index{
 	{colCarerRoster, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colCarerRoster, bson.D{{Key: "carer", Value: 1}, {Key: "_id", Value: 1}}, false},
+	// the roster sorted on start date (carer.RosterSorts)
+	{colCarerRoster, bson.D{{Key: "areas", Value: 1}, {Key: "startDate", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colCarerRoster, bson.D{{Key: "carer", Value: 1}, {Key: "startDate", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colCarerLogs, bson.D{{Key: "carer", Value: 1}, {Key: "month", Value: 1}}, false},
 	{colCarerLogs, bson.D{{Key: "county", Value: 1}, {Key: "month", Value: 1}}, false},
-	{colCarerLogs, bson.D{{Key: "areas", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: 1}}, false},
-	{colCarerLogs, bson.D{{Key: "carer", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: 1}}, false},
+	// logs newest first, either way when sorted on date (carer.LogSorts)
+	{colCarerLogs, bson.D{{Key: "areas", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
+	{colCarerLogs, bson.D{{Key: "carer", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
 	{colStatements, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: -1}, {Key: "_id", Value: 1}}, false},
 	{colStatements, bson.D{{Key: "carer", Value: 1}, {Key: "month", Value: -1}, {Key: "_id", Value: 1}}, false},
 	{colCertificates, bson.D{{Key: "volunteer", Value: 1}}, false},

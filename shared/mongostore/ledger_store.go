@@ -116,7 +116,7 @@ func (s *Store) LedgerEntries(ctx context.Context, f ledger.Filter) ([]ledger.En
 	if f.Month != "" {
 		d = append(d, bson.E{Key: "month", Value: f.Month})
 	}
-	return findPage[ledger.Entry](ctx, s.DB.Collection(colLedger), d, bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: 1}}, f.Offset, f.Limit)
+	return findPage[ledger.Entry](ctx, s.DB.Collection(colLedger), d, orderOr(f.Order, bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}), f.Offset, f.Limit)
 }
 
 // InsertCertificate stores a certificate.

@@ -10,6 +10,7 @@ import (
 
 	"jinhui/services/notify"
 	"jinhui/shared/apperr"
+	"jinhui/shared/page"
 )
 
 // SMS records are append-only on the send path: the message document is
@@ -177,15 +178,27 @@ func (s *Store) MessagesTo(ctx context.Context, to string, offset, limit int) ([
 }
 
 func (s *Store) Messages(ctx context.Context, status string, offset, limit int) ([]notify.Message, int, error) {
+	return s.MessagePage(ctx, status, page.Order{}, offset, limit)
+}
+
+// MessagePage is Messages in the order asked for: newest first, or sorted
+// either way on createdAt (notify.MessageSorts).
+func (s *Store) MessagePage(ctx context.Context, status string, ord page.Order, offset, limit int) ([]notify.Message, int, error) {
+	// sorted on createdAt (notify.MessageSorts) is by the time of each
+	// list: the message's, the pending entry's, the outcome's
+	dir := -1
+	if ord.Field != "" && !ord.Desc {
+		dir = 1
+	}
 	if status == "" {
-		items, total, err := findPage[notify.Message](ctx, s.DB.Collection(colMessages), bson.D{}, bson.D{{Key: "createdAt", Value: -1}}, offset, limit)
+		items, total, err := findPage[notify.Message](ctx, s.DB.Collection(colMessages), bson.D{}, bson.D{{Key: "createdAt", Value: dir}, {Key: "_id", Value: dir}}, offset, limit)
 		if err != nil {
 			return nil, 0, err
 		}
 		return items, total, s.mergeAll(ctx, items)
 	}
 	if status == notify.StatusQueued {
-		ps, total, err := findPage[smsPending](ctx, s.DB.Collection(colSMSPending), bson.D{}, bson.D{{Key: "createdAt", Value: -1}}, offset, limit)
+		ps, total, err := findPage[smsPending](ctx, s.DB.Collection(colSMSPending), bson.D{}, bson.D{{Key: "createdAt", Value: dir}, {Key: "_id", Value: dir}}, offset, limit)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -210,7 +223,7 @@ func (s *Store) Messages(ctx context.Context, status string, offset, limit int) 
 		}
 		return out, total, nil
 	}
-	os, total, err := findPage[smsOutcome](ctx, s.DB.Collection(colSMSOutcomes), bson.D{{Key: "status", Value: status}}, bson.D{{Key: "at", Value: -1}}, offset, limit)
+	os, total, err := findPage[smsOutcome](ctx, s.DB.Collection(colSMSOutcomes), bson.D{{Key: "status", Value: status}}, bson.D{{Key: "at", Value: dir}, {Key: "_id", Value: dir}}, offset, limit)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -437,8 +450,8 @@ func (s *Store) InsertInbound(ctx context.Context, in notify.Inbound) error {
 }
 
 // InboundMessages lists replies, newest first.
-func (s *Store) InboundMessages(ctx context.Context, offset, limit int) ([]notify.Inbound, int, error) {
-	return findPage[notify.Inbound](ctx, s.DB.Collection(colSMSInbound), bson.D{}, bson.D{{Key: "at", Value: -1}}, offset, limit)
+func (s *Store) InboundMessages(ctx context.Context, ord page.Order, offset, limit int) ([]notify.Inbound, int, error) {
+	return findPage[notify.Inbound](ctx, s.DB.Collection(colSMSInbound), bson.D{}, orderOr(ord, newestAt), offset, limit)
 }
 
 // Template returns an admin's edit of an SMS template.

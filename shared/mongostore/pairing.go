@@ -46,12 +46,17 @@ var pairingIndexes = []index{
 	{colRelays, bson.D{{Key: "areas", Value: 1}, {Key: "village", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colRelays, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colRelays, bson.D{{Key: "elder", Value: 1}, {Key: "openedAt", Value: 1}, {Key: "_id", Value: 1}}, false},
-	{colProposals, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
+	// proposals newest first, and sorted either way on at or unfilled (pairing.ProposalSorts)
+	{colProposals, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: -1}}, false},
+	{colProposals, bson.D{{Key: "areas", Value: 1}, {Key: "unfilled", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colPairRules, bson.D{{Key: "elder", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colPairRules, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
+	// the rule list sorted on at (pairing.RuleSorts)
+	{colPairRules, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colPairRules, bson.D{{Key: "county", Value: 1}, {Key: "_id", Value: 1}}, false},
-	{colHandovers, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: 1}}, false},
-	{colHandovers, bson.D{{Key: "people", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: 1}}, false},
+	// handovers newest first, either way when sorted on at (pairing.HandoverSorts)
+	{colHandovers, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: -1}}, false},
+	{colHandovers, bson.D{{Key: "people", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: -1}}, false},
 	{colPairAlerts, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
 }
 
@@ -264,8 +269,8 @@ func (s *Store) Proposal(ctx context.Context, id string) (pairing.Proposal, erro
 }
 
 // Proposals returns a page of a subtree's proposals, newest first.
-func (s *Store) Proposals(ctx context.Context, area string, offset, limit int) ([]pairing.Proposal, int, error) {
-	return findPage[pairing.Proposal](ctx, s.DB.Collection(colProposals), bson.D{{Key: "areas", Value: area}}, bson.D{{Key: "at", Value: -1}}, offset, limit)
+func (s *Store) Proposals(ctx context.Context, area string, ord page.Order, offset, limit int) ([]pairing.Proposal, int, error) {
+	return findPage[pairing.Proposal](ctx, s.DB.Collection(colProposals), bson.D{{Key: "areas", Value: area}}, orderOr(ord, newestAt), offset, limit)
 }
 
 // ReplaceProposal writes p at the version read, bumping it.
@@ -343,7 +348,7 @@ func (s *Store) Handovers(ctx context.Context, area, person string, pg page.Para
 	if person != "" {
 		d = append(d, bson.E{Key: "people", Value: person})
 	}
-	return pageOf[pairing.Handover](ctx, s.DB.Collection(colHandovers), d, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: 1}}, pg)
+	return pageOf[pairing.Handover](ctx, s.DB.Collection(colHandovers), d, newestAt, pg)
 }
 
 // InsertAlert records an alert; its key taken is a Conflict.

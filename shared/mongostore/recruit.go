@@ -34,6 +34,9 @@ var recruitIndexes = []index{
 	{colCalls, bson.D{{Key: "areas", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, false},
 	{colCalls, bson.D{{Key: "region", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, false},
 	{colCalls, bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, false},
+	// a subtree's calls sorted on opening day (recruit.CallSorts)
+	{colCalls, bson.D{{Key: "areas", Value: 1}, {Key: "opens", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colCalls, bson.D{{Key: "region", Value: 1}, {Key: "opens", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colApplications, bson.D{{Key: "areas", Value: 1}, {Key: "callId", Value: 1}, {Key: "status", Value: 1}}, false},
 	{colApplications, bson.D{{Key: "phone", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colApplications, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
@@ -46,9 +49,12 @@ var recruitIndexes = []index{
 	// A page of partners' counts (partnerId in the page's ids).
 	{colApplications, bson.D{{Key: "partnerId", Value: 1}, {Key: "areas", Value: 1}}, false},
 	{colSlots, bson.D{{Key: "scope", Value: 1}}, false},
+	// partners by name, either way (recruit.PartnerSorts)
 	{colPartners, bson.D{{Key: "areas", Value: 1}, {Key: "name", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colPartners, bson.D{{Key: "region", Value: 1}, {Key: "name", Value: 1}, {Key: "_id", Value: 1}}, false},
+	// batches newest first, either way on date or capacity (recruit.BatchSorts)
 	{colBatches, bson.D{{Key: "areas", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
+	{colBatches, bson.D{{Key: "areas", Value: 1}, {Key: "capacity", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colInvites, bson.D{{Key: "batchId", Value: 1}, {Key: "invitedAt", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colInvites, bson.D{{Key: "volunteerId", Value: 1}, {Key: "invitedAt", Value: 1}, {Key: "_id", Value: 1}}, false},
 }
@@ -88,8 +94,8 @@ func (s *Store) ReplaceCall(ctx context.Context, c *recruit.Call) error {
 }
 
 // Calls lists the calls reaching root, newest first.
-func (s *Store) Calls(ctx context.Context, root string, offset, limit int) ([]recruit.Call, int, error) {
-	return findPage[recruit.Call](ctx, s.DB.Collection(colCalls), reach(root), newestFirst, offset, limit)
+func (s *Store) Calls(ctx context.Context, root string, ord page.Order, offset, limit int) ([]recruit.Call, int, error) {
+	return findPage[recruit.Call](ctx, s.DB.Collection(colCalls), reach(root), orderOr(ord, newestFirst), offset, limit)
 }
 
 // OpenCallsOn returns up to limit calls reaching root (every call when
@@ -332,8 +338,8 @@ func (s *Store) Batch(ctx context.Context, id string) (recruit.Batch, error) {
 }
 
 // Batches lists the batches of root's subtree, newest first.
-func (s *Store) Batches(ctx context.Context, root string, offset, limit int) ([]recruit.Batch, int, error) {
-	return findPage[recruit.Batch](ctx, s.DB.Collection(colBatches), bson.D{{Key: "areas", Value: root}}, bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}, offset, limit)
+func (s *Store) Batches(ctx context.Context, root string, ord page.Order, offset, limit int) ([]recruit.Batch, int, error) {
+	return findPage[recruit.Batch](ctx, s.DB.Collection(colBatches), bson.D{{Key: "areas", Value: root}}, orderOr(ord, bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: -1}}), offset, limit)
 }
 
 // InsertInvite stores an invitation; a second one of the same volunteer

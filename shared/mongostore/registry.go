@@ -182,6 +182,11 @@ func sortOf(o page.Order) bson.D {
 	return bson.D{{Key: o.Field, Value: dir}, {Key: "_id", Value: dir}}
 }
 
+// newestAt is the newest-first order of the lists of events, ties broken
+// on _id the same way, so an index {…, at: -1, _id: -1} serves it and a
+// sort on at either way.
+var newestAt = bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}
+
 // orderOr is o's sort (sortOf), or dflt when o names no field.
 func orderOr(o page.Order, dflt bson.D) bson.D {
 	if o.Field == "" {

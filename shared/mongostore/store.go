@@ -157,14 +157,17 @@ var indexes = []index{
 	// the account list's sortable columns (auth.AccountSorts), then _id the same way
 	{colAccounts, bson.D{{Key: "areas", Value: 1}, {Key: "username", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colAccounts, bson.D{{Key: "areas", Value: 1}, {Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}, false},
-	{colAudit, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
+	// audit log newest first, either way when sorted on at (audit.Sorts)
+	{colAudit, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: -1}}, false},
 	{colMessages, bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: 1}}, false},
-	{colMessages, bson.D{{Key: "createdAt", Value: -1}}, false},
+	// SMS list newest first, either way when sorted on createdAt (notify.MessageSorts);
+	// the pending and outcome lists of a status the same way
+	{colMessages, bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, false},
 	{colMessages, bson.D{{Key: "to", Value: 1}, {Key: "createdAt", Value: -1}}, false},
 	{colSMSOutcomes, bson.D{{Key: "sid", Value: 1}}, false},
-	{colSMSOutcomes, bson.D{{Key: "status", Value: 1}, {Key: "at", Value: -1}}, false},
-	{colSMSPending, bson.D{{Key: "createdAt", Value: 1}}, false},
-	{colSMSInbound, bson.D{{Key: "at", Value: -1}}, false},
+	{colSMSOutcomes, bson.D{{Key: "status", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: -1}}, false},
+	{colSMSPending, bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colSMSInbound, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}, false},
 }
 
 // wrap turns driver errors into the domain's: a missing document is
@@ -294,7 +297,7 @@ func findPage[T any](ctx context.Context, c *mongo.Collection, filter bson.D, so
 // pageOf runs a paged find and a count (package page's parameters).
 func pageOf[T any](ctx context.Context, c *mongo.Collection, filter bson.D, sort bson.D, pg page.Params) ([]T, int, error) {
 	pg = pg.Norm()
-	return findPage[T](ctx, c, filter, sort, pg.Offset, pg.Limit)
+	return findPage[T](ctx, c, filter, orderOr(pg.Order, sort), pg.Offset, pg.Limit)
 }
 
 func isNotFound(err error) bool {

@@ -11,6 +11,7 @@ import (
 	"jinhui/services/supervise"
 	"jinhui/services/visit"
 	"jinhui/shared/area"
+	"jinhui/shared/page"
 )
 
 // Households returns the active elders of a subtree, each with their
@@ -87,12 +88,12 @@ func (s *Store) CheckDraw(ctx context.Context, id string) (supervise.Draw, error
 }
 
 // Draws lists the draws of a subtree (and month, if given), newest first.
-func (s *Store) CheckDraws(ctx context.Context, region, month string, offset, limit int) ([]supervise.Draw, int, error) {
+func (s *Store) CheckDraws(ctx context.Context, region, month string, ord page.Order, offset, limit int) ([]supervise.Draw, int, error) {
 	f := bson.D{{Key: "areas", Value: region}}
 	if month != "" {
 		f = append(f, bson.E{Key: "month", Value: month})
 	}
-	return findPage[supervise.Draw](ctx, s.DB.Collection(colSupDraws), f, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: 1}}, offset, limit)
+	return findPage[supervise.Draw](ctx, s.DB.Collection(colSupDraws), f, orderOr(ord, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: 1}}), offset, limit)
 }
 
 // InsertTasks stores check tasks, skipping those that exist.
@@ -229,8 +230,8 @@ func (s *Store) InsertSupAlert(ctx context.Context, a supervise.Alert) error {
 }
 
 // Alerts lists a subtree's supervision alerts, newest first.
-func (s *Store) SupAlerts(ctx context.Context, areaCode string, offset, limit int) ([]supervise.Alert, int, error) {
-	return findPage[supervise.Alert](ctx, s.DB.Collection(colSupAlerts), bson.D{{Key: "areas", Value: areaCode}}, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: 1}}, offset, limit)
+func (s *Store) SupAlerts(ctx context.Context, areaCode string, ord page.Order, offset, limit int) ([]supervise.Alert, int, error) {
+	return findPage[supervise.Alert](ctx, s.DB.Collection(colSupAlerts), bson.D{{Key: "areas", Value: areaCode}}, orderOr(ord, newestAt), offset, limit)
 }
 
 type areaRow struct {
@@ -318,12 +319,12 @@ func (s *Store) SupReport(ctx context.Context, id string) (supervise.Report, err
 }
 
 // Reports lists kept reports of a subtree (and month, if given), newest first.
-func (s *Store) SupReports(ctx context.Context, areaCode, month string, offset, limit int) ([]supervise.Report, int, error) {
+func (s *Store) SupReports(ctx context.Context, areaCode, month string, ord page.Order, offset, limit int) ([]supervise.Report, int, error) {
 	f := bson.D{{Key: "areas", Value: areaCode}}
 	if month != "" {
 		f = append(f, bson.E{Key: "month", Value: month})
 	}
-	return findPage[supervise.Report](ctx, s.DB.Collection(colSupReports), f, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: 1}}, offset, limit)
+	return findPage[supervise.Report](ctx, s.DB.Collection(colSupReports), f, orderOr(ord, newestAt), offset, limit)
 }
 
 var _ supervise.Store = (*Store)(nil)

@@ -18,6 +18,9 @@ const (
 // superviseIndexes are the supervise collections' indexes.
 var superviseIndexes = []index{
 	{colSupDraws, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: 1}}, false},
+	// the draw list's sortable columns (supervise.DrawSorts), then _id the same way
+	{colSupDraws, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colSupDraws, bson.D{{Key: "areas", Value: 1}, {Key: "size", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colSupTasks, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}}, false},
 	{colSupTasks, bson.D{{Key: "areas", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colSupTasks, bson.D{{Key: "volunteer", Value: 1}}, false},
@@ -27,6 +30,8 @@ var superviseIndexes = []index{
 	{colSupTasks, bson.D{{Key: "areas", Value: 1}, {Key: "updatedAt", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colSupProblems, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}}, false},
 	{colSupProblems, bson.D{{Key: "areas", Value: 1}, {Key: "deadline", Value: 1}, {Key: "_id", Value: 1}}, false},
-	{colSupAlerts, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: 1}}, false},
-	{colSupReports, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: 1}}, false},
+	// newest first, and either way when sorted on at (supervise.AlertSorts, ReportSorts)
+	{colSupAlerts, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: -1}}, false},
+	{colSupReports, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: -1}}, false},
+	{colSupReports, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}, {Key: "_id", Value: 1}}, false},
 }

@@ -14,6 +14,7 @@ import (
 	"jinhui/services/registry"
 	"jinhui/services/visit"
 	"jinhui/shared/apperr"
+	"jinhui/shared/page"
 )
 
 const (
@@ -38,11 +39,15 @@ var visitIndexes = []index{
 	{colVisits, bson.D{{Key: "areas", Value: 1}, {Key: "minutes", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colReminders, bson.D{{Key: "status", Value: 1}, {Key: "due", Value: 1}}, false},
 	{colReminders, bson.D{{Key: "visit", Value: 1}}, false},
-	{colVisitAlerts, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}}, false},
+	// alerts newest first, either way when sorted on at (visit.AlertSorts)
+	{colVisitAlerts, bson.D{{Key: "areas", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: -1}}, false},
 	{colLedger, bson.D{{Key: "areas", Value: 1}, {Key: "month", Value: 1}}, false},
-	{colLedger, bson.D{{Key: "areas", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: 1}}, false},
+	// ledger entries newest first, either way on date or minutes (ledger.Sorts)
+	{colLedger, bson.D{{Key: "areas", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
+	{colLedger, bson.D{{Key: "areas", Value: 1}, {Key: "minutes", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{colLedger, bson.D{{Key: "volunteer", Value: 1}, {Key: "month", Value: 1}}, false},
-	{colLedger, bson.D{{Key: "volunteer", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: 1}}, false},
+	{colLedger, bson.D{{Key: "volunteer", Value: 1}, {Key: "date", Value: -1}, {Key: "_id", Value: -1}}, false},
+	{colLedger, bson.D{{Key: "volunteer", Value: 1}, {Key: "minutes", Value: 1}, {Key: "_id", Value: 1}}, false},
 }
 
 // VisitSettings returns a county's saved visit settings (NotFound: none saved).
@@ -377,8 +382,8 @@ func (s *Store) InsertVisitAlert(ctx context.Context, a visit.Alert) error {
 }
 
 // VisitAlerts lists a subtree's visit alerts, newest first.
-func (s *Store) VisitAlerts(ctx context.Context, area string, offset, limit int) ([]visit.Alert, int, error) {
-	return findPage[visit.Alert](ctx, s.DB.Collection(colVisitAlerts), bson.D{{Key: "areas", Value: area}}, bson.D{{Key: "at", Value: -1}}, offset, limit)
+func (s *Store) VisitAlerts(ctx context.Context, area string, ord page.Order, offset, limit int) ([]visit.Alert, int, error) {
+	return findPage[visit.Alert](ctx, s.DB.Collection(colVisitAlerts), bson.D{{Key: "areas", Value: area}}, orderOr(ord, newestAt), offset, limit)
 }
 
 // RecordEntry appends a ledger entry; its key already there is a Conflict.

@@ -44,7 +44,7 @@ func (s *Store) Posts(ctx context.Context, f wish.PostFilter) ([]wish.Post, int,
 	if f.Author != "" {
 		d = append(d, bson.E{Key: "author", Value: f.Author})
 	}
-	sort := bson.D{{Key: "publishedAt", Value: -1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: 1}}
+	sort := orderOr(f.Order, bson.D{{Key: "publishedAt", Value: -1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: 1}})
 	return findPage[wish.Post](ctx, s.DB.Collection(colPosts), d, sort, f.Offset, f.Limit)
 }
 

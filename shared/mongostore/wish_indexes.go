@@ -25,4 +25,7 @@ var wishIndexes = []index{
 	{colWishClaims, bson.D{{Key: "wish", Value: 1}}, false},
 	{colPosts, bson.D{{Key: "areas", Value: 1}, {Key: "status", Value: 1}, {Key: "publishedAt", Value: -1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: 1}}, false},
 	{colPosts, bson.D{{Key: "author", Value: 1}, {Key: "publishedAt", Value: -1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: 1}}, false},
+	// posts sorted on their date (wish.PostSorts)
+	{colPosts, bson.D{{Key: "areas", Value: 1}, {Key: "date", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{colPosts, bson.D{{Key: "author", Value: 1}, {Key: "date", Value: 1}, {Key: "_id", Value: 1}}, false},
 }

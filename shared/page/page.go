@@ -17,10 +17,13 @@ const (
 	Max     = 500
 )
 
-// Params are a page's offset (rows skipped) and limit (rows at most).
+// Params are a page's offset (rows skipped), limit (rows at most) and,
+// for the lists that sort on the server, the order asked for (empty: the
+// list's own order).
 type Params struct {
 	Offset int
 	Limit  int
+	Order  Order
 }
 
 // First is the first page of the default size.

@@ -11,9 +11,9 @@ func TestParse(t *testing.T) {
 		name, off, lim string
 		want           Params
 	}{
-		{"Default", "", "", Params{0, 50}},
-		{"Given", "100", "20", Params{100, 20}},
-		{"Max", "0", "500", Params{0, 500}},
+		{"Default", "", "", Params{Offset: 0, Limit: 50}},
+		{"Given", "100", "20", Params{Offset: 100, Limit: 20}},
+		{"Max", "0", "500", Params{Offset: 0, Limit: 500}},
 	}
 	for _, c := range ok {
 		t.Run(c.name, func(t *testing.T) {

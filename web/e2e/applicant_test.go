@@ -18,6 +18,7 @@ import (
 // the form, chooses their village, agrees to the data notice, submits and
 // sees the confirmation; the application exists once.
 func TestApplicantJourney(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
 	var login struct{ Token string }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"jinhui/shared/testenv"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -36,38 +38,119 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// browser starts headless Chromium with a fresh profile and returns a
-// context for its first tab; it stops with the test.
+// The package's one Chromium: started by the first test that needs it and
+// stopped by TestMain. Each test gets a browser context of its own in it
+// (its own cookies, storage, cache and service workers, like a fresh
+// profile), which costs a few milliseconds where a new Chromium process
+// cost 0.7–1.7 s per test on this machine.
+var chromium struct {
+	once   sync.Once
+	ctx    context.Context // the first tab's context: it holds the browser
+	cancel func()
+	err    error
+	dir    string
+}
+
+// startChromium starts the package's Chromium once.
+func startChromium(path string) error {
+	chromium.once.Do(func() {
+		dir, err := os.MkdirTemp("", "jinhui-e2e-chromium-")
+		if err != nil {
+			chromium.err = err
+			return
+		}
+		chromium.dir = dir
+		opts := []chromedp.ExecAllocatorOption{
+			chromedp.ExecPath(path),
+			chromedp.Headless,
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.NoDefaultBrowserCheck,
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-dev-shm-usage", true),
+			// Tabs of parallel tests are all in the background: they
+			// must not be throttled as a background tab would be.
+			chromedp.Flag("disable-background-timer-throttling", true),
+			chromedp.Flag("disable-renderer-backgrounding", true),
+			chromedp.Flag("disable-backgrounding-occluded-windows", true),
+			chromedp.Flag("user-data-dir", dir),
+			chromedp.Flag("window-size", "1366,900"),
+			chromedp.Flag("lang", "zh-CN"),
+		}
+		actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancel := chromedp.NewContext(actx)
+		chromium.ctx = ctx
+		chromium.cancel = func() { cancel(); cancelA(); _ = os.RemoveAll(dir) }
+		chromium.err = chromedp.Do(ctx) // starts the browser
+	})
+	return chromium.err
+}
+
+// stopChromium stops the package's Chromium, if a test started it.
+func stopChromium() {
+	if chromium.cancel != nil {
+		chromium.cancel()
+	}
+}
+
+// browser returns the first tab of a new browser context of the package's
+// Chromium (a fresh profile: nothing is shared with other tests' tabs);
+// the context is closed with the test.
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	path := chromiumPath(t)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("user-data-dir", t.TempDir()),
-		chromedp.Flag("window-size", "1366,900"),
-		chromedp.Flag("lang", "zh-CN"),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	if err := chromedp.Do(ctx); err != nil { // starts the browser
-		cancel()
-		cancelA()
+	if err := startChromium(path); err != nil {
 		t.Fatalf("start chromium %s: %v", path, err)
 	}
-	t.Cleanup(func() { cancel(); cancelA() })
+	ctx, cancel := chromedp.NewContext(chromium.ctx, chromedp.WithNewBrowserContext())
+	if err := chromedp.Do(ctx); err != nil { // opens the tab
+		cancel()
+		t.Fatalf("open a browser context: %v", err)
+	}
+	t.Cleanup(cancel)
 	acceptDialogs(ctx)
 	watchConsole(t, ctx)
 	return ctx
+}
+
+// downloads makes the tab's browser context save its downloads into a
+// directory of the test, and returns it.
+func downloads(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	dir := t.TempDir()
+	c := chromedp.FromContext(ctx)
+	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir, BrowserContextID: c.BrowserContextID}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// downloaded waits for a finished download in dir whose name starts with
+// prefix: an Excel workbook (a zip, "PK").
+func downloaded(t *testing.T, dir, prefix string) {
+	t.Helper()
+	var names []string
+	if !testenv.Eventually(15*time.Second, func() bool {
+		names = names[:0]
+		es, _ := os.ReadDir(dir)
+		for _, e := range es {
+			names = append(names, e.Name())
+			if strings.HasPrefix(e.Name(), prefix) && strings.HasSuffix(e.Name(), ".xlsx") {
+				b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+				if err == nil && bytes.HasPrefix(b, []byte("PK")) {
+					return true
+				}
+			}
+		}
+		return false
+	}) {
+		t.Fatalf("no workbook %s… downloaded; the folder holds %v", prefix, names)
+	}
 }
 
 // tab opens another tab of the same browser (same profile and storage).

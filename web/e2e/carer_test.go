@@ -17,6 +17,7 @@ import (
 // phone; when the connection returns it is sent and arrives once, and
 // sending it again with the same key still leaves one log.
 func TestCarerOfflineJourney(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
 	carer := s.set.Carers[0]

@@ -21,6 +21,7 @@ import (
 // month's code, and the check-out carries both: the server confirms the
 // visit by the card and counts the one wrong code.
 func TestPhoneCodeCardAtCheckOut(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
 	var login struct{ Token string }

@@ -130,6 +130,7 @@ func opsaFlash(t *testing.T, ctx context.Context, want string) {
 // correction request; sets the county's certificate settings; corrects a
 // ledger entry; and reads their own account from the header.
 func TestConsoleOpsARegisters(t *testing.T) {
+	t.Parallel()
 	s := startSite(t)
 	org := opsaToken(s, "szq")
 	ctx := browser(t)
@@ -277,8 +278,10 @@ func TestConsoleOpsARegisters(t *testing.T) {
 
 		// The register as a spreadsheet, through the API with the session.
 		open(t, s, ctx, "/elders")
+		dl := downloads(t, ctx)
 		must(t, ctx, clickJS(`#elders-export`))
 		opsaFlash(t, ctx, "已导出老人名册")
+		downloaded(t, dl, "老人名册")
 	})
 
 	var vol string
@@ -353,9 +356,11 @@ func TestConsoleOpsARegisters(t *testing.T) {
 		}
 
 		// The service records of this year as a spreadsheet.
+		dl := downloads(t, ctx)
 		must(t, ctx, clickJS(`#records-export`))
 		opsaDialog(t, ctx)
 		opsaOK(t, ctx, "已导出志愿服务记录")
+		downloaded(t, dl, "志愿服务记录-")
 	})
 
 	t.Run("ledger", func(t *testing.T) {
@@ -390,6 +395,7 @@ func TestConsoleOpsARegisters(t *testing.T) {
 // account, imports regions, sets a county's elder quota (E4), rebuilds
 // the figures from the ledger and sends the family summaries now.
 func TestConsoleOpsACareSystem(t *testing.T) {
+	t.Parallel()
 	s := startSite(t)
 	org := opsaToken(s, "szq")
 	ctx := browser(t)

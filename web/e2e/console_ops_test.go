@@ -17,6 +17,7 @@ import (
 // (rule P1), and an admin runs the daily relay check (rule P2) and sees
 // its result beside the overdue warnings.
 func TestConsoleKeyVillageProposeCheck(t *testing.T) {
+	t.Parallel()
 	s := startFreshSite(t)
 	ctx := browser(t)
 	loginConsole(t, s, ctx, "szq")

@@ -24,9 +24,11 @@ var placeholders = []string{"上线后显示", "STUB", "TODO", "undefined", "NaN
 // show no English word or raw code outside proper names and no
 // placeholder text; a screenshot of each is saved.
 func TestConsoleEveryScreen(t *testing.T) {
+	t.Parallel()
 	s := startSite(t)
 	for _, user := range []string{"szq", "szqdudao", "admin"} {
 		t.Run(user, func(t *testing.T) {
+			t.Parallel() // each role in its own browser context, on the one site
 			ctx := browser(t)
 			loginConsole(t, s, ctx, user)
 			routes := eval[[]string](t, ctx, `[...document.querySelectorAll('.side-menu a.menu-link')].map((a) => a.getAttribute('href').slice(1))`)

@@ -123,6 +123,7 @@ func uncoveredStaffOperations() []string {
 func TestMain(m *testing.M) {
 	flag.Parse()
 	code := m.Run()
+	stopChromium()
 	uiCalls.Lock()
 	ran := uiCalls.staff != nil
 	var done []string

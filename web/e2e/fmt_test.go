@@ -10,6 +10,7 @@ import (
 // TestTimesInBeijing: a phone set to another time zone still shows times
 // and dates in Asia/Shanghai.
 func TestTimesInBeijing(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
 	if _, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "America/New_York"}); err != nil {

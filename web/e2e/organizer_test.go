@@ -96,6 +96,7 @@ func answerBox(t *testing.T, ctx context.Context, reason string) {
 // browses the registers, imports elders with a bad row (check → report →
 // import the valid rows) and approves one in the intake queue.
 func TestOrganizerJourney(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
 
@@ -251,6 +252,7 @@ func TestOrganizerJourney(t *testing.T) {
 // TestAdminPages: the province admin's accounts, audit log, SMS outbox and
 // the asynq dashboard, which reads the session cookie set at login.
 func TestAdminPages(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
 	loginConsole(t, s, ctx, "admin")

@@ -13,6 +13,7 @@ import (
 // phone (across a reload), sent when the connection returns, and counted
 // once even when an answer is lost and the write is sent again.
 func TestOutboxOffline(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
 	phone(t, ctx)
@@ -102,6 +103,7 @@ func TestOutboxOffline(t *testing.T) {
 // TestPhonePagesOffline: once opened, the phone pages load again without a
 // connection (service worker), and "my elders" shows the last list it got.
 func TestPhonePagesOffline(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
 	phone(t, ctx)

@@ -79,10 +79,11 @@ func TestPhonePagesFastOnSlow3G(t *testing.T) {
 		if _, err := chromedp.Call(ctx, network.SetBypassServiceWorker, network.SetBypassServiceWorkerParams{Bypass: true}); err != nil {
 			t.Fatal(err)
 		}
-		// Two loads, the faster one counts: on a busy CI machine the slower
-		// one measures the machine as much as the page (both are printed).
+		// One load; a second only when the first is over the bar, and the
+		// faster counts: on a busy machine a slow load measures the machine
+		// as much as the page (both are printed).
 		var runs []pageFigures
-		for range 2 {
+		for i := 0; i < 2; i++ {
 			if name == "登录" {
 				eval[any](t, ctx, `localStorage.removeItem('jinhui.phone')`)
 			}
@@ -90,13 +91,23 @@ func TestPhonePagesFastOnSlow3G(t *testing.T) {
 			must(t, ctx, chromedp.Navigate(s.base+path), waitReady())
 			runs = append(runs, eval[pageFigures](t, ctx, measureJS))
 			setNetwork(t, ctx, false, 0, -1)
+			if r := runs[0]; r.Ready >= 0 && time.Duration(r.Ready)*time.Millisecond <= maxLoad {
+				break
+			}
 		}
-		f, other := runs[0], runs[1]
+		f, other := runs[0], pageFigures{Ready: -1}
+		if len(runs) == 2 {
+			other = runs[1]
+		}
 		if other.Ready >= 0 && (f.Ready < 0 || other.Ready < f.Ready) {
 			f, other = other, f
 		}
 		short, _, _ := strings.Cut(path, "?")
-		fmt.Fprintf(&report, "%-22s %6.0f ms %6.0f ms %10s %6d %8s %6.0f ms  %s\n", short, f.Ready, f.Load, fmtKB(f.Weight), f.Files, fmtKB(f.HTML), other.Ready, name)
+		second := "-"
+		if other.Ready >= 0 {
+			second = fmt.Sprintf("%.0f ms", other.Ready)
+		}
+		fmt.Fprintf(&report, "%-22s %6.0f ms %6.0f ms %10s %6d %8s %9s  %s\n", short, f.Ready, f.Load, fmtKB(f.Weight), f.Files, fmtKB(f.HTML), second, name)
 		if f.Ready < 0 || time.Duration(f.Ready)*time.Millisecond > maxLoad {
 			t.Errorf("%s (%s): ready after %.0f ms on slow 3G, bar is %v", name, path, f.Ready, maxLoad)
 		}

@@ -33,6 +33,7 @@ func loginPhone(t *testing.T, s *site, ctx context.Context, phoneNo string, care
 // elders with needs, opens one and asks for the full phone number, and
 // finds the schedule and hours pages.
 func TestVolunteerJourney(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
 	phone(t, ctx)
@@ -97,6 +98,7 @@ func TestVolunteerJourney(t *testing.T) {
 
 // TestCarerLogin: a carer logs in by code and lands on their page.
 func TestCarerLogin(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
 	phone(t, ctx)

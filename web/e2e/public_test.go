@@ -16,6 +16,7 @@ import (
 // more to load; /apply.html without a call lists the open calls; the
 // favicon is served.
 func TestPublicPagesAudit(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
 	phone(t, ctx)

@@ -15,6 +15,7 @@ import (
 // the list), and refuses a volunteer's correction request with a reason
 // from the service-record screen; the volunteer's record shows the answer.
 func TestConsoleCodeCardsAndCorrections(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
 	var org, vol struct{ Token string }
@@ -108,6 +109,7 @@ func TestConsoleCodeCardsAndCorrections(t *testing.T) {
 // hours page, sees a service line with who recorded it, and asks for a
 // correction of that line; the request shows as 待处理 on the page.
 func TestPhoneServiceRecord(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
 	var org struct{ Token string }

@@ -12,6 +12,7 @@ import (
 // training and partners pages. (The applicant's own journey runs on the
 // recruitment issue's /apply.html.)
 func TestRecruitmentPages(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
 	loginConsole(t, s, ctx, "szq")

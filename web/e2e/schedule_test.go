@@ -25,6 +25,7 @@ type apiVisit struct {
 // checks in and out offline with a concern, and the finished visit stays
 // on the schedule, 已完成 with its length.
 func TestVolunteerVisitActions(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
 	now := time.Now().In(clock.Shanghai)

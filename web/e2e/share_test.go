@@ -19,6 +19,7 @@ import (
 // micro-wish offline (recorded once when the connection returns) and sends
 // a story with a photo for the exchange page.
 func TestVolunteerWishAndStory(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
 	var login struct{ Token string }

@@ -23,6 +23,7 @@ import (
 // rejects another, approves one volunteer story and rejects another; the
 // top-level admin edits an SMS template.
 func TestConsoleStaffQueues(t *testing.T) {
+	t.Parallel()
 	s := startSite(t)
 	token := func(user string) string {
 		var login struct{ Token string }

@@ -12,6 +12,7 @@ import (
 // sample, records one check as not true (the problem is registered by the
 // platform), registers its rectification and makes the monthly report.
 func TestSupervisionWorkspace(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
 	loginConsole(t, s, ctx, "szqdudao")
@@ -63,6 +64,7 @@ func TestSupervisionWorkspace(t *testing.T) {
 // the outbox as its recipient; the reply goes through the inbound handling
 // (退订 is recorded as an opt-out).
 func TestSMSSimulator(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
 	if st := s.api("POST", "/api/auth/code", "", map[string]string{"phone": s.volunteer.Phone}, nil); st >= 300 {

@@ -20,6 +20,7 @@ import (
 // volunteer logs in, sees the visit, checks in, ticks the checklist and
 // checks out; the visit is done once.
 func TestPairAndVisitJourney(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	s := startFreshSite(t)
 
