@@ -79,9 +79,9 @@ export const router = createRouter({
 router.beforeEach((to, from) => {
   setNavigating(true);
   if (to.path !== from.path) {
-    // A message shown just before the navigation (an action that opens
-    // its result) stays on the new page.
-    if (ui.keep || Date.now() - ui.at < 1500) ui.keep = false;
+    // A new page starts without the last page's message, unless the action
+    // that showed it opens its result here (flash(text, true)).
+    if (ui.keep) ui.keep = false;
     else ui.flash = '';
   }
   if (to.path !== '/login' && !session.token) return { path: '/login' };
