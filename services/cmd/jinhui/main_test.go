@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"jinhui/shared/pii"
+	"jinhui/shared/testenv"
 )
 
 // childEnv makes the test binary run jinhui's main instead of the tests:
@@ -91,11 +92,8 @@ func start(t *testing.T, bin, dir string, demo bool) *proc {
 // until polls cond until it holds or the time is up.
 func until(t *testing.T, d time.Duration, cond func() bool, p *proc) {
 	t.Helper()
-	for end := time.Now().Add(d); !cond(); {
-		if time.Now().After(end) {
-			t.Fatalf("condition not met within %s; log:\n%s", d, p.logs())
-		}
-		time.Sleep(50 * time.Millisecond)
+	if !testenv.Eventually(d, cond) {
+		t.Fatalf("condition not met within %s; log:\n%s", d, p.logs())
 	}
 }
 

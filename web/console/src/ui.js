@@ -1,6 +1,6 @@
 // Page-wide feedback: the flash banner (id="flash", in the sticky strip
 // under the top bar, so it is in view without scrolling and never over the
-// page's title) with one toast at a time, reasons asked in a dialog, and
+// page's title) for successes, one toast at a time for errors, reasons asked in a dialog, and
 // act() which runs an operation and reports its result or error in Chinese.
 import { ElMessage, ElMessageBox } from 'element-plus';
 import 'element-plus/theme-chalk/el-message.css';
@@ -21,13 +21,14 @@ function showToast(opts) {
   toast = ElMessage({ grouping: true, ...opts });
 }
 
-// flash reports a success: the banner, which stays until the next message
-// or the next page, and a short toast. keep: the caller opens another page
-// right after (the result of the action), where the message should stay.
+// flash reports a success in the banner, which stays until the next
+// message or the next page (one place for it: no toast repeating the same
+// words). keep: the caller opens another page right after (the result of
+// the action), where the message should stay.
 export function flash(text, keep = false) {
+  if (toast) { toast.close(); toast = null; }
   ui.flash = text;
   ui.keep = keep;
-  showToast({ type: 'success', message: text, duration: 2500 });
 }
 
 // The banner cleared (closed, or a new page: see router.js) takes its
