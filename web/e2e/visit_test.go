@@ -46,6 +46,9 @@ func TestPairAndVisitJourney(t *testing.T) {
 	if c := text(t, ctx, "#stat-coverage .n"); c == "" || c == "—" {
 		t.Fatalf("dashboard coverage %q", c)
 	}
+	testenv.WaitFor(t, 10*time.Second, "dashboard charts drawn", func() bool {
+		return eval[bool](t, ctx, `[...document.querySelectorAll('#main .chart')].every((c) => c.dataset.drawn === '1')`)
+	})
 	shot(t, ctx, "console-dashboard-paired")
 
 	// Whose is the first visit? Ask the API as the organizer.
