@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -130,7 +131,7 @@ func EveryWrite(t *testing.T, c Crash) {
 		t.Fatalf("start FerretDB: %v", err)
 	}
 	seedF := &Faults{URI: seedSrv.URI}
-	seed := seedF.Open(t, crashDB)
+	seed := seedF.Open(t, seedDB)
 	if c.Setup != nil {
 		c.Setup(t, seed)
 	}
@@ -142,8 +143,8 @@ func EveryWrite(t *testing.T, c Crash) {
 	_ = seed.Close(context.Background())
 	seedSrv.Stop() // its files are closed: a copy of them is the whole database
 
-	f := fromSeed(t, seedDir)
-	s := f.Open(t, crashDB)
+	f := fromSeed(t, seedDir, "faults_0")
+	s := f.Open(t, "faults_0")
 	ctx, disarm := f.StopAfter(0)
 	if err := c.Op(ctx, s); err != nil {
 		disarm()
@@ -173,13 +174,14 @@ func EveryWrite(t *testing.T, c Crash) {
 	}
 	for k := 1; k <= n; k += step {
 		t.Run(fmt.Sprintf("crash after write %d of %d", k, n), func(t *testing.T) {
-			f := fromSeed(t, seedDir)
-			s := f.Open(t, crashDB)
+			db := fmt.Sprintf("faults_%d", k)
+			f := fromSeed(t, seedDir, db)
+			s := f.Open(t, db)
 			ctx, disarm := f.StopAfter(k)
 			_ = c.Op(ctx, s) // stopped at write k: an error is expected, or not
 			disarm()
 			_ = s.Close(context.Background())
-			s = f.Open(t, crashDB) // the restart
+			s = f.Open(t, db) // the restart
 			if c.AfterCrash != nil {
 				c.AfterCrash(t, s)
 			}
@@ -198,13 +200,16 @@ func EveryWrite(t *testing.T, c Crash) {
 	}
 }
 
-// crashDB is the database EveryWrite's runs use.
-const crashDB = "faults"
+// seedDB is the database Setup fills; each run has a copy of it named
+// faults_0 (the run without faults), faults_1, … (a database per run, as
+// tests keep per-run state by its name).
+const seedDB = "faults_seed"
 
 // fromSeed starts an embedded FerretDB of the test's own on a copy of the
 // stopped seed server's files (the database file, and its write-ahead
-// log if one was left), stopped at the test's end.
-func fromSeed(t *testing.T, seedDir string) *Faults {
+// log if one was left), the database renamed db (FerretDB names a
+// database after its file), stopped at the test's end.
+func fromSeed(t *testing.T, seedDir, db string) *Faults {
 	t.Helper()
 	dir := t.TempDir()
 	files, err := os.ReadDir(seedDir)
@@ -219,7 +224,8 @@ func fromSeed(t *testing.T, seedDir string) *Faults {
 		if err != nil {
 			t.Fatalf("copy seed: %v", err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o600); err != nil {
+		name := strings.Replace(e.Name(), seedDB+".", db+".", 1)
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
 			t.Fatalf("copy seed: %v", err)
 		}
 	}
