@@ -30,7 +30,8 @@ func TestTwoSchedulersEnqueueOncePerPeriod(t *testing.T) {
 	const queue = "sched-test"
 	var mu sync.Mutex
 	runs := map[string]int{}
-	srv := asynq.NewServer(rc.Asynq, asynq.Config{Concurrency: 2, Queues: map[string]int{queue: 1}, LogLevel: asynq.FatalLevel})
+	// An idle worker looks for tasks every 10 ms, not once a second.
+	srv := asynq.NewServer(rc.Asynq, asynq.Config{Concurrency: 2, Queues: map[string]int{queue: 1}, LogLevel: asynq.FatalLevel, TaskCheckInterval: 10 * time.Millisecond})
 	mux := asynq.NewServeMux()
 	mux.HandleFunc("test:tick", func(ctx context.Context, _ *asynq.Task) error {
 		id, _ := asynq.GetTaskID(ctx)

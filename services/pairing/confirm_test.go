@@ -30,19 +30,25 @@ func smsOn(st *mongostore.Store) *notify.Service {
 	return &notify.Service{Store: st, Queue: noQueue{}, Gateway: notify.Outbox{}, Templates: st, Now: time.Now}
 }
 
-// demoCounty loads the small demo and returns its first county and an admin there.
-func demoCounty(t testing.TB, st *mongostore.Store) (string, access.Principal) {
+// demoCounty returns a store of the test's own holding the small demo
+// (loaded once per test binary, copied for each test: see
+// testenv.MongoSeeded), its first county and an admin there.
+func demoCounty(t testing.TB, configure func(*options.ClientOptions)) (*mongostore.Store, string, access.Principal) {
 	t.Helper()
-	set, err := demo.Generate(demo.Small, 2017, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Load(context.Background(), st, set); err != nil {
-		t.Fatal(err)
-	}
-	county := registry.AncestorAt(set.Elders[0].Village, registry.County)
-	return county, access.Principal{Kind: access.KindOrganizer, ID: "t", Name: "测试", Role: access.RoleAdmin, Region: county, Level: int(registry.County)}
+	st := testenv.MongoSeeded(t, "pairing small demo", func(ctx context.Context, st *mongostore.Store) error {
+		set, err := demo.Generate(demo.Small, 2017, time.Now())
+		if err != nil {
+			return err
+		}
+		demoFirstCounty = registry.AncestorAt(set.Elders[0].Village, registry.County)
+		return demo.Load(ctx, st, set)
+	}, configure)
+	county := demoFirstCounty
+	return st, county, access.Principal{Kind: access.KindOrganizer, ID: "t", Name: "测试", Role: access.RoleAdmin, Region: county, Level: int(registry.County)}
 }
+
+// demoFirstCounty is the small demo's first county, set by the seed's fill.
+var demoFirstCounty string
 
 // smallCounty loads the first county of the small demo with only its first
 // n elders (and its regions and volunteers): a quick fresh database.
@@ -145,8 +151,7 @@ func TestConfirmBudget(t *testing.T) {
 			t.Logf("slow: %s %v", e.CommandName, e.Duration)
 		}
 	}
-	st := testenv.MongoWith(t, func(o *options.ClientOptions) { o.SetMonitor(m) })
-	county, org := demoCounty(t, st)
+	st, county, org := demoCounty(t, func(o *options.ClientOptions) { o.SetMonitor(m) })
 	svc := pairing.New(st, smsOn(st))
 	pr, err := svc.Propose(ctx, org, pairing.ProposeInput{Region: county})
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"jinhui/services/registry"
 	"jinhui/shared/apperr"
 	"jinhui/shared/dbcount"
-	"jinhui/shared/testenv"
 )
 
 // TestProposeAndConfirmCounties pairs the small demo's three counties at
@@ -22,8 +21,7 @@ import (
 func TestProposeAndConfirmCounties(t *testing.T) {
 	ctx := context.Background()
 	c := dbcount.New(false)
-	st := testenv.MongoWith(t, func(o *options.ClientOptions) { o.SetMonitor(c.Monitor()) })
-	first, _ := demoCounty(t, st)
+	st, first, _ := demoCounty(t, func(o *options.ClientOptions) { o.SetMonitor(c.Monitor()) })
 	rs, err := st.Regions(ctx, registry.AncestorAt(first, registry.City))
 	if err != nil {
 		t.Fatal(err)

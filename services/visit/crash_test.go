@@ -91,7 +91,10 @@ func TestCrashAndFlushSendOnce(t *testing.T) {
 
 	srv := asynq.NewServer(h.P.RedisOpt, asynq.Config{Concurrency: 4, Queues: map[string]int{"critical": 6, "default": 3, "low": 1},
 		RetryDelayFunc: func(int, error, *asynq.Task) time.Duration { return 50 * time.Millisecond }, LogLevel: asynq.FatalLevel,
-		DelayedTaskCheckInterval: 100 * time.Millisecond})
+		// An idle asynq worker looks for new tasks once a second by
+		// default: each of the month's steps then waited up to a second
+		// for a task already queued.
+		DelayedTaskCheckInterval: 100 * time.Millisecond, TaskCheckInterval: 10 * time.Millisecond})
 	hd := &workers.Handlers{SMS: h.P.SMS, Visits: h.P.Visits, Log: h.P.Log}
 	if err := srv.Start(hd.Mux()); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"jinhui/services/access"
 	"jinhui/services/demo"
 	"jinhui/services/pairing"
+	"jinhui/services/platform/platformtest"
 	"jinhui/services/registry"
 	"jinhui/services/visit"
 	"jinhui/shared/mongostore"
@@ -19,7 +20,9 @@ import (
 // TestPlanCrashRepairs stops a month's planning after each of its writes,
 // as if the process died there, and plans again (rule S1, issue 12): the
 // second run completes the month, every planned visit with its reminders,
-// nothing twice.
+// nothing twice. The data set is the platform tests' small one (a county
+// with nine paired elders): the month is still planned in its two bulk
+// writes, visits then reminders, and each is a crash point.
 func TestPlanCrashRepairs(t *testing.T) {
 	now := time.Now()
 	month := now.AddDate(0, 1, 0)
@@ -32,7 +35,7 @@ func TestPlanCrashRepairs(t *testing.T) {
 	testenv.EveryWrite(t, testenv.Crash{
 		Setup: func(t *testing.T, st *mongostore.Store) {
 			ctx := context.Background()
-			set, err := demo.Generate(demo.Small, 2017, now)
+			set, err := demo.Generate(platformtest.Scale, 2017, now)
 			if err != nil {
 				t.Fatal(err)
 			}

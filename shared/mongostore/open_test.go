@@ -69,3 +69,43 @@ func TestScaledOpen(t *testing.T) {
 		t.Fatalf("after EnsureIndexes: %v %v", missing, err)
 	}
 }
+
+// TestEnsureIndexesOnce: an embedded store's first open builds every
+// declared index; opening the same database again creates none (each is
+// found by its keys and uniqueness) and CheckIndexes finds none missing.
+func TestEnsureIndexesOnce(t *testing.T) {
+	m, err := embedded.StartMongo(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Stop()
+	var mu sync.Mutex
+	creates := 0
+	mon := &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
+		if e.CommandName == "createIndexes" {
+			mu.Lock()
+			creates++
+			mu.Unlock()
+		}
+	}}
+	ctx := context.Background()
+	for i, want := range []string{"every index", "none"} {
+		mu.Lock()
+		creates = 0
+		mu.Unlock()
+		s, err := mongostore.OpenWith(ctx, m.URI, "once", true, func(o *options.ClientOptions) { o.SetMonitor(mon) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		n := creates
+		mu.Unlock()
+		if i == 0 && n == 0 || i == 1 && n != 0 {
+			t.Errorf("open %d created %d indexes, want %s", i+1, n, want)
+		}
+		if missing, err := s.CheckIndexes(ctx); err != nil || len(missing) != 0 {
+			t.Errorf("open %d: missing %v %v", i+1, missing, err)
+		}
+		_ = s.Close(ctx)
+	}
+}

@@ -186,7 +186,8 @@ func codeLogin(t *testing.T, client redis.UniversalClient) {
 func taskRoundTrip(t *testing.T, rc redisconn.Conn) {
 	ctx := context.Background()
 	done := make(chan string, 4)
-	srv := asynq.NewServer(rc.Asynq, asynq.Config{Concurrency: 2, Queues: map[string]int{"critical": 1}, LogLevel: asynq.FatalLevel})
+	// An idle worker looks for tasks every 10 ms, not once a second.
+	srv := asynq.NewServer(rc.Asynq, asynq.Config{Concurrency: 2, Queues: map[string]int{"critical": 1}, LogLevel: asynq.FatalLevel, TaskCheckInterval: 10 * time.Millisecond})
 	mux := asynq.NewServeMux()
 	mux.HandleFunc("test:ping", func(_ context.Context, t *asynq.Task) error {
 		done <- string(t.Payload())

@@ -28,13 +28,21 @@ func Mongo(t testing.TB) *mongostore.Store {
 // monitor, say: see package dbcount).
 func MongoWith(t testing.TB, configure func(*options.ClientOptions)) *mongostore.Store {
 	t.Helper()
-	m, err := embedded.StartMongo(t.TempDir(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return open(t, t.TempDir(), configure)
+}
+
+// open starts an embedded FerretDB on dir (empty, or a seed's copy) and
+// opens a store on it with its _id indexes; both are closed when the test
+// ends.
+func open(t testing.TB, dir string, configure func(*options.ClientOptions)) *mongostore.Store {
+	t.Helper()
+	m, err := embedded.StartMongo(dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatalf("start FerretDB: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	s, err := mongostore.OpenWith(ctx, m.URI, "jinhui_test", true, configure)
+	s, err := mongostore.OpenWith(ctx, m.URI, mongoDB, true, configure)
 	if err != nil {
 		m.Stop()
 		t.Fatalf("open store: %v", err)

@@ -12,6 +12,9 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +24,8 @@ import (
 	"jinhui/services/platform"
 	"jinhui/shared/config"
 	"jinhui/shared/dbcount"
+	"jinhui/shared/embedded"
+	"jinhui/shared/mongostore"
 	"jinhui/shared/testenv"
 
 	"github.com/alexedwards/argon2id"
@@ -54,19 +59,21 @@ func New(t *testing.T) *Harness {
 // NewWithGateway is New with a given SMS gateway (nil: the outbox).
 func NewWithGateway(t *testing.T, gw notify.Gateway) *Harness {
 	t.Helper()
-	return start(t, gw, Set(t))
+	return start(t, gw, Scale)
 }
 
 // NewScaled is New with a data set of the given scale, and monitors that
 // also see every database command (a budget test's counter).
 func NewScaled(t *testing.T, sc demo.Scale, monitors ...*event.CommandMonitor) *Harness {
 	t.Helper()
-	return start(t, nil, SetOf(t, sc), monitors...)
+	return start(t, nil, sc, monitors...)
 }
 
-func start(t *testing.T, gw notify.Gateway, set demo.Set, monitors ...*event.CommandMonitor) *Harness {
+func start(t *testing.T, gw notify.Gateway, sc demo.Scale, monitors ...*event.CommandMonitor) *Harness {
 	t.Helper()
-	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=" + t.TempDir(), "REDIS_URL=" + testenv.RedisURL(t)}, nil, io.Discard)
+	dataDir := t.TempDir()
+	set := seedInto(t, sc, filepath.Join(dataDir, "mongo"))
+	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=" + dataDir, "REDIS_URL=" + testenv.RedisURL(t)}, nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,10 +87,104 @@ func start(t *testing.T, gw notify.Gateway, set demo.Set, monitors ...*event.Com
 		t.Fatalf("platform.New: %v", err)
 	}
 	t.Cleanup(p.Close)
-	if err := demo.Load(ctx, p.Store, set); err != nil {
-		t.Fatalf("load test data: %v", err)
-	}
 	return &Harness{T: t, P: p, Set: set}
+}
+
+// seed is a database with a data set loaded, kept as the embedded
+// FerretDB's files.
+type seed struct {
+	once  sync.Once
+	set   demo.Set
+	files map[string][]byte
+	err   error
+}
+
+var seeds sync.Map // demo.Scale → *seed
+
+// seedInto writes the files of a database holding the data set of scale
+// sc (with the platform's indexes) into dir, where the platform's
+// embedded FerretDB then starts, and returns a copy of the set. The
+// first call per scale in a test binary loads the set into a fresh
+// FerretDB and keeps its files; every platform after it starts on its
+// own copy of them, which takes milliseconds where loading the set again
+// took about a second a platform on a busy machine (issue 19). Each test
+// still has a database of its own.
+func seedInto(t *testing.T, sc demo.Scale, dir string) demo.Set {
+	t.Helper()
+	v, _ := seeds.LoadOrStore(sc, &seed{})
+	sd := v.(*seed)
+	sd.once.Do(func() { sd.set, sd.files, sd.err = build(sc) })
+	if sd.err != nil {
+		t.Fatalf("test data: %v", sd.err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range sd.files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set := sd.set
+	set.Regions = slices.Clone(set.Regions)
+	set.Elders = slices.Clone(set.Elders)
+	set.Volunteers = slices.Clone(set.Volunteers)
+	set.Carers = slices.Clone(set.Carers)
+	set.Accounts = slices.Clone(set.Accounts)
+	return set
+}
+
+// build loads SetOf(sc) into a fresh embedded FerretDB as platform.New
+// would open it (the declared indexes, the _id indexes), stops it and
+// returns its files.
+func build(sc demo.Scale) (demo.Set, map[string][]byte, error) {
+	set, err := setOf(sc)
+	if err != nil {
+		return set, nil, err
+	}
+	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=unused"}, nil, io.Discard)
+	if err != nil {
+		return set, nil, err
+	}
+	dir, err := os.MkdirTemp("", "jinhui-seed-")
+	if err != nil {
+		return set, nil, err
+	}
+	defer os.RemoveAll(dir)
+	m, err := embedded.StartMongo(dir, testenv.Logger())
+	if err != nil {
+		return set, nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	st, err := mongostore.OpenWith(ctx, m.URI, cfg.MongoDB, true, nil)
+	if err != nil {
+		m.Stop()
+		return set, nil, err
+	}
+	err = demo.Load(ctx, st, set)
+	if err == nil {
+		err = m.IndexIDs(ctx)
+	}
+	_ = st.Close(context.Background())
+	m.Stop() // its files are closed: they are the whole database
+	if err != nil {
+		return set, nil, err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return set, nil, err
+	}
+	files := map[string][]byte{}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		if files[e.Name()], err = os.ReadFile(filepath.Join(dir, e.Name())); err != nil {
+			return set, nil, err
+		}
+	}
+	return set, files, nil
 }
 
 // Set returns the test data set (Scale, seed 7, dated now). Its
@@ -98,18 +199,26 @@ func Set(t testing.TB) demo.Set {
 // SetOf is Set at another scale.
 func SetOf(t testing.TB, sc demo.Scale) demo.Set {
 	t.Helper()
-	set, err := demo.Generate(sc, 7, time.Now())
+	set, err := setOf(sc)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return set
+}
+
+func setOf(sc demo.Scale) (demo.Set, error) {
+	set, err := demo.Generate(sc, 7, time.Now())
+	if err != nil {
+		return set, err
+	}
 	hash, err := cheapHash()
 	if err != nil {
-		t.Fatal(err)
+		return set, err
 	}
 	for i := range set.Accounts {
 		set.Accounts[i].PasswordHash = hash
 	}
-	return set
+	return set, nil
 }
 
 var cheapHash = sync.OnceValues(func() (string, error) {
