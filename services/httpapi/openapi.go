@@ -80,7 +80,11 @@ func (s *Server) Spec() (*openapi3.T, error) {
 		default:
 			ok.WithJSONSchema(openapi3.NewObjectSchema())
 		}
-		op.Responses = openapi3.NewResponses(openapi3.WithStatus(200, &openapi3.ResponseRef{Value: ok}))
+		status := 200
+		if r.status != 0 {
+			status = r.status
+		}
+		op.Responses = openapi3.NewResponses(openapi3.WithStatus(status, &openapi3.ResponseRef{Value: ok}))
 		bad := openapi3.NewResponse().WithDescription("错误").WithContent(openapi3.NewContentWithJSONSchemaRef(errSchema))
 		op.Responses.Set("default", &openapi3.ResponseRef{Value: bad})
 		doc.AddOperation(OpenAPIPath(r.path), r.method, op)

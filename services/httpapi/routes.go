@@ -24,6 +24,7 @@ type route struct {
 	upload  bool        // multipart file upload ("file")
 	binary  string      // content type of a non-JSON response
 	resp    any         // JSON response prototype, or nil
+	status  int         // success status when not 200 (202: a job was started)
 	h       fiber.Handler
 }
 
@@ -122,7 +123,7 @@ func (s *Server) table() []route {
 		{method: "POST", path: "/api/carers/:id/unlock-codes", tag: "carers", summary: "解除验证码锁定(多次输错后; 记入审计日志)", who: access.Writer, resp: unlockResp{}, h: s.unlockCodes(access.KindCarer)},
 	}
 	out := append(append(append(base, s.pairingRoutes()...), s.recruitRoutes()...), s.visitRoutes()...)
-	for _, more := range [][]route{s.ledgerRoutes(), s.superviseRoutes(), s.wishRoutes(), s.codecardRoutes(), s.familyRoutes(), s.recordRoutes(), s.smsSimRoutes(), s.meRoutes()} {
+	for _, more := range [][]route{s.ledgerRoutes(), s.superviseRoutes(), s.wishRoutes(), s.codecardRoutes(), s.familyRoutes(), s.recordRoutes(), s.smsSimRoutes(), s.meRoutes(), s.jobRoutes()} {
 		out = append(out, more...)
 	}
 	return out
