@@ -24,8 +24,10 @@ type route struct {
 	upload  bool        // multipart file upload ("file")
 	binary  string      // content type of a non-JSON response
 	resp    any         // JSON response prototype, or nil
-	status  int         // success status when not 200 (202: a job was started)
-	h       fiber.Handler
+	// accepted is the 202 response of ?background=1: the job started in
+	// place of the synchronous run (issue 14), or nil.
+	accepted any
+	h        fiber.Handler
 }
 
 type tokenResp struct {

@@ -5,40 +5,33 @@ import (
 
 	"jinhui/services/access"
 	"jinhui/services/jobs"
-	"jinhui/services/visit"
+	"jinhui/shared/apperr"
 )
 
-// jobRoutes start the console's long operations as background jobs and
-// report their progress (issue 14). The synchronous routes
-// (POST /api/ledger/rebuild, POST /api/visits/plan) stay for scripts.
+// jobRoutes report the console's long operations run in the background
+// (issue 14): POST /api/ledger/rebuild and POST /api/visits/plan with
+// ?background=1 start them.
 func (s *Server) jobRoutes() []route {
 	return []route{
-		{method: "POST", path: "/api/ledger/rebuild/jobs", tag: "jobs", summary: "后台重算全部统计: 返回任务, 进度见 GET /api/jobs/{id}(已有同类任务运行时返回该任务)", who: access.TopAdmin, resp: jobs.Job{}, status: fiber.StatusAccepted, h: s.startRebuildJob},
-		{method: "POST", path: "/api/visits/plan/jobs", tag: "jobs", summary: "后台制定(补齐)某月探访计划(S1): 返回任务, 同一区域同一月份已有任务运行时返回该任务", who: access.Writer, body: planReq{}, resp: jobs.Job{}, status: fiber.StatusAccepted, h: s.startPlanJob},
 		{method: "GET", path: "/api/jobs/:id", tag: "jobs", summary: "后台任务的状态与进度(已完成 N/M、结果或失败原因)", who: access.Staff, resp: jobs.Job{}, h: s.getJob},
 	}
 }
 
-func (s *Server) startRebuildJob(c *fiber.Ctx) error {
-	p := principal(c)
-	j, _, err := s.Jobs.Start(c.UserContext(), p, jobs.Input{Kind: jobs.KindLedgerRebuild, Area: p.Region})
-	if err != nil {
-		return err
+// background reports whether the request asks for a background job.
+func background(c *fiber.Ctx) (bool, error) {
+	switch c.Query("background") {
+	case "", "0", "false":
+		return false, nil
+	case "1", "true":
+		return true, nil
 	}
-	return c.Status(fiber.StatusAccepted).JSON(j)
+	return false, apperr.Field("background", "background 应为 1 或 0")
 }
 
-func (s *Server) startPlanJob(c *fiber.Ctx) error {
-	var in planReq
-	if err := s.ck.decode(c, &in); err != nil {
-		return err
-	}
-	p := principal(c)
-	a, m, err := visit.PlanScope(p, in.Area, in.Month)
-	if err != nil {
-		return err
-	}
-	j, _, err := s.Jobs.Start(c.UserContext(), p, jobs.Input{Kind: jobs.KindVisitPlan, Area: a, Month: m.Format("2006-01")})
+// startJob starts a job and answers 202 with it (or with the run of the
+// same kind and scope already going).
+func (s *Server) startJob(c *fiber.Ctx, in jobs.Input) error {
+	j, _, err := s.Jobs.Start(c.UserContext(), principal(c), in)
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func (f visitFixtures) id(path string) string {
 
 func (f visitFixtures) body(method, path string) any {
 	switch method + " " + path {
-	case "POST /api/visits/plan", "POST /api/visits/plan/jobs":
+	case "POST /api/visits/plan":
 		return map[string]any{"area": countyA, "month": "2099-01"}
 	case "PUT /api/visits/settings/{county}":
 		return visit.DefaultSettings(countyA)

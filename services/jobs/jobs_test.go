@@ -70,27 +70,27 @@ func TestJobsRebuildAndPlan(t *testing.T) {
 	}
 
 	// Rebuild (V6, R1): two starts before any worker runs are one job.
-	r := h.Do("POST", "/api/ledger/rebuild/jobs", admin, nil)
+	r := h.Do("POST", "/api/ledger/rebuild?background=1", admin, nil)
 	var rj jobs.Job
 	r.JSON(t, &rj)
 	if r.Status != 202 || rj.ID == "" || rj.State != jobs.StateQueued || rj.Kind != jobs.KindLedgerRebuild {
 		t.Fatalf("start rebuild: %d %s", r.Status, r.Body)
 	}
 	var again jobs.Job
-	h.Do("POST", "/api/ledger/rebuild/jobs", admin, nil).JSON(t, &again)
+	h.Do("POST", "/api/ledger/rebuild?background=1", admin, nil).JSON(t, &again)
 	if again.ID != rj.ID {
 		t.Fatalf("second start ran a second rebuild: %s then %s", rj.ID, again.ID)
 	}
-	if r := h.Do("POST", "/api/ledger/rebuild/jobs", org, nil); r.Status != 403 {
+	if r := h.Do("POST", "/api/ledger/rebuild?background=1", org, nil); r.Status != 403 {
 		t.Fatalf("county organizer starts a rebuild: %d", r.Status)
 	}
 
 	// Plan (S1) for county A next month.
 	month := time.Now().In(clock.Shanghai).AddDate(0, 1, 0).Format("2006-01")
-	if r := h.Do("POST", "/api/visits/plan/jobs", other, map[string]string{"area": "370101000000", "month": month}); r.Status != 400 {
+	if r := h.Do("POST", "/api/visits/plan?background=1", other, map[string]string{"area": "370101000000", "month": month}); r.Status != 400 {
 		t.Fatalf("sibling county plans county A: %d %s", r.Status, r.Body)
 	}
-	r = h.Do("POST", "/api/visits/plan/jobs", org, map[string]string{"area": "370101000000", "month": month})
+	r = h.Do("POST", "/api/visits/plan?background=1", org, map[string]string{"area": "370101000000", "month": month})
 	var pj jobs.Job
 	r.JSON(t, &pj)
 	if r.Status != 202 || pj.Kind != jobs.KindVisitPlan || pj.Month != month || pj.Area != "370101000000" {
@@ -140,7 +140,7 @@ func TestJobsRebuildAndPlan(t *testing.T) {
 	}
 
 	// Once ended, a new start is a new run.
-	r = h.Do("POST", "/api/ledger/rebuild/jobs", admin, nil)
+	r = h.Do("POST", "/api/ledger/rebuild?background=1", admin, nil)
 	var next jobs.Job
 	r.JSON(t, &next)
 	if r.Status != 202 || next.ID == rj.ID {
