@@ -55,6 +55,11 @@ type Job struct {
 	FinishedAt *time.Time     `json:"finishedAt,omitempty" bson:"finishedAt,omitempty"`
 }
 
+// StaleAfter is how long a run may hold its claim: longer than a task's
+// timeout times its tries, so a claim older than that lost its run (the
+// task was archived) and the next start takes it over.
+const StaleAfter = 3 * time.Hour
+
 // Active reports whether the job is queued or running.
 func (j Job) Active() bool { return j.State == StateQueued || j.State == StateRunning }
 
@@ -121,7 +126,7 @@ func (s *Service) Start(ctx context.Context, p access.Principal, in Input) (j Jo
 			return Job{}, false, err
 		}
 		o, err := s.Store.Job(ctx, other)
-		if err == nil && o.Active() {
+		if err == nil && o.Active() && s.Now().Sub(o.CreatedAt) < StaleAfter {
 			s.abandon(ctx, j, "同一范围已有任务在运行")
 			return o, false, nil
 		}

@@ -139,6 +139,24 @@ func TestJobsRebuildAndPlan(t *testing.T) {
 		t.Errorf("city organizer reads a county's plan job: %d", r.Status)
 	}
 
+	// A plan for a month gone by fails with the reason in Chinese, and a
+	// second start afterwards is a new run (the first released its claim).
+	past := time.Now().In(clock.Shanghai).AddDate(0, -2, 0).Format("2006-01")
+	var fj jobs.Job
+	h.Do("POST", "/api/visits/plan?background=1", org, map[string]string{"area": countyA, "month": past}).JSON(t, &fj)
+	if j := waitJob(t, h, org, fj.ID); j.State != jobs.StateFailed || j.Error != "不能为已经过去的月份制定计划" || j.FinishedAt == nil {
+		t.Fatalf("plan for a past month: %+v", j)
+	}
+	var fj2 jobs.Job
+	h.Do("POST", "/api/visits/plan?background=1", org, map[string]string{"area": countyA, "month": past}).JSON(t, &fj2)
+	if fj2.ID == fj.ID || fj2.ID == "" {
+		t.Fatalf("start after a failed run returned the failed job: %+v", fj2)
+	}
+	waitJob(t, h, org, fj2.ID)
+	if r := h.Do("POST", "/api/visits/plan?background=2", org, map[string]string{"area": countyA, "month": month}); r.Status != 400 || r.ErrorField(t) != "background" {
+		t.Fatalf("bad background flag: %d %s", r.Status, r.Body)
+	}
+
 	// Once ended, a new start is a new run.
 	r = h.Do("POST", "/api/ledger/rebuild?background=1", admin, nil)
 	var next jobs.Job
