@@ -14,6 +14,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"jinhui/services/family"
+	"jinhui/services/jobs"
 	"jinhui/services/ledger"
 	"jinhui/services/notify"
 	"jinhui/services/pairing"
@@ -54,6 +55,8 @@ type Handlers struct {
 	Supervise *supervise.Service
 	// Family texts monthly summaries to consenting family members.
 	Family *family.Service
+	// Jobs runs the console's long operations (issue 14).
+	Jobs *jobs.Service
 }
 
 // Mux routes task types to handlers; every handler's error goes through
@@ -71,6 +74,9 @@ func (h *Handlers) Mux() *asynq.ServeMux {
 	mux.HandleFunc(tasks.TypeSuperviseOverdue, h.superviseOverdue)
 	mux.HandleFunc(tasks.TypeSuperviseMonthly, h.superviseMonthly)
 	mux.HandleFunc(tasks.TypeFamilySummary, h.familySummary)
+	if h.Jobs != nil {
+		mux.HandleFunc(tasks.TypeJobRun, h.jobRun)
+	}
 	return mux
 }
 

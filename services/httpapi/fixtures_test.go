@@ -4,10 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"jinhui/services/family"
+	"jinhui/services/jobs"
 	"jinhui/services/platform/platformtest"
 	"jinhui/services/registry"
+	"jinhui/shared/area"
 	"jinhui/shared/pii"
 )
 
@@ -28,6 +31,8 @@ type walkFixtures struct {
 	record    recordFixtures
 	// familyMember is a family member of elder, with no consent yet.
 	familyMember string
+	// job is a finished month plan of county A (issue 14).
+	job string
 }
 
 func fixtures(t *testing.T, h *platformtest.Harness) walkFixtures {
@@ -68,6 +73,12 @@ func fixtures(t *testing.T, h *platformtest.Harness) walkFixtures {
 	fx.wishes = newWishFixtures(t, h, fx)
 	fx.record = newRecordFixtures(t, h, fx)
 	fx.familyMember = fx.elder.ID + ":1"
+	fx.job = "walk-job-county-a"
+	end := time.Now()
+	if err := h.P.Store.InsertJob(context.Background(), jobs.Job{ID: fx.job, Kind: jobs.KindVisitPlan, Area: countyA, Month: "2099-01", Areas: area.AreasOf(countyA),
+		Key: "walk", State: jobs.StateDone, Done: 1, Total: 1, CreatedAt: end, FinishedAt: &end}); err != nil {
+		t.Fatal(err)
+	}
 	if err := h.P.Store.InsertFamilyMember(context.Background(), family.Member{ID: fx.familyMember, Elder: fx.elder.ID, ElderName: fx.elder.Name,
 		Village: fx.elder.Village, Areas: fx.elder.Areas, Name: "王小明", Relation: "儿子", Phone: "+8613912340001", Consent: family.ConsentNone,
 		History: []family.ConsentLog{}, Version: 1}); err != nil {
@@ -100,6 +111,8 @@ func (fx walkFixtures) url(t *testing.T, path string) string {
 		id = countyA
 	case strings.HasPrefix(path, "/api/family/{id}"):
 		id = fx.familyMember
+	case path == "/api/jobs/{id}":
+		id = fx.job
 	case fx.recruit.id(path, fx.volunteer.ID) != "":
 		id = fx.recruit.id(path, fx.volunteer.ID)
 	case fx.pairing.id(path) != "":

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"jinhui/services/jobs"
 	"net"
 	"net/url"
 	"strings"
@@ -75,6 +76,11 @@ func (s *Server) ledgerCorrect(c *fiber.Ctx) error {
 }
 
 func (s *Server) ledgerRebuild(c *fiber.Ctx) error {
+	if bg, err := background(c); err != nil {
+		return err
+	} else if bg {
+		return s.startJob(c, jobs.Input{Kind: jobs.KindLedgerRebuild, Area: principal(c).Region})
+	}
 	res, err := s.Ledger.Rebuild(c.UserContext())
 	if err != nil {
 		return err

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"jinhui/services/jobs"
+
 	"github.com/gofiber/fiber/v2"
 
 	"jinhui/services/notify"
@@ -13,6 +15,17 @@ func (s *Server) planVisits(c *fiber.Ctx) error {
 	var in planReq
 	if err := s.ck.decode(c, &in); err != nil {
 		return err
+	}
+	bg, err := background(c)
+	if err != nil {
+		return err
+	}
+	if bg {
+		a, m, err := visit.PlanScope(principal(c), in.Area, in.Month)
+		if err != nil {
+			return err
+		}
+		return s.startJob(c, jobs.Input{Kind: jobs.KindVisitPlan, Area: a, Month: m.Format("2006-01")})
 	}
 	res, err := s.Visits.PlanFor(c.UserContext(), principal(c), in.Area, in.Month)
 	if err != nil {

@@ -81,6 +81,15 @@ func (s *Server) Spec() (*openapi3.T, error) {
 			ok.WithJSONSchema(openapi3.NewObjectSchema())
 		}
 		op.Responses = openapi3.NewResponses(openapi3.WithStatus(200, &openapi3.ResponseRef{Value: ok}))
+		if r.accepted != nil {
+			ref, err := openapi3gen.NewSchemaRefForValue(r.accepted, doc.Components.Schemas)
+			if err != nil {
+				return nil, fmt.Errorf("schema for %s %s: %w", r.method, r.path, err)
+			}
+			job := openapi3.NewResponse().WithDescription("background=1: 已在后台开始的任务(同一范围已有任务运行时为该任务), 进度见 GET /api/jobs/{id}").
+				WithContent(openapi3.NewContentWithJSONSchemaRef(ref))
+			op.Responses.Set("202", &openapi3.ResponseRef{Value: job})
+		}
 		bad := openapi3.NewResponse().WithDescription("错误").WithContent(openapi3.NewContentWithJSONSchemaRef(errSchema))
 		op.Responses.Set("default", &openapi3.ResponseRef{Value: bad})
 		doc.AddOperation(OpenAPIPath(r.path), r.method, op)

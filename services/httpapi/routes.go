@@ -24,7 +24,10 @@ type route struct {
 	upload  bool        // multipart file upload ("file")
 	binary  string      // content type of a non-JSON response
 	resp    any         // JSON response prototype, or nil
-	h       fiber.Handler
+	// accepted is the 202 response of ?background=1: the job started in
+	// place of the synchronous run (issue 14), or nil.
+	accepted any
+	h        fiber.Handler
 }
 
 type tokenResp struct {
@@ -122,7 +125,7 @@ func (s *Server) table() []route {
 		{method: "POST", path: "/api/carers/:id/unlock-codes", tag: "carers", summary: "解除验证码锁定(多次输错后; 记入审计日志)", who: access.Writer, resp: unlockResp{}, h: s.unlockCodes(access.KindCarer)},
 	}
 	out := append(append(append(base, s.pairingRoutes()...), s.recruitRoutes()...), s.visitRoutes()...)
-	for _, more := range [][]route{s.ledgerRoutes(), s.superviseRoutes(), s.wishRoutes(), s.codecardRoutes(), s.familyRoutes(), s.recordRoutes(), s.smsSimRoutes(), s.meRoutes()} {
+	for _, more := range [][]route{s.ledgerRoutes(), s.superviseRoutes(), s.wishRoutes(), s.codecardRoutes(), s.familyRoutes(), s.recordRoutes(), s.smsSimRoutes(), s.meRoutes(), s.jobRoutes()} {
 		out = append(out, more...)
 	}
 	return out

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"jinhui/services/access"
 	"jinhui/services/carer"
+	"jinhui/services/jobs"
 	"jinhui/services/ledger"
 	"jinhui/services/stats"
 )
@@ -20,7 +21,7 @@ func (s *Server) ledgerRoutes() []route {
 		{method: "GET", path: "/api/ledger/entries", tag: "ledger", summary: "服务时长台账(只增不改)", who: access.StaffOrVolunteer, query: []string{"area", "volunteer", "month", "sort", "order", "offset", "limit"}, h: s.ledgerEntries},
 		{method: "POST", path: "/api/ledger/honour", tag: "ledger", summary: "补记荣誉时长(原因与批准人, V6)", who: access.Writer, body: ledger.HonourInput{}, resp: ledger.Entry{}, h: s.ledgerHonour},
 		{method: "POST", path: "/api/ledger/entries/:id/correct", tag: "ledger", summary: "更正台账记录(冲销+新记录)", who: access.Writer, body: ledger.CorrectInput{}, resp: ledger.Correction{}, h: s.ledgerCorrect},
-		{method: "POST", path: "/api/ledger/rebuild", tag: "ledger", summary: "从台账重算全部统计(可随时重跑)", who: access.TopAdmin, resp: ledger.RebuildResult{}, h: s.ledgerRebuild},
+		{method: "POST", path: "/api/ledger/rebuild", tag: "ledger", summary: "从台账重算全部统计(可随时重跑); background=1 时在后台运行, 返回 202 与任务", who: access.TopAdmin, query: []string{"background"}, resp: ledger.RebuildResult{}, accepted: jobs.Job{}, h: s.ledgerRebuild},
 		{method: "GET", path: "/api/volunteers/:id/hours", tag: "ledger", summary: "志愿者按月服务时长(服务/荣誉分列)", who: access.StaffOrVolunteer, resp: ledger.Hours{}, h: s.volunteerHours},
 		{method: "GET", path: "/api/me/hours", tag: "ledger", summary: "我的服务时长(按月)", who: access.Volunteer, resp: ledger.Hours{}, h: s.myHours},
 		{method: "POST", path: "/api/me/certificates", tag: "ledger", summary: "开具志愿服务时长证明(含验证码与二维码)", who: access.Volunteer, body: ledger.CertificateInput{}, resp: certResp{}, h: s.issueCertificate},

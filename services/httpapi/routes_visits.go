@@ -7,6 +7,7 @@ import (
 	twclient "github.com/twilio/twilio-go/client"
 
 	"jinhui/services/access"
+	"jinhui/services/jobs"
 	"jinhui/services/notify"
 	"jinhui/services/visit"
 	"jinhui/shared/apperr"
@@ -24,7 +25,7 @@ type templateReq struct {
 // visitRoutes are the visit, reminder and SMS routes (rules S1–S5).
 func (s *Server) visitRoutes() []route {
 	return []route{
-		{method: "POST", path: "/api/visits/plan", tag: "visits", summary: "制定(补齐)某月探访计划(S1)", who: access.Writer, body: planReq{}, resp: visit.PlanResult{}, h: s.planVisits},
+		{method: "POST", path: "/api/visits/plan", tag: "visits", summary: "制定(补齐)某月探访计划(S1); background=1 时在后台运行, 返回 202 与任务", who: access.Writer, query: []string{"background"}, body: planReq{}, resp: visit.PlanResult{}, accepted: jobs.Job{}, h: s.planVisits},
 		{method: "GET", path: "/api/visits", tag: "visits", summary: "探访列表", who: access.Staff, query: []string{"area", "month", "status", "elder", "review", "sort", "order", "offset", "limit"}, h: s.listVisits},
 		{method: "GET", path: "/api/visits/alerts", tag: "visits", summary: "探访逾期与志愿者反映的问题", who: access.Staff, query: []string{"sort", "order", "offset", "limit"}, h: s.visitAlerts},
 		{method: "GET", path: "/api/visits/settings/:county", tag: "visits", summary: "县级探访设置(次数、清单、距离)", who: access.Staff, resp: visit.Settings{}, h: s.visitSettings},

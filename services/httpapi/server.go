@@ -5,6 +5,7 @@ package httpapi
 
 import (
 	"context"
+	"jinhui/services/jobs"
 	"log/slog"
 	"net/http"
 	"time"
@@ -69,8 +70,10 @@ type Deps struct {
 	Cards     *codecard.Service
 	Family    *family.Service
 	Record    *record.Service
-	SMS       *notify.Service
-	Inbound   InboundLog
+	// Jobs starts and reports the console's long operations.
+	Jobs    *jobs.Service
+	SMS     *notify.Service
+	Inbound InboundLog
 	// TwilioToken validates webhook signatures; PublicURL is the address
 	// Twilio posts to.
 	TwilioToken string

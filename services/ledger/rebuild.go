@@ -23,6 +23,10 @@ type RebuildResult struct {
 // subsidies and the registers, in Go (FerretDB's $group computes only its
 // first accumulator).
 func (s *Service) Recount(ctx context.Context) ([]AreaTotals, []PersonTotals, []Applied, RebuildResult, error) {
+	return s.recount(ctx, func(int, int) {})
+}
+
+func (s *Service) recount(ctx context.Context, progress func(done, total int)) ([]AreaTotals, []PersonTotals, []Applied, RebuildResult, error) {
 	var res RebuildResult
 	areas := map[string]*AreaTotals{}
 	people := map[string]*PersonTotals{}
@@ -55,6 +59,7 @@ func (s *Service) Recount(ctx context.Context) ([]AreaTotals, []PersonTotals, []
 	if err != nil {
 		return nil, nil, nil, res, fmt.Errorf("ledger.Recount: %w", err)
 	}
+	progress(1, RebuildSteps)
 	err = s.Store.EachSubsidy(ctx, func(sb Subsidy) error {
 		res.Subsidies++
 		add(subsidyApplied(sb))
@@ -63,6 +68,7 @@ func (s *Service) Recount(ctx context.Context) ([]AreaTotals, []PersonTotals, []
 	if err != nil {
 		return nil, nil, nil, res, fmt.Errorf("ledger.Recount: %w", err)
 	}
+	progress(2, RebuildSteps)
 	rows, err := s.Store.CensusRows(ctx, "")
 	if err != nil {
 		return nil, nil, nil, res, fmt.Errorf("ledger.Recount: %w", err)
@@ -99,6 +105,7 @@ func (s *Service) Recount(ctx context.Context) ([]AreaTotals, []PersonTotals, []
 		outP = append(outP, *t)
 	}
 	res.Areas, res.People = len(outA), len(outP)
+	progress(3, RebuildSteps)
 	return outA, outP, applied, res, nil
 }
 
@@ -166,10 +173,24 @@ func (s *Service) locked(ctx context.Context, fn func(ctx context.Context) error
 // same totals; an entry appended while it runs is counted once, by the
 // snapshot or by its own delta.
 func (s *Service) Rebuild(ctx context.Context) (RebuildResult, error) {
+	return s.RebuildProgress(ctx, nil)
+}
+
+// RebuildSteps are the steps a rebuild reports to its progress: the
+// ledger read, the subsidies read, the census counted, the totals written.
+const RebuildSteps = 4
+
+// RebuildProgress is Rebuild telling progress (may be nil) each step done
+// of RebuildSteps (a background job shows it).
+func (s *Service) RebuildProgress(ctx context.Context, progress func(done, total int)) (RebuildResult, error) {
+	if progress == nil {
+		progress = func(int, int) {}
+	}
 	var res RebuildResult
 	err := s.locked(ctx, func(ctx context.Context) error {
 		start := time.Now()
-		a, p, applied, r, err := s.Recount(ctx)
+		progress(0, RebuildSteps)
+		a, p, applied, r, err := s.recount(ctx, progress)
 		res = r
 		if err != nil {
 			return err
@@ -178,6 +199,7 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildResult, error) {
 		if err := s.Store.ReplaceTotals(ctx, a, p, applied); err != nil {
 			return fmt.Errorf("ledger.Rebuild: %w", err)
 		}
+		progress(RebuildSteps, RebuildSteps)
 		res.Took = time.Since(start)
 		res.Write = res.Took - res.Count
 		return nil

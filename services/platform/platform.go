@@ -29,6 +29,7 @@ import (
 	"jinhui/services/demo"
 	"jinhui/services/family"
 	"jinhui/services/httpapi"
+	"jinhui/services/jobs"
 	"jinhui/services/ledger"
 	"jinhui/services/notify"
 	"jinhui/services/pairing"
@@ -40,6 +41,7 @@ import (
 	"jinhui/services/visit"
 	"jinhui/services/wish"
 	"jinhui/shared/apperr"
+	"jinhui/shared/clock"
 	"jinhui/shared/config"
 	"jinhui/shared/dbcount"
 	"jinhui/shared/embedded"
@@ -72,6 +74,7 @@ type Platform struct {
 	Cards     *codecard.Service
 	Family    *family.Service
 	Record    *record.Service
+	Jobs      *jobs.Service
 	API       *httpapi.Server
 	Metrics   *metrics.Metrics
 
@@ -195,10 +198,22 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 			return nil
 		},
 	}
+	p.Jobs = &jobs.Service{Store: store, Queue: workers.Queue{Client: p.Queue}, Log: log, Now: time.Now, Runners: map[string]jobs.Runner{
+		jobs.KindLedgerRebuild: func(ctx context.Context, _ jobs.Job, progress jobs.Progress) (any, error) {
+			return p.Ledger.RebuildProgress(ctx, progress)
+		},
+		jobs.KindVisitPlan: func(ctx context.Context, j jobs.Job, progress jobs.Progress) (any, error) {
+			m, err := time.ParseInLocation("2006-01", j.Month, clock.Shanghai)
+			if err != nil {
+				return nil, apperr.Field("month", "月份格式应为 YYYY-MM")
+			}
+			return p.Visits.PlanMonthProgress(ctx, j.Area, m, progress)
+		},
+	}}
 	deps := httpapi.Deps{
 		Registry: p.Registry, Pairing: p.Pairing, Recruit: p.Recruit, Auth: p.Auth, Audit: store, Messages: store, Regions: store, Log: log,
 		Ready:  p.readiness(),
-		Ledger: p.Ledger, Carers: p.Carers, Stats: p.Stats, Supervise: p.Supervise, Wishes: p.Wishes, Cards: p.Cards, Family: p.Family, Record: p.Record,
+		Ledger: p.Ledger, Carers: p.Carers, Stats: p.Stats, Supervise: p.Supervise, Wishes: p.Wishes, Cards: p.Cards, Family: p.Family, Record: p.Record, Jobs: p.Jobs,
 		Visits: p.Visits, SMS: p.SMS, Inbound: store, TwilioToken: cfg.TwilioToken, PublicURL: strings.TrimRight(cfg.PublicURL, "/"),
 		Web:            web.Handler(),
 		TrustedProxies: cfg.TrustedProxies,
@@ -380,7 +395,7 @@ func (p *Platform) Run(ctx context.Context, ln net.Listener) error {
 	}
 	if role == config.RoleAll || role == config.RoleWorker {
 		w := workers.NewServer(p.RedisOpt, p.Log, timeout-grace)
-		h := &workers.Handlers{SMS: p.SMS, Wishes: p.Wishes, Pairing: p.Pairing, Visits: p.Visits, Log: p.Log, Ledger: p.Ledger, Supervise: p.Supervise, Family: p.Family}
+		h := &workers.Handlers{SMS: p.SMS, Wishes: p.Wishes, Pairing: p.Pairing, Visits: p.Visits, Log: p.Log, Ledger: p.Ledger, Supervise: p.Supervise, Family: p.Family, Jobs: p.Jobs}
 		if err := w.Start(p.Metrics.Tasks(h.Mux())); err != nil {
 			return fail(fmt.Errorf("platform.Run worker: %w", err))
 		}

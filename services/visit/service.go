@@ -131,6 +131,22 @@ type PlanResult struct {
 // month that has begun nothing is planned before today. It costs a few
 // database commands per batch of 2,000 visits, none per elder (issue 16).
 func (s *Service) PlanMonth(ctx context.Context, areaCode string, month time.Time) (PlanResult, error) {
+	return s.PlanMonthProgress(ctx, areaCode, month, nil)
+}
+
+// PairedCounter is a store that counts the paired elders a plan walks
+// (the total of its progress).
+type PairedCounter interface {
+	CountPairedElders(ctx context.Context, area string) (int, error)
+}
+
+// PlanMonthProgress is PlanMonth telling progress (may be nil) in elders
+// planned of the paired elders in the area, after each batch written.
+func (s *Service) PlanMonthProgress(ctx context.Context, areaCode string, month time.Time, progress func(done, total int)) (PlanResult, error) {
+	track := progress != nil
+	if !track {
+		progress = func(int, int) {}
+	}
 	now := s.Now()
 	first := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, clock.Shanghai)
 	today := time.Date(now.In(clock.Shanghai).Year(), now.In(clock.Shanghai).Month(), now.In(clock.Shanghai).Day(), 0, 0, 0, 0, clock.Shanghai)
@@ -140,6 +156,15 @@ func (s *Service) PlanMonth(ctx context.Context, areaCode string, month time.Tim
 	}
 	cache := map[string]Settings{}
 	var batch []Visit
+	total, flushed := 0, 0
+	if pc, ok := s.Store.(PairedCounter); ok && track {
+		n, err := pc.CountPairedElders(ctx, areaCode)
+		if err != nil {
+			return res, fmt.Errorf("visit.PlanMonth: %w", err)
+		}
+		total = n
+	}
+	progress(0, total)
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -183,6 +208,9 @@ func (s *Service) PlanMonth(ctx context.Context, areaCode string, month time.Tim
 			return err
 		}
 		batch = batch[:0]
+		flushed = res.Elders
+		total = max(total, flushed)
+		progress(flushed, total)
 		return nil
 	}
 	err := s.Store.PairedElders(ctx, areaCode, func(e ElderRef) error {
@@ -196,7 +224,7 @@ func (s *Service) PlanMonth(ctx context.Context, areaCode string, month time.Tim
 		}
 		res.Elders++
 		batch = append(batch, Plan(e, first, st.PerMonth, st.Checklist, today, now)...)
-		if len(batch) >= 2000 {
+		if len(batch) >= 2000 || total > 0 && res.Elders-flushed >= max(total/10, 50) {
 			return flush()
 		}
 		return nil
@@ -212,18 +240,28 @@ func (s *Service) PlanMonth(ctx context.Context, areaCode string, month time.Tim
 
 // PlanFor is PlanMonth for an organizer, inside their subtree.
 func (s *Service) PlanFor(ctx context.Context, p access.Principal, areaCode, month string) (PlanResult, error) {
-	if err := p.RequireWriter(); err != nil {
+	c, m, err := PlanScope(p, areaCode, month)
+	if err != nil {
 		return PlanResult{}, err
+	}
+	return s.PlanMonth(ctx, c, m)
+}
+
+// PlanScope checks an organizer's plan request: the area in their subtree
+// ("" is their region) and the month; it returns the area and the month.
+func PlanScope(p access.Principal, areaCode, month string) (string, time.Time, error) {
+	if err := p.RequireWriter(); err != nil {
+		return "", time.Time{}, err
 	}
 	c, err := p.Subtree(areaCode, "area")
 	if err != nil {
-		return PlanResult{}, err
+		return "", time.Time{}, err
 	}
 	m, err := time.ParseInLocation("2006-01", month, clock.Shanghai)
 	if err != nil {
-		return PlanResult{}, apperr.Field("month", "月份格式应为 YYYY-MM")
+		return "", time.Time{}, apperr.Field("month", "月份格式应为 YYYY-MM")
 	}
-	return s.PlanMonth(ctx, c, m)
+	return c, m, nil
 }
 
 // VisitFor returns a visit the principal may see: an organizer's subtree,

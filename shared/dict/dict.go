@@ -95,6 +95,8 @@ var Codes = map[string]map[string]string{
 	"recordPart":       {"basic": "基本信息", "service": "服务信息", "training": "培训信息", "award": "表彰奖励", "evaluation": "评价信息"},
 	"correctionStatus": {"pending": "待处理", "accepted": "已采纳", "refused": "未采纳"},
 	"certStatus":       {"notice": "公示中", "effective": "已生效", "withdrawn": "已撤销"},
+	"jobState":         {"queued": "排队中", "running": "进行中", "done": "已完成", "failed": "失败"},
+	"jobKind":          {"ledger-rebuild": "重算统计", "visit-plan": "制定探访计划"},
 	"visitStatus":      {"planned": "待探访", "offered": "搭档退回", "checked_in": "已签到", "done": "已完成", "missed": "已逾期", "cancelled": "已取消"},
 }
 

@@ -408,3 +408,28 @@ func (s *Store) VolunteerPhone(ctx context.Context, id string) (string, error) {
 	}
 	return v.Phone, nil
 }
+
+// CountPairedElders counts the elders with an active pair in the area (the
+// total a plan's progress counts towards; elders no longer active are
+// skipped by the plan, which then ends short of it).
+func (s *Store) CountPairedElders(ctx context.Context, area string) (int, error) {
+	pf := bson.D{{Key: "status", Value: "active"}}
+	if area != "" {
+		pf = append(pf, bson.E{Key: "areas", Value: area})
+	}
+	cur, err := s.DB.Collection(colPairs).Find(ctx, pf, options.Find().SetProjection(bson.D{{Key: "elder", Value: 1}}))
+	if err != nil {
+		return 0, wrap("mongostore.CountPairedElders", err)
+	}
+	var rows []struct {
+		Elder string `bson:"elder"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return 0, wrap("mongostore.CountPairedElders", err)
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		seen[r.Elder] = true
+	}
+	return len(seen), nil
+}

@@ -499,6 +499,18 @@ func TestConsoleOpsACareSystem(t *testing.T) {
 		open(t, s, top, "/admin/rebuild")
 		must(t, top, clickJS(`#rebuild`), chromedp.WaitVisible(chromedp.CSS(`.confirm-box .el-button--primary`)), clickJS(`.confirm-box .el-button--primary`))
 		opsaFlash(t, top, "统计已重算")
+		// A background job (issue 14): its steps all done, the figures shown.
+		if n := jobFinished(t, top); n != 4 {
+			t.Errorf("rebuild steps: %d", n)
+		}
+		if r := text(t, top, "#rebuild-result"); !strings.Contains(r, "台账记录") {
+			t.Errorf("rebuild result: %q", r)
+		}
+		// Leaving and coming back to the address picks the job up again.
+		id := jobInURL(t, top)
+		open(t, s, top, "/")
+		open(t, s, top, "/admin/rebuild?job="+id)
+		jobFinished(t, top)
 	})
 
 	t.Run("family summaries", func(t *testing.T) {

@@ -41,6 +41,13 @@ func TestPairAndVisitJourney(t *testing.T) {
 	open(t, s, ctx, "/visits")
 	must(t, ctx, unready(), chromedp.Click(chromedp.CSS("#plan")), chromedp.WaitVisible(chromedp.CSS("#flash")), waitReady(),
 		chromedp.WaitVisible(chromedp.CSS(`table tbody tr:nth-child(2)`)))
+	// The plan ran as a background job (issue 14): every paired elder done.
+	if n := jobFinished(t, ctx); n == 0 {
+		t.Fatal("plan job planned no elder")
+	}
+	if r := text(t, ctx, "#plan-result"); !strings.Contains(r, "位老人") {
+		t.Fatalf("plan result: %q", r)
+	}
 	shot(t, ctx, "console-visits")
 	open(t, s, ctx, "/")
 	if c := text(t, ctx, "#stat-coverage .n"); c == "" || c == "—" {

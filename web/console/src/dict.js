@@ -21,6 +21,8 @@ export const dict = reactive({
   auditAction: { reveal: '查看完整信息', login: '登录', export: '导出', login_alert: '异常登录提醒', unlock_codes: '解除验证码锁定', resolve: '名单比对处理' },
   auditField: { phone: '手机号', idNumber: '身份证号', contacts: '联系人', health: '健康状况', address: '住址', notes: '备注', contactPhone: '联系人手机号', name: '姓名' },
   objectKind: { elder: '老人', volunteer: '志愿者', carer: '护理员', application: '报名', partner: '合作单位', account: '账号', family: '家属', codecard: '探访码卡', visit: '探访', system: '系统' },
+  jobState: { queued: '排队中', running: '进行中', done: '已完成', failed: '失败' },
+  jobKind: { 'ledger-rebuild': '重算统计', 'visit-plan': '制定探访计划' },
   visitStatus: { planned: '待探访', offered: '待搭档接手', checked_in: '已签到', done: '已完成', missed: '逾期未探访', cancelled: '已取消' },
   reviewStatus: { pending: '待审核', approved: '已通过', rejected: '未通过' },
   pairStatus: { active: '结对中', ended: '已解除' },
