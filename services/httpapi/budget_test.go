@@ -21,7 +21,7 @@ import (
 	"jinhui/shared/area"
 	"jinhui/shared/dbcount"
 
-	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // getBudget is the most database commands any GET may send (issue 16).
