@@ -3,7 +3,6 @@ package workers
 import (
 	"context"
 	"encoding/json"
-	"errors"
 
 	"github.com/hibiken/asynq"
 
@@ -17,11 +16,7 @@ func (q Queue) EnqueueJob(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	_, err = q.Client.EnqueueContext(ctx, t)
-	if errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask) {
-		return nil
-	}
-	return err
+	return q.enqueueOnce(ctx, t)
 }
 
 // jobRun runs one console job; the job's record takes the operation's

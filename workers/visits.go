@@ -3,7 +3,6 @@ package workers
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -20,11 +19,7 @@ func (q Queue) EnqueueReminder(ctx context.Context, id string, at time.Time) err
 	if err != nil {
 		return err
 	}
-	_, err = q.Client.EnqueueContext(ctx, t)
-	if errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask) {
-		return nil
-	}
-	return err
+	return q.enqueueOnce(ctx, t)
 }
 
 func (h *Handlers) visitPlan(ctx context.Context, t *asynq.Task) error {

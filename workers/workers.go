@@ -36,7 +36,13 @@ func (q Queue) EnqueueSend(ctx context.Context, id string, urgent bool) error {
 	if err != nil {
 		return err
 	}
-	_, err = q.Client.EnqueueContext(ctx, t)
+	return q.enqueueOnce(ctx, t)
+}
+
+// enqueueOnce queues t; a task with the same id already queued is not an
+// error (the work is queued once).
+func (q Queue) enqueueOnce(ctx context.Context, t *asynq.Task) error {
+	_, err := q.Client.EnqueueContext(ctx, t)
 	if errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask) {
 		return nil
 	}
