@@ -27,10 +27,10 @@ test-web:
 console:
 	cd web/console && npm ci && npm run build
 
-## browser: install Debian's Chromium and a Chinese font for the browser tests (root; CI does this in .ci/run)
+## browser: install Debian's Chromium headless shell and a Chinese font for the browser tests (root; CI does this in .ci/run)
 browser:
-	@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q . || \
-	  { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
+	@command -v chromium-headless-shell >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q . || \
+	  { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell fonts-wqy-microhei >/dev/null; }
 
 ## docs-screenshots: refresh the README's screenshots in web/docs
 docs-screenshots:
