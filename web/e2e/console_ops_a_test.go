@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"jinhui/services/access"
-	"jinhui/services/demo"
 	"jinhui/services/record"
 	"jinhui/shared/clock"
 	"jinhui/shared/pii"
@@ -26,97 +24,6 @@ import (
 // the platform's top admin, each operation as a user would: a button, a
 // dialog filled in, its confirmation, and what the page or the store
 // holds afterwards.
-
-// opsaToken logs a demo account into the API (the test's own calls, which the
-// console-coverage record does not count).
-func opsaToken(s *site, user string) string {
-	s.t.Helper()
-	var login struct{ Token string }
-	if st := s.api("POST", "/api/auth/login", "", map[string]string{"username": user, "password": demo.Password}, &login); st != 200 {
-		s.t.Fatalf("login %s: %d", user, st)
-	}
-	return login.Token
-}
-
-// opsaRow waits for the row of the table matching tableCSS that contains
-// rowText, and clicks its element matching button.
-func opsaRow(t *testing.T, ctx context.Context, tableCSS, rowText, button string) {
-	t.Helper()
-	js := `(() => {
-		const r = [...document.querySelectorAll(` + strconv.Quote(tableCSS+` tbody tr`) + `)].find((r) => r.innerText.includes(` + strconv.Quote(rowText) + `));
-		const b = r && r.querySelector(` + strconv.Quote(button) + `);
-		if (!b) return false;
-		b.click();
-		return true;
-	})()`
-	if !testenv.Eventually(15*time.Second, func() bool { return eval[bool](t, ctx, js) }) {
-		shot(t, ctx, "FAILED-"+safe(t.Name()))
-		t.Fatalf("no %s in the row of %s saying %q", button, tableCSS, rowText)
-	}
-}
-
-// opsaPick chooses the option saying label in the Element Plus select
-// matching css, opening it from the page (a dialog may still be sliding
-// in, where a pointer click lands beside it) until the option shows.
-func opsaPick(t *testing.T, ctx context.Context, css, label string) {
-	t.Helper()
-	js := `(() => {
-		const o = [...document.querySelectorAll('.el-select-dropdown__item')].find((e) => e.getClientRects().length && e.textContent.includes(` + strconv.Quote(label) + `));
-		if (o) { o.click(); return true; }
-		const s = document.querySelector(` + strconv.Quote(css) + `);
-		const w = s && (s.querySelector('.el-select__wrapper') || s);
-		if (w && !(Date.now() - window.opsaPickAt < 400)) { window.opsaPickAt = Date.now(); w.click(); }
-		return false;
-	})()`
-	if !testenv.Eventually(10*time.Second, func() bool { return eval[bool](t, ctx, js) }) {
-		shot(t, ctx, "FAILED-"+safe(t.Name()))
-		t.Fatalf("no option %q in %s", label, css)
-	}
-}
-
-// opsaAnswer fills the reason of an Element Plus prompt and confirms it
-// from the page (the box may still be sliding in under a pointer click).
-func opsaAnswer(t *testing.T, ctx context.Context, reason string) {
-	t.Helper()
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.el-message-box input`)))
-	setInput(t, ctx, `.el-message-box input`, reason)
-	must(t, ctx, clickJS(`.el-message-box__btns .el-button--primary`))
-}
-
-// opsaDialog waits for the form dialog to be open.
-func opsaDialog(t *testing.T, ctx context.Context) {
-	t.Helper()
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.el-dialog .form-ok`)))
-}
-
-// opsaOK confirms the open form dialog and waits for the success banner.
-func opsaOK(t *testing.T, ctx context.Context, want string) {
-	t.Helper()
-	must(t, ctx, confirmForm())
-	opsaFlash(t, ctx, want)
-}
-
-// opsaFlash waits for the success banner saying want, failing at once
-// with the error the page shows instead.
-func opsaFlash(t *testing.T, ctx context.Context, want string) {
-	t.Helper()
-	var got []string
-	start := time.Now()
-	if !testenv.Eventually(20*time.Second, func() bool {
-		got = eval[[]string](t, ctx, `[...document.querySelectorAll('#flash, .el-message--error, .el-dialog .el-alert--error')].filter((e) => e.getClientRects().length).map((e) => (e.id === 'flash' ? '' : '错误: ') + e.innerText)`)
-		for _, g := range got {
-			// An error fails at once unless a toast of an earlier step is
-			// still fading (they stay 5 s).
-			if strings.HasPrefix(g, "错误: ") && time.Since(start) > 2*time.Second || !strings.HasPrefix(g, "错误: ") && strings.Contains(g, want) {
-				return true
-			}
-		}
-		return false
-	}) || !slices.ContainsFunc(got, func(g string) bool { return strings.Contains(g, want) && !strings.HasPrefix(g, "错误: ") }) {
-		shot(t, ctx, "FAILED-"+safe(t.Name()))
-		t.Fatalf("want %q, the page shows %q", want, got)
-	}
-}
 
 // TestConsoleOpsARegisters: a county organizer works through the elder
 // and volunteer registers, the intake queue, the national service record
@@ -132,7 +39,7 @@ func opsaFlash(t *testing.T, ctx context.Context, want string) {
 func TestConsoleOpsARegisters(t *testing.T) {
 	t.Parallel()
 	s := startSite(t)
-	org := opsaToken(s, "szq")
+	org := apiToken(t, s, "szq")
 	ctx := browser(t)
 	loginConsole(t, s, ctx, "szq")
 	today := clock.Today(time.Now())
@@ -187,54 +94,54 @@ func TestConsoleOpsARegisters(t *testing.T) {
 		}
 		setInput(t, ctx, `#elder-form input[name=address]`, "测试路 8 号东屋")
 		must(t, ctx, unready(), clickJS(`#elder-form button[type=submit]`), chromedp.WaitVisible(chromedp.CSS(`#elder`)), waitReady())
-		opsaFlash(t, ctx, "已保存")
+		flashSays(t, ctx, "已保存")
 		waitText(t, ctx, "#facts", "测试路 8 号东屋")
 
 		// E1: an eligibility decision with its reason.
 		must(t, ctx, clickJS(`#elder-eligibility`))
-		opsaDialog(t, ctx)
+		formOpen(t, ctx)
 		setInput(t, ctx, `.el-dialog textarea[name=reason]`, "村委会核实: 子女常年在外, 生活困难")
-		opsaOK(t, ctx, "已登记人工认定")
+		formOK(t, ctx, "已登记人工认定")
 		if e := getElder(elder); e.Eligibility.Override == nil || !strings.Contains(e.Eligibility.Override.Reason, "村委会核实") {
 			t.Errorf("eligibility after the decision: %+v", e.Eligibility)
 		}
 
 		// The visit code card: made, read back on the page, revoked.
 		must(t, ctx, clickJS(`#card-issue`))
-		opsaFlash(t, ctx, "已制作探访码卡")
+		flashSays(t, ctx, "已制作探访码卡")
 		waitText(t, ctx, "#codecard", "状态: 使用中")
 		open(t, s, ctx, "/elders/"+elder) // the card is read afresh
 		waitText(t, ctx, "#codecard", "状态: 使用中")
 		must(t, ctx, clickJS(`#card-revoke`))
-		opsaAnswer(t, ctx, "码卡遗失")
-		opsaFlash(t, ctx, "已作废探访码卡")
+		answerBox(t, ctx, "码卡遗失")
+		flashSays(t, ctx, "已作废探访码卡")
 		waitText(t, ctx, "#codecard", "已作废")
 
 		// A family member far away: registered, asked for consent by SMS,
 		// then withdrawn at their request.
 		must(t, ctx, clickJS(`#family-add`))
-		opsaDialog(t, ctx)
+		formOpen(t, ctx)
 		setInput(t, ctx, `.el-dialog input[name=name]`, "测试李明")
 		setInput(t, ctx, `.el-dialog input[name=relation]`, "儿子")
 		setInput(t, ctx, `.el-dialog input[name=phone]`, "13912340001")
-		opsaOK(t, ctx, "已登记家属")
-		opsaRow(t, ctx, "#family", "测试李明", ".family-consent")
-		opsaDialog(t, ctx)
-		opsaPick(t, ctx, `.el-dialog .el-select`, "短信")
-		opsaOK(t, ctx, "已发送短信征询同意")
+		formOK(t, ctx, "已登记家属")
+		rowClick(t, ctx, "#family", "测试李明", ".family-consent")
+		formOpen(t, ctx)
+		pick(t, ctx, `.el-dialog .el-select`, "短信")
+		formOK(t, ctx, "已发送短信征询同意")
 		waitText(t, ctx, "#family", "已短信征询")
-		opsaRow(t, ctx, "#family", "测试李明", ".family-withdraw")
-		opsaAnswer(t, ctx, "家属电话告知不再需要短信")
-		opsaFlash(t, ctx, "已登记撤回")
+		rowClick(t, ctx, "#family", "测试李明", ".family-withdraw")
+		answerBox(t, ctx, "家属电话告知不再需要短信")
+		flashSays(t, ctx, "已登记撤回")
 		waitText(t, ctx, "#family", "已撤回")
 
 		// E3: a status change with date and reason, last (the elder leaves
 		// the active register).
 		must(t, ctx, clickJS(`#elder-status`))
-		opsaDialog(t, ctx)
-		opsaPick(t, ctx, `.el-dialog .el-select`, "住院")
+		formOpen(t, ctx)
+		pick(t, ctx, `.el-dialog .el-select`, "住院")
 		setInput(t, ctx, `.el-dialog textarea[name=reason]`, "脑梗住院治疗")
-		opsaOK(t, ctx, "已登记状态变更")
+		formOK(t, ctx, "已登记状态变更")
 		if e := getElder(elder); e.Status != "hospitalised" {
 			t.Errorf("elder status after the change: %q", e.Status)
 		}
@@ -258,16 +165,16 @@ func TestConsoleOpsARegisters(t *testing.T) {
 			t.Fatalf("approve: %d", st)
 		}
 		open(t, s, ctx, "/intake")
-		opsaRow(t, ctx, ".data-table", "测试卫大娘", ".reject")
-		opsaAnswer(t, ctx, "经核实户籍已迁往外县")
-		opsaFlash(t, ctx, "测试卫大娘 已不予通过")
+		rowClick(t, ctx, ".data-table", "测试卫大娘", ".reject")
+		answerBox(t, ctx, "经核实户籍已迁往外县")
+		flashSays(t, ctx, "测试卫大娘 已不予通过")
 		// The county's queue holds what waits for the county; the village
 		// step is confirmed on the elder's page, for a village without an
 		// account, with the reason.
 		open(t, s, ctx, "/elders/"+approved)
 		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#intake .confirm`)), clickJS(`#intake .confirm`))
-		opsaAnswer(t, ctx, "该村暂无组织者账号, 县级代为确认")
-		opsaFlash(t, ctx, "村级已确认")
+		answerBox(t, ctx, "该村暂无组织者账号, 县级代为确认")
+		flashSays(t, ctx, "村级已确认")
 		waitText(t, ctx, "#intake-steps", "村级")
 		if e := getElder(rejected); e.Status != "rejected" {
 			t.Errorf("rejected elder: %+v", e)
@@ -280,7 +187,7 @@ func TestConsoleOpsARegisters(t *testing.T) {
 		open(t, s, ctx, "/elders")
 		dl := downloads(t, ctx)
 		must(t, ctx, clickJS(`#elders-export`))
-		opsaFlash(t, ctx, "已导出老人名册")
+		flashSays(t, ctx, "已导出老人名册")
 		downloaded(t, dl, "老人名册")
 	})
 
@@ -291,9 +198,9 @@ func TestConsoleOpsARegisters(t *testing.T) {
 		setInput(t, ctx, `#volunteer-form input[name=name]`, "测试韩晓")
 		setInput(t, ctx, `#volunteer-form input[name=idNumber]`, pii.CompleteResidentID("37010119980303002"))
 		setInput(t, ctx, `#volunteer-form input[name=phone]`, "13912340002")
-		opsaPick(t, ctx, `#volunteer-form .sel-village`, "")
+		pick(t, ctx, `#volunteer-form .sel-village`, "")
 		must(t, ctx, unready(), clickJS(`#volunteer-form button[type=submit]`), chromedp.WaitVisible(chromedp.CSS(`#volunteer`)), waitReady())
-		opsaFlash(t, ctx, "已登记 测试韩晓")
+		flashSays(t, ctx, "已登记 测试韩晓")
 		vol = strings.TrimPrefix(eval[string](t, ctx, `decodeURIComponent(location.hash)`), "#/volunteers/")
 
 		// The record edited: the unit they come from.
@@ -305,26 +212,26 @@ func TestConsoleOpsARegisters(t *testing.T) {
 		}
 		setInput(t, ctx, `#volunteer-form input[name=sourceOrg]`, "山东大学青年志愿者协会")
 		must(t, ctx, unready(), clickJS(`#volunteer-form button[type=submit]`), chromedp.WaitVisible(chromedp.CSS(`#volunteer`)), waitReady())
-		opsaFlash(t, ctx, "已保存 测试韩晓 的档案")
+		flashSays(t, ctx, "已保存 测试韩晓 的档案")
 		waitText(t, ctx, "#facts", "山东大学青年志愿者协会")
 
 		// An evaluation on the national service record.
 		open(t, s, ctx, "/volunteers/"+vol+"/record")
 		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#evaluation-add`)), clickJS(`#evaluation-add`))
-		opsaDialog(t, ctx)
+		formOpen(t, ctx)
 		setInput(t, ctx, `.el-dialog input[name=period]`, "2026 年上半年")
-		opsaPick(t, ctx, `.el-dialog .el-select`, "优秀")
+		pick(t, ctx, `.el-dialog .el-select`, "优秀")
 		setInput(t, ctx, `.el-dialog input[name=grantor]`, "市中区团委")
-		opsaOK(t, ctx, "已登记评价")
+		formOK(t, ctx, "已登记评价")
 		waitText(t, ctx, "#volunteer-record", "市中区团委")
 
 		// Paused, with date and reason.
 		open(t, s, ctx, "/volunteers/"+vol)
 		must(t, ctx, clickJS(`#volunteer-status`))
-		opsaDialog(t, ctx)
-		opsaPick(t, ctx, `.el-dialog .el-select`, "暂停")
+		formOpen(t, ctx)
+		pick(t, ctx, `.el-dialog .el-select`, "暂停")
 		setInput(t, ctx, `.el-dialog textarea[name=reason]`, "外出实习三个月")
-		opsaOK(t, ctx, "状态已更新")
+		formOK(t, ctx, "状态已更新")
 		waitText(t, ctx, "#volunteer h1", "暂停")
 	})
 
@@ -337,19 +244,19 @@ func TestConsoleOpsARegisters(t *testing.T) {
 			t.Fatal(err)
 		}
 		open(t, s, ctx, "/records")
-		opsaRow(t, ctx, ".data-table", v.Name, ".correction-accept")
-		opsaDialog(t, ctx)
+		rowClick(t, ctx, ".data-table", v.Name, ".correction-accept")
+		formOpen(t, ctx)
 		setInput(t, ctx, `.el-dialog input[name=reason]`, "与学校证明一致")
-		opsaOK(t, ctx, "已采纳")
+		formOK(t, ctx, "已采纳")
 
 		// The county's certificate settings, read and saved.
 		must(t, ctx, clickJS(`#cert-settings`))
-		opsaDialog(t, ctx)
+		formOpen(t, ctx)
 		setInput(t, ctx, `.el-dialog input[name=issuer]`, "共青团济南市市中区委员会")
 		setInput(t, ctx, `.el-dialog input[name=principal]`, "王书记")
 		setInput(t, ctx, `.el-dialog input[name=handler]`, "刘干事")
 		setInput(t, ctx, `.el-dialog input[name=contact]`, "0531-88880000")
-		opsaOK(t, ctx, "已保存证明设置")
+		formOK(t, ctx, "已保存证明设置")
 		var cs struct{ Issuer string }
 		if s.api("GET", "/api/certificate-settings/370101000000", org, nil, &cs); cs.Issuer != "共青团济南市市中区委员会" {
 			t.Errorf("certificate settings after saving: %+v", cs)
@@ -358,8 +265,8 @@ func TestConsoleOpsARegisters(t *testing.T) {
 		// The service records of this year as a spreadsheet.
 		dl := downloads(t, ctx)
 		must(t, ctx, clickJS(`#records-export`))
-		opsaDialog(t, ctx)
-		opsaOK(t, ctx, "已导出志愿服务记录")
+		formOpen(t, ctx)
+		formOK(t, ctx, "已导出志愿服务记录")
 		downloaded(t, dl, "志愿服务记录-")
 	})
 
@@ -372,10 +279,10 @@ func TestConsoleOpsARegisters(t *testing.T) {
 		}
 		open(t, s, ctx, "/ledger")
 		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .correct`)), clickJS(`.data-table tbody tr .correct`))
-		opsaDialog(t, ctx)
+		formOpen(t, ctx)
 		setInput(t, ctx, `.el-dialog .el-input-number input`, "60")
 		setInput(t, ctx, `.el-dialog textarea[name=reason]`, "实际探访 1 小时")
-		opsaOK(t, ctx, "已更正")
+		formOK(t, ctx, "已更正")
 		var es struct{ Items []struct{ Minutes int } }
 		s.api("GET", "/api/ledger/entries?month="+today[:7], org, nil, &es)
 		sum := 0
@@ -397,43 +304,43 @@ func TestConsoleOpsARegisters(t *testing.T) {
 func TestConsoleOpsACareSystem(t *testing.T) {
 	t.Parallel()
 	s := startSite(t)
-	org := opsaToken(s, "szq")
+	org := apiToken(t, s, "szq")
 	ctx := browser(t)
 	loginConsole(t, s, ctx, "szq")
 
 	t.Run("carer", func(t *testing.T) {
 		open(t, s, ctx, "/carers")
 		must(t, ctx, clickJS(`#carer-add`))
-		opsaDialog(t, ctx)
+		formOpen(t, ctx)
 		setInput(t, ctx, `.el-dialog input[name=name]`, "测试褚桂英")
 		setInput(t, ctx, `.el-dialog input[name=idNumber]`, pii.CompleteResidentID("37010119700707008"))
 		setInput(t, ctx, `.el-dialog input[name=phone]`, "13912340003")
-		opsaPick(t, ctx, `.el-dialog .sel-village`, "")
-		opsaOK(t, ctx, "护理员已登记")
+		pick(t, ctx, `.el-dialog .sel-village`, "")
+		formOK(t, ctx, "护理员已登记")
 
 		// The carer's page (read through the API), then the roster.
-		opsaRow(t, ctx, ".data-table", "测试褚桂英", "a")
+		rowClick(t, ctx, ".data-table", "测试褚桂英", "a")
 		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#carer`)), waitReady())
 		waitText(t, ctx, "#carer h1", "测试褚桂英")
 		must(t, ctx, clickJS(`#roster-add`))
-		opsaDialog(t, ctx)
+		formOpen(t, ctx)
 		setInput(t, ctx, `.el-dialog input[name=personName]`, "测试周大娘")
 		setInput(t, ctx, `.el-dialog input[name=agreement]`, "每日送午饭")
-		opsaOK(t, ctx, "已添加照护对象")
+		formOK(t, ctx, "已添加照护对象")
 		waitText(t, ctx, "#carer-roster", "测试周大娘")
-		opsaRow(t, ctx, "#carer-roster", "测试周大娘", ".roster-leave")
-		opsaDialog(t, ctx)
+		rowClick(t, ctx, "#carer-roster", "测试周大娘", ".roster-leave")
+		formOpen(t, ctx)
 		setInput(t, ctx, `.el-dialog textarea[name=reason]`, "老人搬去女儿家")
-		opsaOK(t, ctx, "已移出照护名册")
+		formOK(t, ctx, "已移出照护名册")
 		waitText(t, ctx, "#carer-roster", "已")
 
 		must(t, ctx, clickJS(`#carer-unlock`))
-		opsaFlash(t, ctx, "已解除验证码锁定")
+		flashSays(t, ctx, "已解除验证码锁定")
 		must(t, ctx, clickJS(`#carer-status`))
-		opsaDialog(t, ctx)
-		opsaPick(t, ctx, `.el-dialog .el-select`, "暂停")
+		formOpen(t, ctx)
+		pick(t, ctx, `.el-dialog .el-select`, "暂停")
 		setInput(t, ctx, `.el-dialog textarea[name=reason]`, "本人住院")
-		opsaOK(t, ctx, "状态已更新")
+		formOK(t, ctx, "状态已更新")
 		waitText(t, ctx, "#carer h1", "暂停")
 	})
 
@@ -442,7 +349,7 @@ func TestConsoleOpsACareSystem(t *testing.T) {
 		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#save-rule`)))
 		setInput(t, ctx, `#carer-rule .el-input-number input`, "12")
 		must(t, ctx, clickJS(`#save-rule`))
-		opsaFlash(t, ctx, "已保存补贴规则")
+		flashSays(t, ctx, "已保存补贴规则")
 		var r struct{ MinDays int }
 		if s.api("GET", "/api/carer-rules/370101000000", org, nil, &r); r.MinDays != 12 {
 			t.Errorf("subsidy rule after saving: %+v", r)
@@ -451,16 +358,16 @@ func TestConsoleOpsACareSystem(t *testing.T) {
 
 	top := browser(t)
 	loginConsole(t, s, top, "admin")
-	admin := opsaToken(s, "admin")
+	admin := apiToken(t, s, "admin")
 
 	t.Run("account", func(t *testing.T) {
 		open(t, s, top, "/admin/accounts")
 		must(t, top, chromedp.WaitVisible(chromedp.CSS(`#account-add`)), clickJS(`#account-add`))
-		opsaDialog(t, top)
+		formOpen(t, top)
 		setInput(t, top, `.el-dialog input[name=username]`, "lcqorg")
 		setInput(t, top, `.el-dialog input[name=name]`, "测试历城组织者")
 		setInput(t, top, `.el-dialog input[name=password]`, "Lcq2026demo")
-		opsaOK(t, top, "账号已创建")
+		formOK(t, top, "账号已创建")
 		if st := s.api("POST", "/api/auth/login", "", map[string]string{"username": "lcqorg", "password": "Lcq2026demo"}, nil); st != 200 {
 			t.Errorf("the new account cannot log in: %d", st)
 		}
@@ -474,7 +381,7 @@ func TestConsoleOpsACareSystem(t *testing.T) {
 		}
 		open(t, s, top, "/admin/regions")
 		must(t, top, chromedp.SetUploadFiles(chromedp.CSS(`#regions-form input[type=file]`), []string{file}), clickJS(`#regions-form button[type=submit]`))
-		opsaFlash(t, top, "已导入")
+		flashSays(t, top, "已导入")
 		var r struct{ Name string }
 		if s.api("GET", "/api/regions/370101001099", admin, nil, &r); r.Name != "测试新村" {
 			t.Errorf("imported region: %+v", r)
@@ -488,7 +395,7 @@ func TestConsoleOpsACareSystem(t *testing.T) {
 		if !testenv.Eventually(15*time.Second, func() bool { return eval[bool](t, top, js) }) {
 			t.Fatal("no quota field for 370101000000 on the city's regions")
 		}
-		opsaFlash(t, top, "名额已设为 500")
+		flashSays(t, top, "名额已设为 500")
 		var q struct{ ElderQuota int }
 		if s.api("GET", "/api/regions/370101000000", admin, nil, &q); q.ElderQuota != 500 {
 			t.Errorf("quota after saving: %+v", q)
@@ -498,7 +405,7 @@ func TestConsoleOpsACareSystem(t *testing.T) {
 	t.Run("rebuild", func(t *testing.T) {
 		open(t, s, top, "/admin/rebuild")
 		must(t, top, clickJS(`#rebuild`), chromedp.WaitVisible(chromedp.CSS(`.confirm-box .el-button--primary`)), clickJS(`.confirm-box .el-button--primary`))
-		opsaFlash(t, top, "统计已重算")
+		flashSays(t, top, "统计已重算")
 		// A background job (issue 14): its steps all done, the figures shown.
 		if n := jobFinished(t, top); n != 4 {
 			t.Errorf("rebuild steps: %d", n)
@@ -516,7 +423,7 @@ func TestConsoleOpsACareSystem(t *testing.T) {
 	t.Run("family summaries", func(t *testing.T) {
 		open(t, s, top, "/family")
 		must(t, top, chromedp.WaitVisible(chromedp.CSS(`#family-summaries`)), clickJS(`#family-summaries`))
-		opsaDialog(t, top)
-		opsaOK(t, top, "条小结")
+		formOpen(t, top)
+		formOK(t, top, "条小结")
 	})
 }

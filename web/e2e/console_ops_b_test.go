@@ -16,7 +16,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"jinhui/services/demo"
 	"jinhui/services/pairing"
 	"jinhui/services/recruit"
 	"jinhui/shared/area"
@@ -42,7 +41,7 @@ import (
 func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 	t.Parallel()
 	s := startSite(t)
-	org, sup := opsbToken(t, s, "szq"), opsbToken(t, s, "szqdudao")
+	org, sup := apiToken(t, s, "szq"), apiToken(t, s, "szqdudao")
 	county := s.volunteer.Village[:6] + "000000"
 	month := time.Now().In(clock.Shanghai).Format("2006-01")
 	today := time.Now().In(clock.Shanghai)
@@ -82,10 +81,10 @@ func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 
 	t.Run("call", func(t *testing.T) {
 		open(t, s, ctx, "/recruit/calls")
-		opsbRowClick(t, ctx, "市中区金晖助老志愿者招募", ".call-show")
+		rowClick(t, ctx, ".data-table", "市中区金晖助老志愿者招募", ".call-show")
 		waitText(t, ctx, "#call-detail", "apply.html?call="+call.ID)
 		must(t, ctx, clickJS(`.el-drawer__close-btn`))
-		opsbRowClick(t, ctx, "市中区金晖助老志愿者招募", ".call-edit")
+		rowClick(t, ctx, ".data-table", "市中区金晖助老志愿者招募", ".call-edit")
 		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.el-dialog input[name=title]`)))
 		setInput(t, ctx, `.el-dialog input[name=title]`, "市中区金晖助老志愿者招募(第二批)")
 		must(t, ctx, confirmForm())
@@ -124,14 +123,14 @@ func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 		setInput(t, ctx, `#batch-form input[name=trainer]`, "李老师")
 		must(t, ctx, confirmForm())
 		waitText(t, ctx, "#flash", "培训批次已安排")
-		opsbRowClick(t, ctx, "入户探访礼仪与安全", ".invite")
+		rowClick(t, ctx, ".data-table", "入户探访礼仪与安全", ".invite")
 		waitText(t, ctx, ".el-dialog__title", "邀请志愿者参加")
-		opsbPick(t, ctx, `.el-dialog .el-select`, s.volunteer.Name)
+		pick(t, ctx, `.el-dialog .el-select`, s.volunteer.Name)
 		must(t, ctx, confirmForm())
 		waitText(t, ctx, "#flash", "已邀请 1 人")
-		opsbRowClick(t, ctx, "入户探访礼仪与安全", ".attendance")
+		rowClick(t, ctx, ".data-table", "入户探访礼仪与安全", ".attendance")
 		waitText(t, ctx, ".el-dialog__title", "登记培训出勤")
-		opsbPick(t, ctx, `.el-dialog .el-select`, s.volunteer.Name)
+		pick(t, ctx, `.el-dialog .el-select`, s.volunteer.Name)
 		must(t, ctx, confirmForm())
 		waitText(t, ctx, "#flash", "已登记出勤")
 		var bs struct{ Items []struct{ ID, Topic string } }
@@ -158,22 +157,22 @@ func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 		setInput(t, ctx, `#partner-form input[name=name]`, "济南大学青年志愿者协会")
 		setInput(t, ctx, `#partner-form input[name=contactName]`, "刘老师")
 		setInput(t, ctx, `#partner-form input[name=contactPhone]`, "13800001234")
-		opsbTypeDate(t, ctx, `#partner-form input[name=from]`, today.Format(time.DateOnly))
-		opsbTypeDate(t, ctx, `#partner-form input[name=to]`, today.AddDate(1, 0, 0).Format(time.DateOnly))
+		typeDate(t, ctx, `#partner-form input[name=from]`, today.Format(time.DateOnly))
+		typeDate(t, ctx, `#partner-form input[name=to]`, today.AddDate(1, 0, 0).Format(time.DateOnly))
 		setInput(t, ctx, `#partner-form .el-input-number input`, "20")
 		must(t, ctx, confirmForm())
 		waitText(t, ctx, "#flash", "合作单位已登记")
-		opsbRowClick(t, ctx, "济南大学青年志愿者协会", ".partner-show")
+		rowClick(t, ctx, ".data-table", "济南大学青年志愿者协会", ".partner-show")
 		waitText(t, ctx, "#partner-detail", "刘老师")
 		waitText(t, ctx, "#partner-progress", "已录用 0/20 人")
 		if d := text(t, ctx, "#partner-detail"); strings.Contains(d, "13800001234") {
 			t.Errorf("the partner's phone is shown in full before revealing: %s", d)
 		}
 		must(t, ctx, clickJS(`.el-drawer__close-btn`))
-		opsbRowClick(t, ctx, "济南大学青年志愿者协会", ".partner-reveal")
+		rowClick(t, ctx, ".data-table", "济南大学青年志愿者协会", ".partner-reveal")
 		waitText(t, ctx, "#flash", "已显示完整电话")
 		waitText(t, ctx, ".data-table tbody", "13800001234")
-		opsbRowClick(t, ctx, "济南大学青年志愿者协会", ".partner-edit")
+		rowClick(t, ctx, ".data-table", "济南大学青年志愿者协会", ".partner-edit")
 		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.el-dialog textarea[name=note]`)))
 		setInput(t, ctx, `.el-dialog textarea[name=note]`, "协议续签一年")
 		must(t, ctx, confirmForm())
@@ -221,7 +220,7 @@ func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 		setInput(t, ctx, `#post-form textarea[name=text]`, "志愿者们陪村里的老人包饺子、拉家常。")
 		must(t, ctx, confirmForm())
 		waitText(t, ctx, "#flash", "已发布")
-		opsbRowClick(t, ctx, "重阳节敬老活动", ".post-show")
+		rowClick(t, ctx, ".data-table", "重阳节敬老活动", ".post-show")
 		waitText(t, ctx, "#post-detail", "组织者")
 		// The photo is read with the session and drawn.
 		if !testenv.Eventually(15*time.Second, func() bool {
@@ -230,7 +229,7 @@ func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 			shot(t, ctx, "FAILED-"+safe(t.Name()))
 			t.Fatal("the post's photo is not shown")
 		}
-		opsbDrawerShot(t, ctx, "console-exchange-post")
+		drawerShot(t, ctx, "console-exchange-post")
 	})
 
 	// The county supervisor, in the same browser.
@@ -258,14 +257,14 @@ func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 	t.Run("problem", func(t *testing.T) {
 		open(t, s, ctx, "/supervise/problems")
 		must(t, ctx, clickJS(`#problem-add`), chromedp.WaitVisible(chromedp.CSS(`#problem-form textarea[name=description]`)))
-		opsbPickRegion(t, ctx, `#problem-form .region-cascader`)
-		opsbPick(t, ctx, `#problem-form .el-select`, "服务质量")
+		pickRegion(t, ctx, `#problem-form .region-cascader`)
+		pick(t, ctx, `#problem-form .el-select`, "服务质量")
 		setInput(t, ctx, `#problem-form textarea[name=description]`, "探访清单多项未做且无说明")
 		setInput(t, ctx, `#problem-form input[name=owner]`, "村委会王主任")
-		opsbTypeDate(t, ctx, `#problem-form input[name=deadline]`, today.AddDate(0, 0, 14).Format(time.DateOnly))
+		typeDate(t, ctx, `#problem-form input[name=deadline]`, today.AddDate(0, 0, 14).Format(time.DateOnly))
 		must(t, ctx, confirmForm())
 		waitText(t, ctx, "#flash", "已登记问题")
-		opsbRowClick(t, ctx, "探访清单多项未做且无说明", ".problem-show")
+		rowClick(t, ctx, ".data-table", "探访清单多项未做且无说明", ".problem-show")
 		waitText(t, ctx, "#problem-detail", "村委会王主任")
 		waitText(t, ctx, "#problem-detail", "人工登记")
 	})
@@ -310,7 +309,7 @@ func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 func TestConsoleOpsBPairingVisits(t *testing.T) {
 	t.Parallel()
 	s := startSite(t)
-	org := opsbToken(t, s, "szq")
+	org := apiToken(t, s, "szq")
 	county := s.volunteer.Village[:6] + "000000"
 	bg := context.Background()
 
@@ -405,13 +404,13 @@ func TestConsoleOpsBPairingVisits(t *testing.T) {
 	t.Run("rule", func(t *testing.T) {
 		open(t, s, ctx, "/pairing/rules")
 		must(t, ctx, clickJS(`#rule-add`), chromedp.WaitVisible(chromedp.CSS(`.el-dialog textarea[name=reason]`)))
-		opsbPick(t, ctx, `.el-dialog .el-form-item:nth-of-type(2) .el-select`, names[other])
-		opsbPick(t, ctx, `.el-dialog .el-form-item:nth-of-type(3) .el-select`, s.volunteer.Name)
+		pick(t, ctx, `.el-dialog .el-form-item:nth-of-type(2) .el-select`, names[other])
+		pick(t, ctx, `.el-dialog .el-form-item:nth-of-type(3) .el-select`, s.volunteer.Name)
 		setInput(t, ctx, `.el-dialog textarea[name=reason]`, "老人与志愿者是老邻居, 家属要求")
 		must(t, ctx, confirmForm())
 		waitText(t, ctx, "#flash", "已登记规则")
 		waitText(t, ctx, ".data-table tbody", names[other])
-		opsbRowClick(t, ctx, "老人与志愿者是老邻居", ".revoke")
+		rowClick(t, ctx, ".data-table", "老人与志愿者是老邻居", ".revoke")
 		answerBox(t, ctx, "家属改变主意")
 		waitText(t, ctx, "#flash", "已撤销规则")
 		waitText(t, ctx, ".data-table tbody", "已撤销(家属改变主意)")
@@ -446,7 +445,7 @@ func TestConsoleOpsBPairingVisits(t *testing.T) {
 		open(t, s, ctx, "/pairing/"+prop.ID)
 		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#proposal-items .override`)), clickJS(`#proposal-items .override`),
 			chromedp.WaitVisible(chromedp.CSS(`.el-dialog textarea[name=reason]`)))
-		opsbPick(t, ctx, `.el-dialog .el-select`, "")
+		pick(t, ctx, `.el-dialog .el-select`, "")
 		setInput(t, ctx, `.el-dialog textarea[name=reason]`, "该志愿者下月外出务工")
 		must(t, ctx, confirmForm())
 		waitText(t, ctx, "#flash", "已调整该岗位")
@@ -455,24 +454,24 @@ func TestConsoleOpsBPairingVisits(t *testing.T) {
 
 	t.Run("pair", func(t *testing.T) {
 		open(t, s, ctx, "/pairs?status=active")
-		opsbRowClick(t, ctx, names[first], ".pair-show")
+		rowClick(t, ctx, ".data-table", names[first], ".pair-show")
 		waitText(t, ctx, "#pair-detail", "老人点名要这位志愿者")
 		waitText(t, ctx, "#pair-detail", s.volunteer.Name)
 	})
 
 	t.Run("handover", func(t *testing.T) {
 		open(t, s, ctx, "/handovers")
-		opsbRowClick(t, ctx, names[first], ".handover-show")
+		rowClick(t, ctx, ".data-table", names[first], ".handover-show")
 		waitText(t, ctx, "#handover-detail", "张前任")
 		waitText(t, ctx, "#handover-detail", "腿脚不便")
 	})
 
 	t.Run("visit", func(t *testing.T) {
 		open(t, s, ctx, "/visits")
-		opsbRowClick(t, ctx, "已完成", ".visit-show")
+		rowClick(t, ctx, ".data-table", "已完成", ".visit-show")
 		waitText(t, ctx, "#visit-detail", "补传")
 		waitText(t, ctx, "#visit-detail", "老人精神不错")
-		opsbDrawerShot(t, ctx, "console-visit-detail")
+		drawerShot(t, ctx, "console-visit-detail")
 	})
 
 	t.Run("review", func(t *testing.T) {
@@ -498,8 +497,8 @@ func TestConsoleOpsBPairingVisits(t *testing.T) {
 	})
 }
 
-// opsbDrawerShot saves a screenshot once the open drawer has slid in.
-func opsbDrawerShot(t *testing.T, ctx context.Context, name string) {
+// drawerShot saves a screenshot once the open drawer has slid in.
+func drawerShot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	testenv.Eventually(5*time.Second, func() bool {
 		return eval[bool](t, ctx, `(() => { const d = [...document.querySelectorAll('.el-drawer')].find((e) => e.getClientRects().length);
@@ -508,55 +507,9 @@ func opsbDrawerShot(t *testing.T, ctx context.Context, name string) {
 	shot(t, ctx, name)
 }
 
-// opsbToken logs a demo user in through the API.
-func opsbToken(t *testing.T, s *site, user string) string {
-	t.Helper()
-	var login struct{ Token string }
-	if st := s.api("POST", "/api/auth/login", "", map[string]string{"username": user, "password": demo.Password}, &login); st != 200 {
-		t.Fatalf("login %s: %d", user, st)
-	}
-	return login.Token
-}
-
-// opsbRowClick clicks the button matching btn in the first table row
-// whose text contains row, once the row is drawn.
-func opsbRowClick(t *testing.T, ctx context.Context, row, btn string) {
-	t.Helper()
-	js := `(() => {
-		const r = [...document.querySelectorAll('.data-table tbody tr')].find((r) => r.innerText.includes(` + strconv.Quote(row) + `));
-		const b = r && r.querySelector(` + strconv.Quote(btn) + `);
-		if (!b) return false;
-		b.click();
-		return true;
-	})()`
-	if !testenv.Eventually(15*time.Second, func() bool { return eval[bool](t, ctx, js) }) {
-		shot(t, ctx, "FAILED-"+safe(t.Name()))
-		t.Fatalf("no row with %q and %s: %.500s", row, btn, eval[string](t, ctx, `(document.querySelector('.data-table tbody') || document.body).innerText`))
-	}
-}
-
-// opsbPick chooses the option containing label in the Element Plus select
-// matching css, clicking it open from the page until its options show (a
-// dialog may still be sliding in when asked).
-func opsbPick(t *testing.T, ctx context.Context, css, label string) {
-	t.Helper()
-	js := `(() => {
-		const sel = document.querySelector(` + strconv.Quote(css) + `);
-		if (!sel) return false;
-		const o = [...document.querySelectorAll('.el-select-dropdown__item')].find((e) => e.getClientRects().length && e.textContent.includes(` + strconv.Quote(label) + `));
-		if (o) { o.click(); return true; }
-		(sel.querySelector('.el-select__wrapper') || sel).click();
-		return false;
-	})()`
-	if !testenv.Eventually(10*time.Second, func() bool { return eval[bool](t, ctx, js) }) {
-		shot(t, ctx, "FAILED-"+safe(t.Name()))
-		t.Fatalf("no option %q in %s", label, css)
-	}
-}
-
-// opsbTypeDate types a day into an Element Plus date picker and presses
+// typeDate types a day into an Element Plus date picker and presses
 // Enter, as a user typing the date would.
-func opsbTypeDate(t *testing.T, ctx context.Context, css, day string) {
+func typeDate(t *testing.T, ctx context.Context, css, day string) {
 	t.Helper()
 	must(t, ctx, chromedp.Click(chromedp.CSS(css)), chromedp.SendKeys(chromedp.CSS(css), day+kb.Enter))
 	if !testenv.Eventually(5*time.Second, func() bool {
@@ -566,9 +519,9 @@ func opsbTypeDate(t *testing.T, ctx context.Context, css, day string) {
 	}
 }
 
-// opsbPickRegion opens a region cascader and chooses the first region
+// pickRegion opens a region cascader and chooses the first region
 // offered under the user's own.
-func opsbPickRegion(t *testing.T, ctx context.Context, css string) {
+func pickRegion(t *testing.T, ctx context.Context, css string) {
 	t.Helper()
 	must(t, ctx, clickJS(css+` input`))
 	js := `(() => {

@@ -37,7 +37,7 @@ import (
 func TestConsoleUX(t *testing.T) {
 	t.Parallel()
 	s := startSite(t)
-	org := opsaToken(s, "szq")
+	org := apiToken(t, s, "szq")
 	county := "370101000000"
 	today := time.Now().In(clock.Shanghai)
 
@@ -131,19 +131,19 @@ func TestConsoleUX(t *testing.T) {
 
 	t.Run("consent-by-signed-form", func(t *testing.T) {
 		open(t, s, ctx, "/elders/"+elder)
-		opsaRow(t, ctx, "#family", "赵秀英", ".family-consent")
+		rowClick(t, ctx, "#family", "赵秀英", ".family-consent")
 		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#consent-form .photo-upload`)))
 		// Without the photo the dialog says what is missing.
 		must(t, ctx, confirmForm())
 		waitText(t, ctx, ".el-dialog .el-alert--error", "请上传“同意书照片”")
 		// By SMS there is no form to photograph.
-		opsaPick(t, ctx, `#consent-form .el-select`, "短信")
+		pick(t, ctx, `#consent-form .el-select`, "短信")
 		if !testenv.Eventually(5*time.Second, func() bool {
 			return eval[bool](t, ctx, `!document.querySelector('#consent-form .photo-upload') && !document.querySelector('#consent-form input[name=givenBy]')`)
 		}) {
 			t.Fatal("the photo and signer fields stay for consent by SMS")
 		}
-		opsaPick(t, ctx, `#consent-form .el-select`, "书面同意书")
+		pick(t, ctx, `#consent-form .el-select`, "书面同意书")
 		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#consent-form .photo-upload`)),
 			chromedp.SetUploadFiles(chromedp.CSS(`#consent-form .photo-upload input[type=file]`), []string{form}))
 		waitText(t, ctx, "#consent-form .photo-state", "照片已上传")
@@ -158,7 +158,7 @@ func TestConsoleUX(t *testing.T) {
 			t.Errorf("signer filled in as %q, want the family member 赵秀英", g)
 		}
 		// The family card is at the foot of the page: the message is in view.
-		opsaOK(t, ctx, "已登记同意")
+		formOK(t, ctx, "已登记同意")
 		inView(t, "已登记同意")
 		waitText(t, ctx, "#family", "签字人 赵秀英")
 		var fam struct {
@@ -229,7 +229,7 @@ func TestConsoleUX(t *testing.T) {
 			t.Fatalf("full numbers shown before revealing: %s", f)
 		}
 		must(t, ctx, clickJS(`#reveal`))
-		opsaFlash(t, ctx, "已显示完整身份证号和手机号")
+		flashSays(t, ctx, "已显示完整身份证号和手机号")
 		inView(t, "已记入审计日志")
 		waitText(t, ctx, "#facts", applicant)
 		waitText(t, ctx, "#facts", idNumber)

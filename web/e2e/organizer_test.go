@@ -1,96 +1,18 @@
 package e2e
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"jinhui/services/demo"
 	"jinhui/shared/pii"
 	"jinhui/shared/testenv"
 )
-
-// loginConsole logs an organizer into the console and waits for the dashboard.
-func loginConsole(t *testing.T, s *site, ctx context.Context, user string) {
-	t.Helper()
-	open(t, s, ctx, "/login")
-	must(t, ctx,
-		chromedp.SendKeys(chromedp.CSS(`#login input[name=username]`), user),
-		chromedp.SendKeys(chromedp.CSS(`#login input[name=password]`), demo.Password),
-		unready(),
-		chromedp.Click(chromedp.CSS(`#login button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#dashboard`)),
-		waitReady())
-}
-
-// open goes to a console route and waits for it to render. A change of
-// the fragment is not a page load, so it is made from the page; the same
-// route again reloads it.
-func open(t *testing.T, s *site, ctx context.Context, route string) {
-	t.Helper()
-	if !strings.HasPrefix(eval[string](t, ctx, `location.href`), s.base+"/console/") {
-		must(t, ctx, chromedp.Navigate(s.base+"/console/"), waitReady())
-	}
-	must(t, ctx, unready(), chromedp.Evaluate[chromedp.Void](`(h => {
-		if (location.hash === h) location.reload(); else location.hash = h;
-	})(`+strconv.Quote("#"+route)+`)`), waitReady())
-}
-
-// pick opens the Element Plus select matching css and chooses the option
-// whose text contains label (the options live in a popper outside the form).
-func pick(t *testing.T, ctx context.Context, css, label string) {
-	t.Helper()
-	must(t, ctx, chromedp.Click(chromedp.CSS(css)))
-	js := `(() => {
-		const o = [...document.querySelectorAll('.el-select-dropdown__item')].find((e) => e.getClientRects().length && e.textContent.includes(` + strconv.Quote(label) + `));
-		if (!o) return false;
-		o.click();
-		return true;
-	})()`
-	if !testenv.Eventually(10*time.Second, func() bool { return eval[bool](t, ctx, js) }) {
-		shot(t, ctx, "FAILED-"+safe(t.Name()))
-		t.Fatalf("no option %q in %s", label, css)
-	}
-}
-
-// setInput types a value into a Vue-bound input (date inputs included) and
-// tells the framework, as typing would.
-func setInput(t *testing.T, ctx context.Context, css, value string) {
-	t.Helper()
-	must(t, ctx, chromedp.Evaluate[chromedp.Void](`(() => {
-		const e = document.querySelector(`+strconv.Quote(css)+`);
-		e.value = `+strconv.Quote(value)+`;
-		e.dispatchEvent(new Event('input', { bubbles: true }));
-		e.dispatchEvent(new Event('change', { bubbles: true }));
-	})()`))
-}
-
-// clickJS clicks the first element matching css from the page (no pointer
-// hover, so no tooltip can come between).
-func clickJS(css string) chromedp.Action[chromedp.Void] {
-	return chromedp.Evaluate[chromedp.Void](`document.querySelector(` + strconv.Quote(css) + `).click()`)
-}
-
-// confirmForm presses the OK button of the open form dialog (from the page:
-// the dialog may still be sliding in).
-func confirmForm() chromedp.Action[chromedp.Void] {
-	return chromedp.Evaluate[chromedp.Void](`document.querySelector('.el-dialog .form-ok').click()`)
-}
-
-// answerBox fills the reason of an Element Plus prompt and confirms it.
-func answerBox(t *testing.T, ctx context.Context, reason string) {
-	t.Helper()
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.el-message-box input`)))
-	setInput(t, ctx, `.el-message-box input`, reason)
-	must(t, ctx, chromedp.Click(chromedp.CSS(`.el-message-box__btns .el-button--primary`)))
-}
 
 // TestOrganizerJourney: a county organizer logs in, reads the dashboard,
 // browses the registers, imports elders with a bad row (check → report →
