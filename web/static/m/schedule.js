@@ -318,13 +318,15 @@ function keepFocus(redraw) {
   const card = was && was !== document.body ? was.closest('section.visit') : null;
   const caret = card && typeof was.selectionStart === 'number' ? [was.selectionStart, was.selectionEnd, was.selectionDirection] : null;
   redraw();
-  if (!card || was.isConnected) return;
-  const now = document.querySelector(`section.visit[data-visit="${CSS.escape(card.dataset.visit)}"]`);
-  if (!now) return;
-  const same = was.id ? `#${CSS.escape(was.id)}`
-    : was.name ? `[name="${CSS.escape(was.name)}"]` + (was.type === 'checkbox' || was.type === 'radio' ? `[value="${CSS.escape(was.value)}"]` : '')
-      : was.classList.length ? '.' + [...was.classList].map((c) => CSS.escape(c)).join('.') : '';
-  const next = same && now.querySelector(same);
+  if (!card || document.activeElement === was) return;
+  let next = was.isConnected ? was : null; // moved, not replaced
+  const now = next ? null : document.querySelector(`section.visit[data-visit="${CSS.escape(card.dataset.visit)}"]`);
+  if (now) {
+    const same = was.id ? `#${CSS.escape(was.id)}`
+      : was.name ? `[name="${CSS.escape(was.name)}"]` + (was.type === 'checkbox' || was.type === 'radio' ? `[value="${CSS.escape(was.value)}"]` : '')
+        : was.classList.length ? '.' + [...was.classList].map((c) => CSS.escape(c)).join('.') : '';
+    next = same && now.querySelector(same);
+  }
   if (!next) return;
   next.focus({ preventScroll: true });
   if (caret && typeof next.setSelectionRange === 'function') {
