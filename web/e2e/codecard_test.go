@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"jinhui/services/pairing"
 	"jinhui/services/registry"
 	"jinhui/shared/clock"
+	"jinhui/shared/testenv"
 )
 
 // TestPhoneCodeCardAtCheckOut: the elder has a visit code card; at
@@ -24,6 +26,52 @@ func TestPhoneCodeCardAtCheckOut(t *testing.T) {
 	t.Parallel()
 	ctx := browser(t)
 	s := startSite(t)
+	token, visitID, right, wrong := codeCardVisit(t, s)
+
+	phone(t, ctx)
+	loginPhone(t, s, ctx, strings.TrimPrefix(s.volunteer.Phone, "+86"), false)
+	card := `section.visit[data-visit="` + visitID + `"]`
+	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/schedule.html"), waitReady(), chromedp.WaitVisible(chromedp.CSS(card)),
+		chromedp.Click(chromedp.CSS(card+" button.checkin")))
+	// The card is drawn again when the check-in is uploaded and when the
+	// schedule is read again after that: wait until it shows the visit as
+	// the server has it, as a volunteer would see it settle.
+	waitStatus(t, s, token, visitID, "checked_in")
+	waitSettled(t, s, ctx, token, visitID)
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(card+` .codecard input[name=cardCode]`)))
+	shot(t, ctx, "phone-codecard-field")
+	must(t, ctx, chromedp.SendKeys(chromedp.CSS(card+` .codecard input[name=cardCode]`), wrong),
+		chromedp.Click(chromedp.CSS(card+` .codecard button.card-check`)))
+	waitText(t, ctx, card+` .codecard .error`, "探访码不对")
+	if left := text(t, ctx, card+` .codecard .muted`); !strings.Contains(left, "还可以输错 2 次") {
+		t.Fatalf("after one wrong code the field says %q", left)
+	}
+	must(t, ctx, chromedp.SendKeys(chromedp.CSS(card+` .codecard input[name=cardCode]`), right),
+		chromedp.Click(chromedp.CSS(card+` .codecard button.card-check`)),
+		chromedp.WaitVisible(chromedp.CSS(card+` .codecard .card-ok`)))
+	shot(t, ctx, "phone-codecard-right")
+	// The required items are ticked, so the check-out needs no reason.
+	eval[int](t, ctx, `(() => { const b = [...document.querySelectorAll('`+card+` input[name=item]')]; b.forEach(i => { if (!i.checked) i.click(); }); return b.length })()`)
+	must(t, ctx, chromedp.Click(chromedp.CSS(card+" button.checkout")), chromedp.WaitVisible(chromedp.CSS(card+`[data-status="done"]`)))
+	waitStatus(t, s, token, visitID, "done")
+	var v struct {
+		Card *struct {
+			Confirmed bool
+			Wrong     int
+			Flagged   bool
+		}
+	}
+	s.api("GET", "/api/visits/"+visitID, token, nil, &v)
+	if v.Card == nil || !v.Card.Confirmed || v.Card.Wrong != 1 || v.Card.Flagged {
+		t.Fatalf("visit's card check after check-out: %+v, want confirmed with one wrong code", v.Card)
+	}
+}
+
+// codeCardVisit pairs the volunteer with an elder, plans the month and
+// makes the elder a code card; it returns the organizer's token, the
+// volunteer's planned visit and the month's right and a wrong code.
+func codeCardVisit(t *testing.T, s *site) (token, visitID, right, wrong string) {
+	t.Helper()
 	var login struct{ Token string }
 	s.api("POST", "/api/auth/login", "", map[string]string{"username": "szq", "password": demo.Password}, &login)
 	month := time.Now().In(clock.Shanghai).Format("2006-01")
@@ -47,7 +95,7 @@ func TestPhoneCodeCardAtCheckOut(t *testing.T) {
 		Items []struct{ ID, Volunteer, Elder, Month, Status string }
 	}
 	s.api("GET", "/api/visits?limit=100&month="+month, login.Token, nil, &list)
-	var visitID, elder, visitMonth string
+	var elder, visitMonth string
 	for _, v := range list.Items {
 		if v.Volunteer == s.volunteer.ID && v.Status == "planned" {
 			visitID, elder, visitMonth = v.ID, v.Elder, v.Month
@@ -64,42 +112,83 @@ func TestPhoneCodeCardAtCheckOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	right := codecard.Code(c.Secret, elder, visitMonth)
-	wrong := "000000"
+	right = codecard.Code(c.Secret, elder, visitMonth)
+	wrong = "000000"
 	if right == wrong {
 		wrong = "111111"
 	}
+	return login.Token, visitID, right, wrong
+}
+
+// TestPhoneTypingKeptOnRedraw: a volunteer in a village without signal
+// checks in and starts typing the card's code and a concern; the signal
+// returns, the check-in is uploaded and the schedule read again, which
+// draws the card anew. What was typed is still there, the code field
+// still has the focus (the phone's keyboard stays open), and typing on
+// finishes the code.
+func TestPhoneTypingKeptOnRedraw(t *testing.T) {
+	t.Parallel()
+	ctx := browser(t)
+	s := startSite(t)
+	token, visitID, right, _ := codeCardVisit(t, s)
 
 	phone(t, ctx)
 	loginPhone(t, s, ctx, strings.TrimPrefix(s.volunteer.Phone, "+86"), false)
-	card := `section.visit[data-visit="` + visitID + `"]`
-	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/schedule.html"), waitReady(), chromedp.WaitVisible(chromedp.CSS(card)),
-		chromedp.Click(chromedp.CSS(card+" button.checkin")),
-		chromedp.WaitVisible(chromedp.CSS(card+` .codecard input[name=cardCode]`)))
-	shot(t, ctx, "phone-codecard-field")
-	must(t, ctx, chromedp.SendKeys(chromedp.CSS(card+` .codecard input[name=cardCode]`), wrong),
-		chromedp.Click(chromedp.CSS(card+` .codecard button.card-check`)))
-	waitText(t, ctx, card+` .codecard .error`, "探访码不对")
-	if left := text(t, ctx, card+` .codecard .muted`); !strings.Contains(left, "还可以输错 2 次") {
-		t.Fatalf("after one wrong code the field says %q", left)
-	}
-	must(t, ctx, chromedp.SendKeys(chromedp.CSS(card+` .codecard input[name=cardCode]`), right),
-		chromedp.Click(chromedp.CSS(card+` .codecard button.card-check`)),
-		chromedp.WaitVisible(chromedp.CSS(card+` .codecard .card-ok`)))
-	shot(t, ctx, "phone-codecard-right")
-	// The required items are ticked, so the check-out needs no reason.
-	eval[int](t, ctx, `(() => { const b = [...document.querySelectorAll('`+card+` input[name=item]')]; b.forEach(i => { if (!i.checked) i.click(); }); return b.length })()`)
-	must(t, ctx, chromedp.Click(chromedp.CSS(card+" button.checkout")), chromedp.WaitVisible(chromedp.CSS(card+`[data-status="done"]`)))
-	waitStatus(t, s, login.Token, visitID, "done")
+	// The visit is today, so the phone keeps the card's check data for a
+	// check-out without signal.
+	today := time.Now().In(clock.Shanghai).Format("2006-01-02")
 	var v struct {
-		Card *struct {
-			Confirmed bool
-			Wrong     int
-			Flagged   bool
+		Date    string
+		Version int
+	}
+	s.api("GET", "/api/visits/"+visitID, token, nil, &v)
+	if v.Date > today {
+		vol := eval[string](t, ctx, `localStorage.getItem('jinhui.phone')`)
+		if st := s.api("POST", "/api/visits/"+visitID+"/date", vol, map[string]any{"date": today, "reason": "浏览器测试", "version": v.Version}, nil); st != 200 {
+			t.Fatalf("move the visit to today: %d", st)
 		}
 	}
-	s.api("GET", "/api/visits/"+visitID, login.Token, nil, &v)
-	if v.Card == nil || !v.Card.Confirmed || v.Card.Wrong != 1 || v.Card.Flagged {
-		t.Fatalf("visit's card check after check-out: %+v, want confirmed with one wrong code", v.Card)
+	card := `section.visit[data-visit="` + visitID + `"]`
+	code := card + ` .codecard input[name=cardCode]`
+	concern := card + ` textarea[name=concern]`
+	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/schedule.html"), waitReady(), chromedp.WaitVisible(chromedp.CSS(card)))
+	testenv.WaitFor(t, 10*time.Second, "card data on the phone", func() bool {
+		return eval[bool](t, ctx, `!!(JSON.parse(localStorage.getItem('jinhui.card.`+visitID+`') || 'null') || {}).hasCard`)
+	})
+
+	setNetwork(t, ctx, true, 0, -1)
+	must(t, ctx, chromedp.Click(chromedp.CSS(card+" button.checkin")),
+		chromedp.WaitVisible(chromedp.CSS(code)),
+		chromedp.SendKeys(chromedp.CSS(concern), "屋顶漏雨"),
+		chromedp.SendKeys(chromedp.CSS(code), right[:3]))
+	if st := text(t, ctx, card+" .state"); !strings.Contains(st, "待上传") {
+		t.Fatalf("offline check-in shows %q", st)
 	}
+	eval[bool](t, ctx, `(window.drawnBefore = document.querySelector(`+strconv.Quote(card)+`), true)`)
+
+	setNetwork(t, ctx, false, 0, -1)
+	eval[bool](t, ctx, `(dispatchEvent(new Event('online')), true)`) // as a phone does when its link carries data again
+	waitStatus(t, s, token, visitID, "checked_in")
+	waitSettled(t, s, ctx, token, visitID)
+	type field struct {
+		Redrawn       bool
+		Code, Concern string
+		CodeHasFocus  bool
+		CaretAtTheEnd bool
+	}
+	got := eval[field](t, ctx, `(() => {
+		const code = document.querySelector(`+strconv.Quote(code)+`);
+		return { Redrawn: !window.drawnBefore.isConnected, Code: code.value, Concern: document.querySelector(`+strconv.Quote(concern)+`).value,
+			CodeHasFocus: document.activeElement === code, CaretAtTheEnd: code.selectionStart === code.value.length };
+	})()`)
+	if !got.Redrawn {
+		t.Fatal("the card was not drawn again after the upload; the test proves nothing")
+	}
+	if got.Code != right[:3] || got.Concern != "屋顶漏雨" || !got.CodeHasFocus || !got.CaretAtTheEnd {
+		t.Fatalf("after the redraw: %+v, want code %q and concern kept, the code field focused with the caret at the end", got, right[:3])
+	}
+	// Typing on goes into the field the volunteer was typing in.
+	must(t, ctx, chromedp.KeyEvent(right[3:]), chromedp.Click(chromedp.CSS(card+` .codecard button.card-check`)),
+		chromedp.WaitVisible(chromedp.CSS(card+` .codecard .card-ok`)))
+	shot(t, ctx, "phone-typing-kept")
 }

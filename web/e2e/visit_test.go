@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -104,14 +106,12 @@ func TestPairAndVisitJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(card+`[data-status="checked_in"] button.checkout`)))
 	waitStatus(t, s, login.Token, visitID, "checked_in")
 	eval[bool](t, m, `(window.Date = window.RealDate, true)`)
-	must(t, m, chromedp.WaitVisible(chromedp.CSS(card+` button.checkout`)))
-	// The page redraws the card when the upload round ends and the schedule
-	// is read again; wait for the drawn card's checklist, then tick it.
-	var n int
-	if !testenv.Eventually(20*time.Second, func() bool {
-		n = eval[int](t, m, `(() => { const b = [...document.querySelectorAll('`+card+` input[name=item]')]; b.forEach(i => { if (!i.checked) i.click(); }); return b.length })()`)
-		return n >= 5
-	}) {
+	// The page draws the card again when the upload round ends and when the
+	// schedule is read again after it; wait until it shows the visit as the
+	// server has it, then tick the checklist and check out.
+	waitSettled(t, s, m, login.Token, visitID)
+	n := eval[int](t, m, `(() => { const b = [...document.querySelectorAll('`+card+` input[name=item]')]; b.forEach(i => { if (!i.checked) i.click(); }); return b.length })()`)
+	if n < 5 {
 		shot(t, m, "FAILED-"+safe(t.Name()))
 		t.Fatalf("checklist has %d items, want the five ones; the schedule shows: %.1500s", n,
 			eval[string](t, m, `(document.querySelector('#visits') || document.body).outerHTML`))
@@ -179,4 +179,27 @@ func waitStatus(t *testing.T, s *site, token, id, want string) {
 		s.api("GET", "/api/visits/"+id, token, nil, &v)
 		return v.Status == want
 	})
+}
+
+// waitSettled waits until the phone shows the visit as the server has it
+// now: its card carries the server's version (it was drawn after the
+// upload round and the schedule read again) and nothing is left to upload.
+// No further redraw of the card is due then, so a test's clicks land on
+// the card the volunteer sees.
+func waitSettled(t *testing.T, s *site, ctx context.Context, token, id string) {
+	t.Helper()
+	var v struct{ Version int }
+	var shown string
+	if !testenv.Eventually(20*time.Second, func() bool {
+		s.api("GET", "/api/visits/"+id, token, nil, &v)
+		shown = eval[string](t, ctx, `(() => {
+			const c = document.querySelector(`+strconv.Quote(`section.visit[data-visit="`+id+`"]`)+`);
+			const o = document.querySelector('#outbox-status');
+			return (c ? c.dataset.version : '-') + ' ' + (o ? o.textContent : '');
+		})()`)
+		return shown == strconv.Itoa(v.Version)+" 所有记录都已上传"
+	}) {
+		shot(t, ctx, "FAILED-"+safe(t.Name()))
+		t.Fatalf("phone shows visit %s as %q, the server has version %d", id, shown, v.Version)
+	}
 }

@@ -220,7 +220,7 @@ function start(main, who) {
       btn.disabled = true;
       await box.add('checkin', `/api/visits/${seg(v.id)}/checkin`, { at: new Date().toISOString(), ...(await where()) }, undefined, { visit: v.id });
     };
-    return h('section', { class: 'card visit' + (done ? ' done' : ''), 'data-visit': v.id, 'data-status': done ? 'done' : checkedIn ? 'checked_in' : v.status },
+    return h('section', { class: 'card visit' + (done ? ' done' : ''), 'data-visit': v.id, 'data-version': v.version, 'data-status': done ? 'done' : checkedIn ? 'checked_in' : v.status },
       h('h3', {}, `${dayName(v.date)} · ${v.elderName}`),
       h('p', { class: 'muted', style: 'margin:0' }, `${v.villageName || ''}${(v.partners || []).length ? ' · 搭档 ' + v.partners.map((p) => p.name).join('、') : ''}`),
       h('p', { style: 'margin:.3rem 0 0' }, h('strong', { class: 'state' }, state),
@@ -235,12 +235,37 @@ function start(main, who) {
       !done && checkedIn && checkoutForm(v));
   }
 
+  // The page draws again whenever the outbox changes (every few seconds
+  // without a connection) and after the schedule is read again. A card is
+  // built anew only when what it shows has changed, so a volunteer typing
+  // into an unchanged card keeps the text, the focus and the phone's
+  // keyboard. sig is everything card(v) depends on.
+  const drawn = new Map(); // visit id → { sig, el }
+  const sig = (v) => {
+    const kind = open.get(v.id) || '';
+    return JSON.stringify([v, !!local(v, 'checkin'), !!local(v, 'checkout'), kind, !!(drafts.get(v.id) || {}).sending,
+      kind === 'swap' ? partnerVisits.filter((p) => p.elder === v.elder) : 0]);
+  };
+  const cardOf = (v) => {
+    const s = sig(v);
+    let d = drawn.get(v.id);
+    if (!d || d.sig !== s) drawn.set(v.id, d = { sig: s, el: card(v) });
+    return d.el;
+  };
+  const none = h('div', { class: 'card', id: 'no-visits' }, h('p', {}, '目前没有待进行的探访。每月初会为结对老人安排探访, 并短信提醒您。'));
+  const doneHead = h('h2');
+
   function draw() {
     const month = bjDate(Date.now()).slice(0, 7);
     const ahead = visits.filter((v) => !(v.status === 'done' || local(v, 'checkout')));
     const finished = visits.filter((v) => (v.status === 'done' || local(v, 'checkout')) && (v.month || v.date.slice(0, 7)) === month);
-    mount(list, ahead.length ? ahead.map(card) : h('div', { class: 'card', id: 'no-visits' }, h('p', {}, '目前没有待进行的探访。每月初会为结对老人安排探访, 并短信提醒您。')));
-    mount(doneList, finished.length ? [h('h2', {}, `本月已完成 ${finished.length} 次`), finished.map(card)] : '');
+    keepFocus(() => {
+      place(list, ahead.length ? ahead.map(cardOf) : [none]);
+      doneHead.textContent = `本月已完成 ${finished.length} 次`;
+      place(doneList, finished.length ? [doneHead, ...finished.map(cardOf)] : []);
+    });
+    const shown = new Set([...ahead, ...finished].map((v) => v.id));
+    for (const id of drawn.keys()) if (!shown.has(id)) drawn.delete(id);
   }
 
   async function load() {
@@ -275,6 +300,40 @@ function start(main, who) {
   });
 }
 
+// place makes root's children exactly nodes, in order. Nodes no longer
+// wanted go first, then only nodes out of place are moved or inserted: a
+// node moved in the DOM loses the focus, one left in place keeps it.
+function place(root, nodes) {
+  const keep = new Set(nodes);
+  for (const n of [...root.childNodes]) if (!keep.has(n)) n.remove();
+  nodes.forEach((n, i) => { if (root.childNodes[i] !== n) root.insertBefore(n, root.childNodes[i] || null); });
+}
+
+// keepFocus runs redraw and, when that replaced the element that had the
+// focus inside a visit card, focuses its successor in the new card (the
+// element with the same id, else the same name, else the same class) and
+// puts the caret back where it was, so the phone's keyboard stays open.
+function keepFocus(redraw) {
+  const was = document.activeElement;
+  const card = was && was !== document.body ? was.closest('section.visit') : null;
+  const caret = card && typeof was.selectionStart === 'number' ? [was.selectionStart, was.selectionEnd, was.selectionDirection] : null;
+  redraw();
+  if (!card || document.activeElement === was) return;
+  let next = was.isConnected ? was : null; // moved, not replaced
+  const now = next ? null : document.querySelector(`section.visit[data-visit="${CSS.escape(card.dataset.visit)}"]`);
+  if (now) {
+    const same = was.id ? `#${CSS.escape(was.id)}`
+      : was.name ? `[name="${CSS.escape(was.name)}"]` + (was.type === 'checkbox' || was.type === 'radio' ? `[value="${CSS.escape(was.value)}"]` : '')
+        : was.classList.length ? '.' + [...was.classList].map((c) => CSS.escape(c)).join('.') : '';
+    next = same && now.querySelector(same);
+  }
+  if (!next) return;
+  next.focus({ preventScroll: true });
+  if (caret && typeof next.setSelectionRange === 'function') {
+    try { next.setSelectionRange(...caret); } catch { /* a control without a caret */ }
+  }
+}
+
 // ---- Visit code card at check-out (issue 18) ----
 // When the elder has a code card for the visit's month, check-out shows a
 // field for the month's six-digit code. The phone checks it without a
@@ -288,6 +347,11 @@ function cardState(id) {
   try { return JSON.parse(localStorage.getItem(cardKey(id)) || 'null'); } catch { return null; }
 }
 const saveCard = (id, s) => localStorage.setItem(cardKey(id), JSON.stringify(s));
+// typedCode keeps what was typed into a code field and not yet checked:
+// the card is drawn again when the check-in is uploaded, often while the
+// volunteer is typing the code.
+const typedCode = new Map();
+const fetching = new Set(); // visits whose card data is being fetched
 
 // cardFields is what a check-out sends about the card.
 function cardFields(id) {
@@ -306,9 +370,12 @@ function cardPrefetch(v) {
   const today = new Date().toLocaleDateString('sv', { timeZone: 'Asia/Shanghai' });
   if (v.status !== 'checked_in' && !(['planned', 'offered'].includes(v.status) && v.date <= today)) return;
   if (s && (s.hasCard || Date.now() - (s.at || 0) < 600000)) return;
+  if (fetching.has(v.id)) return; // one fetch at a time: each answer redraws the field
+  fetching.add(v.id);
   session.get(`/api/visits/${seg(v.id)}/codecard`)
     .then((o) => { saveCard(v.id, { ...o, wrong: 0, at: Date.now() }); document.dispatchEvent(new CustomEvent('codecard', { detail: v.id })); })
-    .catch(() => {});
+    .catch(() => {})
+    .finally(() => fetching.delete(v.id));
 }
 
 async function pbkdf2Hex(code, salt, iterations) {
@@ -327,10 +394,11 @@ function cardSlot(v) {
     const left = Math.max(0, (s.wrongLeft ?? 3) - (s.wrong || 0));
     if (s.code || s.confirmed) return mount(slot, h('p', { class: 'ok card-ok', role: 'status' }, '✔ 探访码正确, 视同老人确认本次探访'));
     if (left <= 0) return mount(slot, h('p', { class: 'error card-flagged', role: 'alert' }, '探访码已输错 3 次, 签退后本次探访将提交督导核查'));
-    const input = h('input', { id: 'card-' + v.id, name: 'cardCode', inputmode: 'numeric', pattern: '[0-9]*', maxlength: 6, autocomplete: 'off', placeholder: '六位数字' });
+    const input = h('input', { id: 'card-' + v.id, name: 'cardCode', inputmode: 'numeric', pattern: '[0-9]*', maxlength: 6, autocomplete: 'off', placeholder: '六位数字',
+      value: typedCode.get(v.id) || '', oninput: (ev) => typedCode.set(v.id, ev.target.value) });
     const check = async (btn) => {
       const code = input.value.trim();
-      if (!/^\d{6}$/.test(code)) { draw('请输入卡片上本月的六位数字'); return; }
+      if (!/^\d{6}$/.test(code)) { keepFocus(() => draw('请输入卡片上本月的六位数字')); return; }
       btn.disabled = true;
       const cur = cardState(v.id);
       try {
@@ -344,10 +412,11 @@ function cardSlot(v) {
         }
       } catch (e) {
         btn.disabled = false;
-        return draw(e.message || '暂时无法核对, 请稍后再试');
+        return keepFocus(() => draw(e.message || '暂时无法核对, 请稍后再试'));
       }
       saveCard(v.id, cur);
-      draw(cur.code ? '' : '探访码不对, 请让老人再看一下卡片上本月(' + Number(v.date.slice(5, 7)) + '月)的数字');
+      typedCode.delete(v.id); // a wrong code is typed afresh
+      keepFocus(() => draw(cur.code ? '' : '探访码不对, 请让老人再看一下卡片上本月(' + Number(v.date.slice(5, 7)) + '月)的数字'));
     };
     return mount(slot, h('label', { for: input.id }, '探访码(老人卡片上本月的数字)'), input,
       h('button', { type: 'button', class: 'card-check', onclick: (ev) => check(ev.currentTarget) }, '核对'),
@@ -360,5 +429,5 @@ function cardSlot(v) {
   return slot;
 }
 document.addEventListener('codecard', (ev) => {
-  document.querySelectorAll('.codecard').forEach((el) => { if (el.dataset.visit === ev.detail && el.redraw) el.redraw(); });
+  document.querySelectorAll('.codecard').forEach((el) => { if (el.dataset.visit === ev.detail && el.redraw) keepFocus(() => el.redraw()); });
 });
