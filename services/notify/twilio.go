@@ -6,14 +6,16 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/twilio/twilio-go"
 	twclient "github.com/twilio/twilio-go/client"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 )
 
-// Twilio sends through Twilio's Messages API with the official client.
+// Twilio sends through Twilio's Messages API with the official client:
+// its Api service alone (twilio-go's RestClient builds every one of
+// Twilio's services, and importing it put some 10 MB of unused API
+// clients into every binary and test binary that imports notify; issue 19).
 type Twilio struct {
-	client   *twilio.RestClient
+	api      *openapi.ApiService
 	from     string
 	callback string
 }
@@ -23,11 +25,9 @@ type Twilio struct {
 // Status callbacks go to callback (the public URL of the status webhook;
 // empty: none).
 func NewTwilio(sid, token, from, callback string, httpClient *http.Client) *Twilio {
-	p := twilio.ClientParams{Username: sid, Password: token}
-	if httpClient != nil {
-		p.Client = &twclient.Client{Credentials: twclient.NewCredentials(sid, token), HTTPClient: httpClient}
-	}
-	return &Twilio{client: twilio.NewRestClientWithParams(p), from: from, callback: callback}
+	c := &twclient.Client{Credentials: twclient.NewCredentials(sid, token), HTTPClient: httpClient}
+	c.SetAccountSid(sid) // the {AccountSid} of the Messages URL
+	return &Twilio{api: openapi.NewApiServiceWithClient(c), from: from, callback: callback}
 }
 
 // Name is "twilio".
@@ -50,7 +50,7 @@ func (t *Twilio) Send(_ context.Context, to, body string, validity time.Duration
 		// Twilio accepts 1 to 36000 seconds (10 hours).
 		params.SetValidityPeriod(max(1, min(sec, 36000)))
 	}
-	resp, err := t.client.Api.CreateMessage(params)
+	resp, err := t.api.CreateMessage(params)
 	if err != nil {
 		var te *twclient.TwilioRestError
 		if errors.As(err, &te) {
