@@ -7,10 +7,9 @@ GO ?= go
 run:
 	$(GO) run ./services/cmd/jinhui
 
-## test: vet and run every test (uses REDIS_URL when set, embedded miniredis otherwise); test binaries are
-## linked without DWARF (-w: stack traces keep their file:line; linking a store test binary takes a third less CPU)
+## test: vet and run every test (uses REDIS_URL when set, embedded miniredis otherwise)
 test: vet
-	$(GO) test -count=1 -timeout 25m -parallel 4 -ldflags=-w ./web/e2e/ ./...
+	$(GO) test -count=1 -timeout 25m -parallel 4 ./web/e2e/ ./...
 
 ## test-scale: the province on several processes: builds the binary, starts a FerretDB server, migrate,
 ## 2 api, 2 worker, 2 schedulers and two demo loaders against REDIS_URL (or an embedded Redis); about a minute
