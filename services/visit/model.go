@@ -156,9 +156,18 @@ type Reminder struct {
 	Visit  string    `bson:"visit" json:"visit"`
 	Kind   string    `bson:"kind" json:"kind"` // d3, d1, missed, offer, alert
 	Due    time.Time `bson:"due" json:"due"`
-	Status string    `bson:"status" json:"status"` // pending, done, skipped
+	Status string    `bson:"status" json:"status"` // ReminderPending, ReminderDone, ReminderSkipped
 	Done   time.Time `bson:"doneAt,omitempty" json:"doneAt,omitempty"`
 }
+
+// Reminder statuses: waiting for its time, sent (or found not needed
+// when due), or set aside because the visit was done, moved or ended
+// first.
+const (
+	ReminderPending = "pending"
+	ReminderDone    = "done"
+	ReminderSkipped = "skipped"
+)
 
 // Reminder kinds: the escalation of rule S1's visits.
 const (

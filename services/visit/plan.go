@@ -135,7 +135,7 @@ func Reminders(v Visit, now time.Time) []Reminder {
 		if due.Before(now) && !keepPast {
 			return
 		}
-		out = append(out, Reminder{ID: v.ID + ":" + kind + ":" + v.Date, Visit: v.ID, Kind: kind, Due: due, Status: "pending"})
+		out = append(out, Reminder{ID: v.ID + ":" + kind + ":" + v.Date, Visit: v.ID, Kind: kind, Due: due, Status: ReminderPending})
 	}
 	add(RemindD3, At9(v.Date, -3), false)
 	add(RemindD1, At9(v.Date, -1), false)

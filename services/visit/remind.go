@@ -48,7 +48,7 @@ func (s *Service) Remind(ctx context.Context, id string) error {
 		return fmt.Errorf("visit.Remind: %w", err)
 	}
 	now := s.Now()
-	if r.Status != "pending" || now.Before(r.Due) {
+	if r.Status != ReminderPending || now.Before(r.Due) {
 		return nil
 	}
 	v, err := s.Store.Visit(ctx, r.Visit)
@@ -56,7 +56,7 @@ func (s *Service) Remind(ctx context.Context, id string) error {
 		return fmt.Errorf("visit.Remind: %w", err)
 	}
 	if v.Status == StatusDone || v.Status == StatusCancelled || v.Status == StatusCheckedIn {
-		return s.Store.SetReminderDone(ctx, r.ID, "skipped", now)
+		return s.Store.SetReminderDone(ctx, r.ID, ReminderSkipped, now)
 	}
 	if r.Kind != RemindAlert && QuietHours(now) {
 		return nil // the next sweep queues it again at 08:00
@@ -105,7 +105,7 @@ func (s *Service) Remind(ctx context.Context, id string) error {
 			return fmt.Errorf("visit.Remind: %w", err)
 		}
 	}
-	return s.Store.SetReminderDone(ctx, r.ID, "done", now)
+	return s.Store.SetReminderDone(ctx, r.ID, ReminderDone, now)
 }
 
 func (s *Service) escalate(v *Visit, why string) {

@@ -7,6 +7,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"jinhui/services/carer"
 	"jinhui/services/ledger"
 	"jinhui/shared/apperr"
 )
@@ -54,7 +55,7 @@ func (s *Store) EachEntry(ctx context.Context, fn func(ledger.Entry) error) erro
 
 // EachSubsidy streams the approved carer statements.
 func (s *Store) EachSubsidy(ctx context.Context, fn func(ledger.Subsidy) error) error {
-	cur, err := s.DB.Collection(colStatements).Find(ctx, bson.D{{Key: "status", Value: "approved"}})
+	cur, err := s.DB.Collection(colStatements).Find(ctx, bson.D{{Key: "status", Value: carer.Approved}})
 	if err != nil {
 		return wrap("mongostore.EachSubsidy", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"jinhui/services/pairing"
 	"jinhui/services/registry"
 	"jinhui/services/supervise"
 	"jinhui/services/visit"
@@ -261,7 +262,7 @@ func (s *Store) areaRows(ctx context.Context, coll string, f bson.D, fields ...s
 func (s *Store) SupFigures(ctx context.Context, areaCode, month string) (supervise.Figures, error) {
 	var f supervise.Figures
 	in := bson.E{Key: "areas", Value: areaCode}
-	pairs, err := s.areaRows(ctx, colPairs, bson.D{in, {Key: "status", Value: "active"}}, "elder")
+	pairs, err := s.areaRows(ctx, colPairs, bson.D{in, {Key: "status", Value: pairing.PairActive}}, "elder")
 	if err != nil {
 		return f, err
 	}
@@ -297,7 +298,7 @@ func (s *Store) SupFigures(ctx context.Context, areaCode, month string) (supervi
 	if err := cur.All(ctx, &f.Problems); err != nil {
 		return f, wrap("mongostore.Figures", err)
 	}
-	relays, err := s.areaRows(ctx, colRelays, bson.D{in, {Key: "status", Value: "open"}}, "openedDate")
+	relays, err := s.areaRows(ctx, colRelays, bson.D{in, {Key: "status", Value: pairing.RelayOpen}}, "openedDate")
 	if err != nil {
 		return f, err
 	}

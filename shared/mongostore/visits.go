@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"jinhui/services/ledger"
+	"jinhui/services/pairing"
 	"jinhui/services/registry"
 	"jinhui/services/visit"
 	"jinhui/shared/apperr"
@@ -90,7 +91,7 @@ type pairRow struct {
 // PairedElders streams the active elders of a subtree that have active
 // pairs, with their pairs in slot order and their volunteers' weekdays.
 func (s *Store) PairedElders(ctx context.Context, area string, fn func(visit.ElderRef) error) error {
-	pf := bson.D{{Key: "status", Value: "active"}}
+	pf := bson.D{{Key: "status", Value: pairing.PairActive}}
 	ef := bson.D{{Key: "status", Value: registry.StatusActive}}
 	if area != "" {
 		pf = append(pf, bson.E{Key: "areas", Value: area})
@@ -326,7 +327,7 @@ func (s *Store) Reminder(ctx context.Context, id string) (visit.Reminder, error)
 
 // DueReminders returns pending reminders due before t, earliest first.
 func (s *Store) DueReminders(ctx context.Context, t time.Time, limit int) ([]visit.Reminder, error) {
-	cur, err := s.DB.Collection(colReminders).Find(ctx, bson.D{{Key: "status", Value: "pending"}, {Key: "due", Value: bson.D{{Key: "$lt", Value: t}}}},
+	cur, err := s.DB.Collection(colReminders).Find(ctx, bson.D{{Key: "status", Value: visit.ReminderPending}, {Key: "due", Value: bson.D{{Key: "$lt", Value: t}}}},
 		options.Find().SetSort(bson.D{{Key: "due", Value: 1}}).SetLimit(int64(limit)))
 	if err != nil {
 		return nil, wrap("mongostore.DueReminders", err)
@@ -337,8 +338,8 @@ func (s *Store) DueReminders(ctx context.Context, t time.Time, limit int) ([]vis
 
 // SkipReminders marks a visit's pending reminders skipped.
 func (s *Store) SkipReminders(ctx context.Context, v string) error {
-	_, err := s.DB.Collection(colReminders).UpdateMany(ctx, bson.D{{Key: "visit", Value: v}, {Key: "status", Value: "pending"}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: "skipped"}}}})
+	_, err := s.DB.Collection(colReminders).UpdateMany(ctx, bson.D{{Key: "visit", Value: v}, {Key: "status", Value: visit.ReminderPending}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: visit.ReminderSkipped}}}})
 	return wrap("mongostore.SkipReminders", err)
 }
 
@@ -351,16 +352,16 @@ func (s *Store) ReplanReminders(ctx context.Context, v string, rs []visit.Remind
 		ids[i] = r.ID
 	}
 	c := s.DB.Collection(colReminders)
-	_, err := c.UpdateMany(ctx, bson.D{{Key: "visit", Value: v}, {Key: "status", Value: "pending"}, {Key: "_id", Value: bson.D{{Key: "$nin", Value: ids}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: "skipped"}}}})
+	_, err := c.UpdateMany(ctx, bson.D{{Key: "visit", Value: v}, {Key: "status", Value: visit.ReminderPending}, {Key: "_id", Value: bson.D{{Key: "$nin", Value: ids}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: visit.ReminderSkipped}}}})
 	if err != nil {
 		return wrap("mongostore.ReplanReminders", err)
 	}
 	if len(rs) == 0 {
 		return nil
 	}
-	_, err = c.UpdateMany(ctx, bson.D{{Key: "visit", Value: v}, {Key: "status", Value: "skipped"}, {Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: "pending"}}}})
+	_, err = c.UpdateMany(ctx, bson.D{{Key: "visit", Value: v}, {Key: "status", Value: visit.ReminderSkipped}, {Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: visit.ReminderPending}}}})
 	if err != nil {
 		return wrap("mongostore.ReplanReminders", err)
 	}
@@ -413,7 +414,7 @@ func (s *Store) VolunteerPhone(ctx context.Context, id string) (string, error) {
 // total a plan's progress counts towards; elders no longer active are
 // skipped by the plan, which then ends short of it).
 func (s *Store) CountPairedElders(ctx context.Context, area string) (int, error) {
-	pf := bson.D{{Key: "status", Value: "active"}}
+	pf := bson.D{{Key: "status", Value: pairing.PairActive}}
 	if area != "" {
 		pf = append(pf, bson.E{Key: "areas", Value: area})
 	}
