@@ -55,17 +55,7 @@ type Service struct {
 const MaxPrint = 500
 
 func (s *Service) elder(ctx context.Context, p access.Principal, id string) (registry.Elder, error) {
-	if err := p.RequireOrganizer(); err != nil {
-		return registry.Elder{}, err
-	}
-	e, err := s.Store.Elder(ctx, id)
-	if err != nil {
-		return registry.Elder{}, err
-	}
-	if err := p.RequireArea(e.Areas, "老人"); err != nil {
-		return registry.Elder{}, err
-	}
-	return e, nil
+	return registry.StaffElder(ctx, s.Store, p, id)
 }
 
 // Get returns an elder's card without its codes (organizers of the area);

@@ -61,14 +61,7 @@ type Service struct {
 const MaxMembers = 5
 
 func (s *Service) elder(ctx context.Context, p access.Principal, id string) (registry.Elder, error) {
-	if err := p.RequireOrganizer(); err != nil {
-		return registry.Elder{}, err
-	}
-	e, err := s.Store.Elder(ctx, id)
-	if err != nil {
-		return registry.Elder{}, err
-	}
-	return e, p.RequireArea(e.Areas, "老人")
+	return registry.StaffElder(ctx, s.Store, p, id)
 }
 
 func (s *Service) member(ctx context.Context, p access.Principal, id string) (Member, error) {

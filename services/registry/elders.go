@@ -122,6 +122,28 @@ func (s *Service) ElderFor(ctx context.Context, p access.Principal, id string) (
 	return e, nil
 }
 
+// ElderReader reads one elder by id, as every store that acts on elders can.
+type ElderReader interface {
+	Elder(ctx context.Context, id string) (Elder, error)
+}
+
+// StaffElder returns the elder an organizer acts on: staff only, and the
+// elder in their subtree (403 naming 老人 outside it). Code cards and the
+// family circle act on elders this way.
+func StaffElder(ctx context.Context, st ElderReader, p access.Principal, id string) (Elder, error) {
+	if err := p.RequireOrganizer(); err != nil {
+		return Elder{}, err
+	}
+	e, err := st.Elder(ctx, id)
+	if err != nil {
+		return Elder{}, err
+	}
+	if err := p.RequireArea(e.Areas, "老人"); err != nil {
+		return Elder{}, err
+	}
+	return e, nil
+}
+
 // Elder returns one elder with personal data masked.
 func (s *Service) Elder(ctx context.Context, p access.Principal, id string) (Elder, error) {
 	e, err := s.ElderFor(ctx, p, id)
