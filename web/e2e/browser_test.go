@@ -116,6 +116,7 @@ func browser(t *testing.T) context.Context {
 		t.Fatalf("open a browser context: %v", err)
 	}
 	t.Cleanup(cancel)
+	keepStill(t, ctx)
 	acceptDialogs(ctx)
 	watchConsole(t, ctx)
 	return ctx
@@ -166,9 +167,24 @@ func tab(t *testing.T, parent context.Context) context.Context {
 		t.Fatal(err)
 	}
 	t.Cleanup(cancel)
+	keepStill(t, ctx)
 	acceptDialogs(ctx)
 	watchConsole(t, ctx)
 	return ctx
+}
+
+// keepStill has the tab ask for less motion (prefers-reduced-motion), as a
+// user may in their system's settings: the console then opens dialogs,
+// drawers and prompts at once instead of sliding them in, and draws charts
+// without growing them. A test would only wait for the motion, and the
+// browser would draw a frame for each step of it: the package's browser
+// CPU fell by about a sixth (issue 19).
+func keepStill(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}}); err != nil {
+		t.Fatalf("ask for reduced motion: %v", err)
+	}
 }
 
 // watchConsole fails the test on an uncaught exception or a refused load
@@ -308,7 +324,7 @@ func waitText(t *testing.T, ctx context.Context, css, want string) {
 
 // waitReady waits until the page has rendered with its data.
 func waitReady() chromedp.Action[chromedp.Void] {
-	return chromedp.WaitVisible(chromedp.CSS(`body[data-ready="1"]`))
+	return chromedp.WaitVisible(chromedp.CSS(`body[data-ready="1"]`), every)
 }
 
 // unready clears the ready mark before an action that re-renders.
@@ -366,3 +382,9 @@ var unsafe = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
 func safe(s string) string { return unsafe.ReplaceAllString(s, "_") }
 
 func fmtKB(b float64) string { return fmt.Sprintf("%.1f KB", b/1024) }
+
+// every is how often a chromedp query (WaitVisible, Click) looks again for
+// the element it waits for. Its default, every 5 ms, sends the browser
+// three DevTools commands per look from each waiting tab; a human-paced
+// page needs no more than 20 looks a second.
+var every = chromedp.RetryInterval(50 * time.Millisecond)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"jinhui/services/recruit"
@@ -96,6 +97,24 @@ func TestConsoleUX(t *testing.T) {
 	ctx := browser(t)
 	loginConsole(t, s, ctx, "szq")
 
+	// 减少动态效果: asked for less motion (as browser() does), buttons,
+	// dialogs and toasts change at once; otherwise they move as Element
+	// Plus draws them.
+	motion := func() string {
+		return eval[string](t, ctx, `getComputedStyle(document.querySelector('.el-button')).transitionDuration`)
+	}
+	if d := motion(); d != "0s" {
+		t.Errorf("with reduced motion asked for, a button's transition lasts %s, want 0s", d)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "no-preference"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if d := motion(); d == "0s" || d == "" {
+		t.Errorf("without a motion preference a button's transition lasts %q, want Element Plus's", d)
+	}
+	keepStill(t, ctx)
+
 	// where reads the banner's and the title's boxes and the window:
 	// where the organizer sees the message.
 	type box struct {
@@ -132,7 +151,7 @@ func TestConsoleUX(t *testing.T) {
 	t.Run("consent-by-signed-form", func(t *testing.T) {
 		open(t, s, ctx, "/elders/"+elder)
 		rowClick(t, ctx, "#family", "赵秀英", ".family-consent")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#consent-form .photo-upload`)))
+		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#consent-form .photo-upload`), every))
 		// Without the photo the dialog says what is missing.
 		must(t, ctx, confirmForm())
 		waitText(t, ctx, ".el-dialog .el-alert--error", "请上传“同意书照片”")
@@ -144,7 +163,7 @@ func TestConsoleUX(t *testing.T) {
 			t.Fatal("the photo and signer fields stay for consent by SMS")
 		}
 		pick(t, ctx, `#consent-form .el-select`, "书面同意书")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#consent-form .photo-upload`)),
+		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#consent-form .photo-upload`), every),
 			chromedp.SetUploadFiles(chromedp.CSS(`#consent-form .photo-upload input[type=file]`), []string{form}))
 		waitText(t, ctx, "#consent-form .photo-state", "照片已上传")
 		if n := eval[int](t, ctx, `document.querySelectorAll('#consent-form .el-upload-list__item img').length`); n != 1 {
@@ -248,7 +267,7 @@ func TestConsoleUX(t *testing.T) {
 		paired := "/elders/" + s.paired[0]
 		bottom := `window.scrollTo(0, document.documentElement.scrollHeight); scrollY`
 		open(t, s, ctx, paired)
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#family`)))
+		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#family`), every))
 		if y := eval[float64](t, ctx, bottom); y < 100 {
 			t.Fatalf("the elder's page is too short to scroll (%v)", y)
 		}
@@ -258,11 +277,11 @@ func TestConsoleUX(t *testing.T) {
 		}
 		// From a link, too: the breadcrumb's 首页 (in the bar that stays on top).
 		open(t, s, ctx, paired)
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#family`)))
+		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#family`), every))
 		if y := eval[float64](t, ctx, bottom); y < 100 {
 			t.Fatalf("the elder's page is too short to scroll (%v)", y)
 		}
-		must(t, ctx, unready(), clickJS(`.topbar .el-breadcrumb__item:first-child .el-breadcrumb__inner`), chromedp.WaitVisible(chromedp.CSS(`#dashboard`)), waitReady())
+		must(t, ctx, unready(), clickJS(`.topbar .el-breadcrumb__item:first-child .el-breadcrumb__inner`), chromedp.WaitVisible(chromedp.CSS(`#dashboard`), every), waitReady())
 		if y := eval[float64](t, ctx, `scrollY`); y != 0 {
 			t.Errorf("the dashboard opened from the breadcrumb scrolled %v px down", y)
 		}
@@ -272,15 +291,15 @@ func TestConsoleUX(t *testing.T) {
 	// switches; the county organizer has them.
 	t.Run("certificate-settings", func(t *testing.T) {
 		open(t, s, ctx, "/records")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#cert-settings`)))
+		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#cert-settings`), every))
 		loginConsole(t, s, ctx, "cgz")
 		open(t, s, ctx, "/records")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#records-export`)))
+		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#records-export`), every))
 		if eval[bool](t, ctx, `!!document.querySelector('#cert-settings')`) {
 			t.Error("a township organizer is shown 证明设置, which only county level and above may save")
 		}
 		open(t, s, ctx, "/regions")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#regions tbody tr`)))
+		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#regions tbody tr`), every))
 		if eval[bool](t, ctx, `!!document.querySelector('#regions .require-training, #regions .key-village, #regions .quota-save')`) {
 			t.Error("a township organizer is offered county switches on the regions page")
 		}

@@ -13,7 +13,7 @@ import (
 // 已完成 with its count complete (已完成 N/N) and returns N.
 func jobFinished(t *testing.T, ctx context.Context) int {
 	t.Helper()
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.job-progress[data-state="done"]`)))
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.job-progress[data-state="done"]`), every))
 	if st := text(t, ctx, "#job-state"); st != "已完成" {
 		t.Fatalf("job state %q", st)
 	}

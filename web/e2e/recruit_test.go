@@ -20,16 +20,16 @@ func TestRecruitmentPages(t *testing.T) {
 	must(t, ctx,
 		chromedp.SendKeys(chromedp.CSS(`#call-form input[name=title]`), "市中区金晖助老志愿者招募"),
 		chromedp.SendKeys(chromedp.CSS(`#call-form textarea[name=text]`), "诚邀热心人士加入金晖助老, 陪伴身边的老人。"),
-		chromedp.Click(chromedp.CSS(`#call-form .k-neighbour`)),
-		chromedp.Click(chromedp.CSS(`#call-form .k-urban`)))
+		chromedp.Click(chromedp.CSS(`#call-form .k-neighbour`), every),
+		chromedp.Click(chromedp.CSS(`#call-form .k-urban`), every))
 	setInput(t, ctx, `#call-form input[name=closes]`, "2099-12-31")
 	must(t, ctx,
 		unready(),
-		chromedp.Click(chromedp.CSS(`#call-form button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#flash`)),
+		chromedp.Click(chromedp.CSS(`#call-form button[type=submit]`), every),
+		chromedp.WaitVisible(chromedp.CSS(`#flash`), every),
 		waitReady())
 	// The list reloads after the success message.
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table a[href*="qr.png"]`)))
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table a[href*="qr.png"]`), every))
 	if list := text(t, ctx, "table tbody"); !strings.Contains(list, "市中区金晖助老志愿者招募") {
 		t.Fatalf("published call not listed: %s", list)
 	}

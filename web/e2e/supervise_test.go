@@ -21,18 +21,18 @@ func TestSupervisionWorkspace(t *testing.T) {
 	}
 
 	open(t, s, ctx, "/supervise/draws")
-	must(t, ctx, chromedp.Click(chromedp.CSS(`#draw`)), chromedp.WaitVisible(chromedp.CSS(`#draw-form`)),
-		unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS(`#draw-detail`)), waitReady())
+	must(t, ctx, chromedp.Click(chromedp.CSS(`#draw`), every), chromedp.WaitVisible(chromedp.CSS(`#draw-form`), every),
+		unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS(`#draw-detail`), every), waitReady())
 	if m := text(t, ctx, "#flash"); !strings.Contains(m, "已抽取") {
 		t.Fatalf("draw: %s", m)
 	}
 	shot(t, ctx, "console-supervise-draw")
 
 	open(t, s, ctx, "/supervise/tasks")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table tbody tr button.result`)), clickJS(`table tbody tr button.result`),
-		chromedp.WaitVisible(chromedp.CSS(`#result-form`)))
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table tbody tr button.result`), every), clickJS(`table tbody tr button.result`),
+		chromedp.WaitVisible(chromedp.CSS(`#result-form`), every))
 	pick(t, ctx, `#result-form .el-select`, "不属实")
-	must(t, ctx, unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS(`#flash`)), waitReady())
+	must(t, ctx, unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS(`#flash`), every), waitReady())
 	if m := text(t, ctx, "#flash"); !strings.Contains(m, "不属实") {
 		t.Fatalf("check result: %s", m)
 	}
@@ -43,17 +43,17 @@ func TestSupervisionWorkspace(t *testing.T) {
 	shot(t, ctx, "console-supervise-results")
 
 	open(t, s, ctx, "/supervise/problems")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table tbody tr button.rectify`)), unready(), clickJS(`table tbody tr button.rectify`))
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table tbody tr button.rectify`), every), unready(), clickJS(`table tbody tr button.rectify`))
 	answerBox(t, ctx, "已补探访并核实")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#flash`)), waitReady())
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#flash`), every), waitReady())
 	if p := text(t, ctx, "table tbody"); !strings.Contains(p, "已整改待回查") {
 		t.Fatalf("problem after rectify: %s", p)
 	}
 	shot(t, ctx, "console-supervise-problems")
 
 	open(t, s, ctx, "/supervise/reports")
-	must(t, ctx, chromedp.Click(chromedp.CSS(`#report-make`)), chromedp.WaitVisible(chromedp.CSS(`#report-form`)),
-		unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS(`#report`)), waitReady())
+	must(t, ctx, chromedp.Click(chromedp.CSS(`#report-make`), every), chromedp.WaitVisible(chromedp.CSS(`#report-form`), every),
+		unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS(`#report`), every), waitReady())
 	if r := text(t, ctx, "#report"); !strings.Contains(r, "合计") {
 		t.Fatalf("report: %s", r)
 	}
@@ -72,8 +72,8 @@ func TestSMSSimulator(t *testing.T) {
 	}
 	loginConsole(t, s, ctx, "admin")
 	open(t, s, ctx, "/admin/sms")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table tbody tr .sim-stop`)), unready(),
-		clickJS(`table tbody tr .sim-stop`), chromedp.WaitVisible(chromedp.CSS(`#flash`)), waitReady())
+	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table tbody tr .sim-stop`), every), unready(),
+		clickJS(`table tbody tr .sim-stop`), chromedp.WaitVisible(chromedp.CSS(`#flash`), every), waitReady())
 	if m := text(t, ctx, "#flash"); !strings.Contains(m, "退订") {
 		t.Fatalf("simulated reply: %s", m)
 	}

@@ -1,0 +1,1 @@
+import{r as o}from"./regions-Culorj2b.js";import{D as r,K as s,P as a,u as n}from"./vue-DJTMpct3.js";const t={class:"region"},_={__name:"RegionName",props:{code:String},setup(e){return(c,i)=>(r(),s("span",t,a(n(o)(e.code)),1))}};export{_};
