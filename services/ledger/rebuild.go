@@ -2,8 +2,11 @@ package ledger
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/cenkalti/backoff/v4"
 
 	"jinhui/shared/apperr"
 )
@@ -174,6 +177,22 @@ func (s *Service) locked(ctx context.Context, fn func(ctx context.Context) error
 // snapshot or by its own delta.
 func (s *Service) Rebuild(ctx context.Context) (RebuildResult, error) {
 	return s.RebuildProgress(ctx, nil)
+}
+
+// RebuildWhenFree is RebuildProgress for the admin's background job: when
+// the lease is held (most often by the routine compaction, which folds the
+// day's deltas in seconds) it waits for it, looking again with a growing
+// pause, instead of failing a job the admin asked for. After wait it gives
+// up with ErrBusy, as it does at once when ctx ends.
+func (s *Service) RebuildWhenFree(ctx context.Context, wait time.Duration, progress func(done, total int)) (RebuildResult, error) {
+	b := backoff.NewExponentialBackOff(backoff.WithInitialInterval(200*time.Millisecond), backoff.WithMaxInterval(5*time.Second), backoff.WithMaxElapsedTime(wait))
+	return backoff.RetryWithData(func() (RebuildResult, error) {
+		r, err := s.RebuildProgress(ctx, progress)
+		if err != nil && !errors.Is(err, ErrBusy) {
+			return r, backoff.Permanent(err)
+		}
+		return r, err
+	}, backoff.WithContext(b, ctx))
 }
 
 // RebuildSteps are the steps a rebuild reports to its progress: the
