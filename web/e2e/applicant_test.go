@@ -34,8 +34,8 @@ func TestApplicantJourney(t *testing.T) {
 	phoneNo := "13700009901"
 
 	phone(t, ctx)
-	must(t, ctx, chromedp.Navigate(s.base+"/apply.html?call="+call.ID), chromedp.WaitVisible(chromedp.CSS(`#form`), every),
-		chromedp.WaitVisible(chromedp.CSS(`#regions select`), every))
+	must(t, ctx, chromedp.Navigate(s.base+"/apply.html?call="+call.ID), waitVisible(`#form`),
+		waitVisible(`#regions select`))
 	if title := text(t, ctx, "#c-title"); title != "市中区金晖助老志愿者招募" {
 		t.Fatalf("call title %q", title)
 	}
@@ -44,8 +44,8 @@ func TestApplicantJourney(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`input[name=name]`), "李青年"),
 		chromedp.SendKeys(chromedp.CSS(`input[name=idNumber]`), pii.CompleteResidentID("37010120000101123")),
 		chromedp.SendKeys(chromedp.CSS(`input[name=phone]`), phoneNo),
-		chromedp.Click(chromedp.CSS(`#send`), every),
-		chromedp.WaitVisible(chromedp.CSS(`#send[disabled]`), every))
+		clickOn(`#send`),
+		waitVisible(`#send[disabled]`))
 	code := s.lastCode("+86" + phoneNo)
 	must(t, ctx, chromedp.SendKeys(chromedp.CSS(`input[name=code]`), code))
 	// Down the region selects, first choice each time, to a village.
@@ -59,16 +59,16 @@ func TestApplicantJourney(t *testing.T) {
 		if done {
 			break
 		}
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#regions select:nth-of-type(%d)`, depth+1)), every))
+		must(t, ctx, waitVisible(fmt.Sprintf(`#regions select:nth-of-type(%d)`, depth+1)))
 	}
 	must(t, ctx,
 		chromedp.SetValue(chromedp.CSS(`#kind`), "neighbour"),
 		chromedp.SetValue(chromedp.CSS(`#source`), "individual"),
 		chromedp.SendKeys(chromedp.CSS(`input[name=hoursPerMonth]`), "8"),
 		chromedp.SendKeys(chromedp.CSS(`textarea[name=motivation]`), "想为家乡的老人做点实事"),
-		chromedp.Click(chromedp.CSS(`input[name=consent]`), every))
+		clickOn(`input[name=consent]`))
 	shot(t, ctx, "apply-form-filled")
-	must(t, ctx, chromedp.Click(chromedp.CSS(`#submit`), every), chromedp.WaitVisible(chromedp.CSS(`#done`), every))
+	must(t, ctx, clickOn(`#submit`), waitVisible(`#done`))
 	if d := text(t, ctx, "#done"); !strings.Contains(d, "报名成功") {
 		t.Fatalf("confirmation: %s", d)
 	}

@@ -44,7 +44,7 @@ func TestCarerOfflineJourney(t *testing.T) {
 	phone(t, ctx)
 	loginPhone(t, s, ctx, strings.TrimPrefix(carer.Phone, "+86"), true)
 	quick := `section.quick[data-assignment="` + a.ID + `"]`
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(quick+` button[data-kind="助餐"]`), every))
+	must(t, ctx, waitVisible(quick+` button[data-kind="助餐"]`))
 	if d := eval[string](t, ctx, `document.querySelector('#log-date').value`); d != today.Format(time.DateOnly) {
 		t.Fatalf("log date defaults to %q, want today %s", d, today.Format(time.DateOnly))
 	}
@@ -58,10 +58,10 @@ func TestCarerOfflineJourney(t *testing.T) {
 
 	// Offline, one tap logs today's 助餐.
 	setNetwork(t, ctx, true, 0, -1)
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.offline`), every),
-		chromedp.Click(chromedp.CSS(quick+` button[data-kind="助餐"]`), every),
-		chromedp.WaitVisible(chromedp.CSS(`#saved`), every),
-		chromedp.WaitVisible(chromedp.CSS(quick+` button[data-kind="助餐"][aria-pressed="true"]`), every))
+	must(t, ctx, waitVisible(`.offline`),
+		clickOn(quick+` button[data-kind="助餐"]`),
+		waitVisible(`#saved`),
+		waitVisible(quick+` button[data-kind="助餐"][aria-pressed="true"]`))
 	waitText(t, ctx, "#outbox-status", "有 1 条")
 	if n := len(logs()); n != 0 {
 		t.Fatalf("offline: the server holds %d logs", n)
@@ -75,7 +75,7 @@ func TestCarerOfflineJourney(t *testing.T) {
 	// Back online: the outbox sends it on its own, and it arrives once.
 	setNetwork(t, ctx, false, 0, -1)
 	waitText(t, ctx, "#outbox-status", "都已上传")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#logs .log`), every))
+	must(t, ctx, waitVisible(`#logs .log`))
 	got := logs()
 	if len(got) != 1 || got[0].Carer != carer.ID || got[0].Date != today.Format(time.DateOnly) {
 		t.Fatalf("after reconnect the server holds %+v, want one log of the carer today", got)
@@ -107,11 +107,11 @@ func TestCarerOfflineJourney(t *testing.T) {
 	if user == "admin" {
 		setInput(t, org, `#st-county`, carer.Village[:6]+"000000")
 	}
-	must(t, org, unready(), chromedp.Click(chromedp.CSS(`#compute`), every), chromedp.WaitVisible(chromedp.CSS(`#flash`), every), waitReady())
+	must(t, org, unready(), clickOn(`#compute`), waitVisible(`#flash`), waitReady())
 	approve := `span.approve[data-statement="` + carer.ID + `:` + month + `"] button`
-	must(t, org, chromedp.WaitVisible(chromedp.CSS(approve), every))
+	must(t, org, waitVisible(approve))
 	shot(t, org, "console-carer-statements")
-	must(t, org, unready(), chromedp.Click(chromedp.CSS(approve), every), chromedp.WaitVisible(chromedp.CSS(`#flash`), every), waitReady())
+	must(t, org, unready(), clickOn(approve), waitVisible(`#flash`), waitReady())
 	if m := text(t, org, "#flash"); !strings.Contains(m, "已审批") {
 		t.Fatalf("approve: %s", m)
 	}
@@ -128,8 +128,8 @@ func TestCarerOfflineJourney(t *testing.T) {
 	if st := s.api("GET", "/api/carer-statements/payments.xlsx?month="+month+"&area="+carer.Village, login.Token, nil, nil); st != 200 {
 		t.Fatalf("payment list: %d", st)
 	}
-	must(t, org, chromedp.Click(chromedp.CSS(`#export-payments`), every))
+	must(t, org, clickOn(`#export-payments`))
 	shot(t, org, "console-carer-statements-approved")
-	must(t, ctx, unready(), chromedp.Reload(), waitReady(), chromedp.WaitVisible(chromedp.CSS(`#subsidy[data-status="approved"]`), every))
+	must(t, ctx, unready(), chromedp.Reload(), waitReady(), waitVisible(`#subsidy[data-status="approved"]`))
 	shot(t, ctx, "phone-carer-approved")
 }

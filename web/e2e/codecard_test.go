@@ -31,28 +31,28 @@ func TestPhoneCodeCardAtCheckOut(t *testing.T) {
 	phone(t, ctx)
 	loginPhone(t, s, ctx, strings.TrimPrefix(s.volunteer.Phone, "+86"), false)
 	card := `section.visit[data-visit="` + visitID + `"]`
-	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/schedule.html"), waitReady(), chromedp.WaitVisible(chromedp.CSS(card), every),
-		chromedp.Click(chromedp.CSS(card+" button.checkin"), every))
+	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/schedule.html"), waitReady(), waitVisible(card),
+		clickOn(card+" button.checkin"))
 	// The card is drawn again when the check-in is uploaded and when the
 	// schedule is read again after that: wait until it shows the visit as
 	// the server has it, as a volunteer would see it settle.
 	waitStatus(t, s, token, visitID, "checked_in")
 	waitSettled(t, s, ctx, token, visitID)
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(card+` .codecard input[name=cardCode]`), every))
+	must(t, ctx, waitVisible(card+` .codecard input[name=cardCode]`))
 	shot(t, ctx, "phone-codecard-field")
 	must(t, ctx, chromedp.SendKeys(chromedp.CSS(card+` .codecard input[name=cardCode]`), wrong),
-		chromedp.Click(chromedp.CSS(card+` .codecard button.card-check`), every))
+		clickOn(card+` .codecard button.card-check`))
 	waitText(t, ctx, card+` .codecard .error`, "探访码不对")
 	if left := text(t, ctx, card+` .codecard .muted`); !strings.Contains(left, "还可以输错 2 次") {
 		t.Fatalf("after one wrong code the field says %q", left)
 	}
 	must(t, ctx, chromedp.SendKeys(chromedp.CSS(card+` .codecard input[name=cardCode]`), right),
-		chromedp.Click(chromedp.CSS(card+` .codecard button.card-check`), every),
-		chromedp.WaitVisible(chromedp.CSS(card+` .codecard .card-ok`), every))
+		clickOn(card+` .codecard button.card-check`),
+		waitVisible(card+` .codecard .card-ok`))
 	shot(t, ctx, "phone-codecard-right")
 	// The required items are ticked, so the check-out needs no reason.
 	eval[int](t, ctx, `(() => { const b = [...document.querySelectorAll('`+card+` input[name=item]')]; b.forEach(i => { if (!i.checked) i.click(); }); return b.length })()`)
-	must(t, ctx, chromedp.Click(chromedp.CSS(card+" button.checkout"), every), chromedp.WaitVisible(chromedp.CSS(card+`[data-status="done"]`), every))
+	must(t, ctx, clickOn(card+" button.checkout"), waitVisible(card+`[data-status="done"]`))
 	waitStatus(t, s, token, visitID, "done")
 	var v struct {
 		Card *struct {
@@ -151,14 +151,14 @@ func TestPhoneTypingKeptOnRedraw(t *testing.T) {
 	card := `section.visit[data-visit="` + visitID + `"]`
 	code := card + ` .codecard input[name=cardCode]`
 	concern := card + ` textarea[name=concern]`
-	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/schedule.html"), waitReady(), chromedp.WaitVisible(chromedp.CSS(card), every))
+	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/schedule.html"), waitReady(), waitVisible(card))
 	testenv.WaitFor(t, 10*time.Second, "card data on the phone", func() bool {
 		return eval[bool](t, ctx, `!!(JSON.parse(localStorage.getItem('jinhui.card.`+visitID+`') || 'null') || {}).hasCard`)
 	})
 
 	setNetwork(t, ctx, true, 0, -1)
-	must(t, ctx, chromedp.Click(chromedp.CSS(card+" button.checkin"), every),
-		chromedp.WaitVisible(chromedp.CSS(code), every),
+	must(t, ctx, clickOn(card+" button.checkin"),
+		waitVisible(code),
 		chromedp.SendKeys(chromedp.CSS(concern), "屋顶漏雨"),
 		chromedp.SendKeys(chromedp.CSS(code), right[:3]))
 	if st := text(t, ctx, card+" .state"); !strings.Contains(st, "待上传") {
@@ -188,7 +188,7 @@ func TestPhoneTypingKeptOnRedraw(t *testing.T) {
 		t.Fatalf("after the redraw: %+v, want code %q and concern kept, the code field focused with the caret at the end", got, right[:3])
 	}
 	// Typing on goes into the field the volunteer was typing in.
-	must(t, ctx, chromedp.KeyEvent(right[3:]), chromedp.Click(chromedp.CSS(card+` .codecard button.card-check`), every),
-		chromedp.WaitVisible(chromedp.CSS(card+` .codecard .card-ok`), every))
+	must(t, ctx, chromedp.KeyEvent(right[3:]), clickOn(card+` .codecard button.card-check`),
+		waitVisible(card+` .codecard .card-ok`))
 	shot(t, ctx, "phone-typing-kept")
 }

@@ -29,8 +29,8 @@ func loginConsole(t *testing.T, s *site, ctx context.Context, user string) {
 		chromedp.SendKeys(chromedp.CSS(`#login input[name=username]`), user),
 		chromedp.SendKeys(chromedp.CSS(`#login input[name=password]`), demo.Password),
 		unready(),
-		chromedp.Click(chromedp.CSS(`#login button[type=submit]`), every),
-		chromedp.WaitVisible(chromedp.CSS(`#dashboard`), every),
+		clickOn(`#login button[type=submit]`),
+		waitVisible(`#dashboard`),
 		waitReady())
 }
 
@@ -116,7 +116,7 @@ func rowClick(t *testing.T, ctx context.Context, tableCSS, rowText, button strin
 // formOpen waits for the form dialog to be open.
 func formOpen(t *testing.T, ctx context.Context) {
 	t.Helper()
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.el-dialog .form-ok`), every))
+	must(t, ctx, waitVisible(`.el-dialog .form-ok`))
 }
 
 // confirmForm presses the OK button of the open form dialog.

@@ -86,14 +86,14 @@ func TestConsoleOpsARegisters(t *testing.T) {
 	t.Run("elder", func(t *testing.T) {
 		// E2: the record edited in its form (the full record opens first).
 		open(t, s, ctx, "/elders/"+elder+"/edit")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#elder-form input[name=address]`), every))
+		must(t, ctx, waitVisible(`#elder-form input[name=address]`))
 		if !testenv.Eventually(10*time.Second, func() bool {
 			return eval[string](t, ctx, `document.querySelector('#elder-form input[name=name]').value`) == elderName
 		}) {
 			t.Fatalf("the edit form did not load the elder %q: %q", elderName, eval[string](t, ctx, `document.querySelector('#elder-form input[name=name]').value`))
 		}
 		setInput(t, ctx, `#elder-form input[name=address]`, "测试路 8 号东屋")
-		must(t, ctx, unready(), clickJS(`#elder-form button[type=submit]`), chromedp.WaitVisible(chromedp.CSS(`#elder`), every), waitReady())
+		must(t, ctx, unready(), clickJS(`#elder-form button[type=submit]`), waitVisible(`#elder`), waitReady())
 		flashSays(t, ctx, "已保存")
 		waitText(t, ctx, "#facts", "测试路 8 号东屋")
 
@@ -172,7 +172,7 @@ func TestConsoleOpsARegisters(t *testing.T) {
 		// step is confirmed on the elder's page, for a village without an
 		// account, with the reason.
 		open(t, s, ctx, "/elders/"+approved)
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#intake .confirm`), every), clickJS(`#intake .confirm`))
+		must(t, ctx, waitVisible(`#intake .confirm`), clickJS(`#intake .confirm`))
 		answerBox(t, ctx, "该村暂无组织者账号, 县级代为确认")
 		flashSays(t, ctx, "村级已确认")
 		waitText(t, ctx, "#intake-steps", "村级")
@@ -194,12 +194,12 @@ func TestConsoleOpsARegisters(t *testing.T) {
 	var vol string
 	t.Run("volunteer", func(t *testing.T) {
 		open(t, s, ctx, "/volunteers/new")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#volunteer-form input[name=name]`), every))
+		must(t, ctx, waitVisible(`#volunteer-form input[name=name]`))
 		setInput(t, ctx, `#volunteer-form input[name=name]`, "测试韩晓")
 		setInput(t, ctx, `#volunteer-form input[name=idNumber]`, pii.CompleteResidentID("37010119980303002"))
 		setInput(t, ctx, `#volunteer-form input[name=phone]`, "13912340002")
 		pick(t, ctx, `#volunteer-form .sel-village`, "")
-		must(t, ctx, unready(), clickJS(`#volunteer-form button[type=submit]`), chromedp.WaitVisible(chromedp.CSS(`#volunteer`), every), waitReady())
+		must(t, ctx, unready(), clickJS(`#volunteer-form button[type=submit]`), waitVisible(`#volunteer`), waitReady())
 		flashSays(t, ctx, "已登记 测试韩晓")
 		vol = strings.TrimPrefix(eval[string](t, ctx, `decodeURIComponent(location.hash)`), "#/volunteers/")
 
@@ -211,13 +211,13 @@ func TestConsoleOpsARegisters(t *testing.T) {
 			t.Fatal("the edit form did not load the volunteer")
 		}
 		setInput(t, ctx, `#volunteer-form input[name=sourceOrg]`, "山东大学青年志愿者协会")
-		must(t, ctx, unready(), clickJS(`#volunteer-form button[type=submit]`), chromedp.WaitVisible(chromedp.CSS(`#volunteer`), every), waitReady())
+		must(t, ctx, unready(), clickJS(`#volunteer-form button[type=submit]`), waitVisible(`#volunteer`), waitReady())
 		flashSays(t, ctx, "已保存 测试韩晓 的档案")
 		waitText(t, ctx, "#facts", "山东大学青年志愿者协会")
 
 		// An evaluation on the national service record.
 		open(t, s, ctx, "/volunteers/"+vol+"/record")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#evaluation-add`), every), clickJS(`#evaluation-add`))
+		must(t, ctx, waitVisible(`#evaluation-add`), clickJS(`#evaluation-add`))
 		formOpen(t, ctx)
 		setInput(t, ctx, `.el-dialog input[name=period]`, "2026 年上半年")
 		pick(t, ctx, `.el-dialog .el-select`, "优秀")
@@ -278,7 +278,7 @@ func TestConsoleOpsARegisters(t *testing.T) {
 			t.Fatalf("honour hours: %d", st)
 		}
 		open(t, s, ctx, "/ledger")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .correct`), every), clickJS(`.data-table tbody tr .correct`))
+		must(t, ctx, waitVisible(`.data-table tbody tr .correct`), clickJS(`.data-table tbody tr .correct`))
 		formOpen(t, ctx)
 		setInput(t, ctx, `.el-dialog .el-input-number input`, "60")
 		setInput(t, ctx, `.el-dialog textarea[name=reason]`, "实际探访 1 小时")
@@ -320,7 +320,7 @@ func TestConsoleOpsACareSystem(t *testing.T) {
 
 		// The carer's page (read through the API), then the roster.
 		rowClick(t, ctx, ".data-table", "测试褚桂英", "a")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#carer`), every), waitReady())
+		must(t, ctx, waitVisible(`#carer`), waitReady())
 		waitText(t, ctx, "#carer h1", "测试褚桂英")
 		must(t, ctx, clickJS(`#roster-add`))
 		formOpen(t, ctx)
@@ -346,7 +346,7 @@ func TestConsoleOpsACareSystem(t *testing.T) {
 
 	t.Run("carer rule", func(t *testing.T) {
 		open(t, s, ctx, "/carers/rules")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#save-rule`), every))
+		must(t, ctx, waitVisible(`#save-rule`))
 		setInput(t, ctx, `#carer-rule .el-input-number input`, "12")
 		must(t, ctx, clickJS(`#save-rule`))
 		flashSays(t, ctx, "已保存补贴规则")
@@ -362,7 +362,7 @@ func TestConsoleOpsACareSystem(t *testing.T) {
 
 	t.Run("account", func(t *testing.T) {
 		open(t, s, top, "/admin/accounts")
-		must(t, top, chromedp.WaitVisible(chromedp.CSS(`#account-add`), every), clickJS(`#account-add`))
+		must(t, top, waitVisible(`#account-add`), clickJS(`#account-add`))
 		formOpen(t, top)
 		setInput(t, top, `.el-dialog input[name=username]`, "lcqorg")
 		setInput(t, top, `.el-dialog input[name=name]`, "测试历城组织者")
@@ -404,7 +404,7 @@ func TestConsoleOpsACareSystem(t *testing.T) {
 
 	t.Run("rebuild", func(t *testing.T) {
 		open(t, s, top, "/admin/rebuild")
-		must(t, top, clickJS(`#rebuild`), chromedp.WaitVisible(chromedp.CSS(`.confirm-box .el-button--primary`), every), clickJS(`.confirm-box .el-button--primary`))
+		must(t, top, clickJS(`#rebuild`), waitVisible(`.confirm-box .el-button--primary`), clickJS(`.confirm-box .el-button--primary`))
 		flashSays(t, top, "统计已重算")
 		// A background job (issue 14): its steps all done, the figures shown.
 		if n := jobFinished(t, top); n != 4 {
@@ -422,7 +422,7 @@ func TestConsoleOpsACareSystem(t *testing.T) {
 
 	t.Run("family summaries", func(t *testing.T) {
 		open(t, s, top, "/family")
-		must(t, top, chromedp.WaitVisible(chromedp.CSS(`#family-summaries`), every), clickJS(`#family-summaries`))
+		must(t, top, waitVisible(`#family-summaries`), clickJS(`#family-summaries`))
 		formOpen(t, top)
 		formOK(t, top, "条小结")
 	})

@@ -85,7 +85,7 @@ func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 		waitText(t, ctx, "#call-detail", "apply.html?call="+call.ID)
 		must(t, ctx, clickJS(`.el-drawer__close-btn`))
 		rowClick(t, ctx, ".data-table", "市中区金晖助老志愿者招募", ".call-edit")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.el-dialog input[name=title]`), every))
+		must(t, ctx, waitVisible(`.el-dialog input[name=title]`))
 		setInput(t, ctx, `.el-dialog input[name=title]`, "市中区金晖助老志愿者招募(第二批)")
 		must(t, ctx, confirmForm())
 		waitText(t, ctx, "#flash", "已保存招募倡议")
@@ -97,8 +97,8 @@ func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 
 	t.Run("application", func(t *testing.T) {
 		open(t, s, ctx, "/recruit/applications")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody a[href*="/recruit/applications/"]`), every),
-			unready(), clickJS(`.data-table tbody a[href*="/recruit/applications/"]`), chromedp.WaitVisible(chromedp.CSS(`#facts`), every), waitReady())
+		must(t, ctx, waitVisible(`.data-table tbody a[href*="/recruit/applications/"]`),
+			unready(), clickJS(`.data-table tbody a[href*="/recruit/applications/"]`), waitVisible(`#facts`), waitReady())
 		if f := text(t, ctx, "#facts"); strings.Contains(f, applicant) {
 			t.Fatalf("the phone is shown in full before revealing: %s", f)
 		}
@@ -117,7 +117,7 @@ func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 
 	t.Run("training", func(t *testing.T) {
 		open(t, s, ctx, "/recruit/batches")
-		must(t, ctx, clickJS(`#batch-add`), chromedp.WaitVisible(chromedp.CSS(`#batch-form input[name=place]`), every))
+		must(t, ctx, clickJS(`#batch-add`), waitVisible(`#batch-form input[name=place]`))
 		setInput(t, ctx, `#batch-form input[name=place]`, "市中区新时代文明实践中心")
 		setInput(t, ctx, `#batch-form input[name=topic]`, "入户探访礼仪与安全")
 		setInput(t, ctx, `#batch-form input[name=trainer]`, "李老师")
@@ -153,7 +153,7 @@ func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 
 	t.Run("partner", func(t *testing.T) {
 		open(t, s, ctx, "/recruit/partners")
-		must(t, ctx, clickJS(`#partner-add`), chromedp.WaitVisible(chromedp.CSS(`#partner-form input[name=name]`), every))
+		must(t, ctx, clickJS(`#partner-add`), waitVisible(`#partner-form input[name=name]`))
 		setInput(t, ctx, `#partner-form input[name=name]`, "济南大学青年志愿者协会")
 		setInput(t, ctx, `#partner-form input[name=contactName]`, "刘老师")
 		setInput(t, ctx, `#partner-form input[name=contactPhone]`, "13800001234")
@@ -173,7 +173,7 @@ func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 		waitText(t, ctx, "#flash", "已显示完整电话")
 		waitText(t, ctx, ".data-table tbody", "13800001234")
 		rowClick(t, ctx, ".data-table", "济南大学青年志愿者协会", ".partner-edit")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.el-dialog textarea[name=note]`), every))
+		must(t, ctx, waitVisible(`.el-dialog textarea[name=note]`))
 		setInput(t, ctx, `.el-dialog textarea[name=note]`, "协议续签一年")
 		must(t, ctx, confirmForm())
 		waitText(t, ctx, "#flash", "已保存")
@@ -215,7 +215,7 @@ func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 		open(t, s, ctx, "/exchange")
 		must(t, ctx, chromedp.SetUploadFiles(chromedp.CSS(`.data-table .toolbar input[type=file]`), []string{file}))
 		waitText(t, ctx, "#flash", "已上传照片(共 1 张)")
-		must(t, ctx, clickJS(`#post-add`), chromedp.WaitVisible(chromedp.CSS(`#post-form input[name=title]`), every))
+		must(t, ctx, clickJS(`#post-add`), waitVisible(`#post-form input[name=title]`))
 		setInput(t, ctx, `#post-form input[name=title]`, "重阳节敬老活动")
 		setInput(t, ctx, `#post-form textarea[name=text]`, "志愿者们陪村里的老人包饺子、拉家常。")
 		must(t, ctx, confirmForm())
@@ -236,8 +236,8 @@ func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 	loginConsole(t, s, ctx, "szqdudao")
 	t.Run("task", func(t *testing.T) {
 		open(t, s, ctx, "/supervise/tasks")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .assign`), every), clickJS(`.data-table tbody tr .assign`),
-			chromedp.WaitVisible(chromedp.CSS(`.el-dialog .form-ok`), every))
+		must(t, ctx, waitVisible(`.data-table tbody tr .assign`), clickJS(`.data-table tbody tr .assign`),
+			waitVisible(`.el-dialog .form-ok`))
 		if sel := eval[string](t, ctx, `document.querySelector('.el-dialog .el-select').innerText`); !strings.Contains(sel, "市中区督导员") {
 			t.Errorf("the assign form does not offer the supervisor: %q", sel)
 		}
@@ -256,7 +256,7 @@ func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 
 	t.Run("problem", func(t *testing.T) {
 		open(t, s, ctx, "/supervise/problems")
-		must(t, ctx, clickJS(`#problem-add`), chromedp.WaitVisible(chromedp.CSS(`#problem-form textarea[name=description]`), every))
+		must(t, ctx, clickJS(`#problem-add`), waitVisible(`#problem-form textarea[name=description]`))
 		pickRegion(t, ctx, `#problem-form .region-cascader`)
 		pick(t, ctx, `#problem-form .el-select`, "服务质量")
 		setInput(t, ctx, `#problem-form textarea[name=description]`, "探访清单多项未做且无说明")
@@ -271,8 +271,8 @@ func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 
 	t.Run("report", func(t *testing.T) {
 		open(t, s, ctx, "/supervise/reports")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .report-open`), every), clickJS(`.data-table tbody tr .report-open`),
-			chromedp.WaitVisible(chromedp.CSS(`#report`), every))
+		must(t, ctx, waitVisible(`.data-table tbody tr .report-open`), clickJS(`.data-table tbody tr .report-open`),
+			waitVisible(`#report`))
 		waitText(t, ctx, "#report", "合计")
 		must(t, ctx, clickJS(`.data-table tbody tr .report-export`))
 		waitText(t, ctx, "#flash", "已导出月度通报")
@@ -284,7 +284,7 @@ func TestConsoleOpsBRecruitSupervise(t *testing.T) {
 	t.Run("require-training", func(t *testing.T) {
 		open(t, s, ctx, "/regions")
 		city := county[:4] + "00000000"
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#regions tbody a`), every), unready(),
+		must(t, ctx, waitVisible(`#regions tbody a`), unready(),
 			clickJS(`#regions tbody a[href*="parent=`+city+`"]`), waitReady())
 		row := `[...document.querySelectorAll('#regions tbody tr')].find((r) => r.innerText.includes('` + county + `'))`
 		if !testenv.Eventually(10*time.Second, func() bool { return eval[bool](t, ctx, `!!`+row) }) {
@@ -403,7 +403,7 @@ func TestConsoleOpsBPairingVisits(t *testing.T) {
 
 	t.Run("rule", func(t *testing.T) {
 		open(t, s, ctx, "/pairing/rules")
-		must(t, ctx, clickJS(`#rule-add`), chromedp.WaitVisible(chromedp.CSS(`.el-dialog textarea[name=reason]`), every))
+		must(t, ctx, clickJS(`#rule-add`), waitVisible(`.el-dialog textarea[name=reason]`))
 		pick(t, ctx, `.el-dialog .el-form-item:nth-of-type(2) .el-select`, names[other])
 		pick(t, ctx, `.el-dialog .el-form-item:nth-of-type(3) .el-select`, s.volunteer.Name)
 		setInput(t, ctx, `.el-dialog textarea[name=reason]`, "老人与志愿者是老邻居, 家属要求")
@@ -431,7 +431,7 @@ func TestConsoleOpsBPairingVisits(t *testing.T) {
 	t.Run("pairing-settings", func(t *testing.T) {
 		open(t, s, ctx, "/pairing/settings")
 		in := `[...document.querySelectorAll('#pairing-settings .el-form-item')].find((f) => f.innerText.includes('沉默天数')).querySelector('input')`
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#save-settings`), every), chromedp.Evaluate[chromedp.Void](`(() => { const e = `+in+`;
+		must(t, ctx, waitVisible(`#save-settings`), chromedp.Evaluate[chromedp.Void](`(() => { const e = `+in+`;
 			e.value = '21'; e.dispatchEvent(new Event('input', { bubbles: true })); e.dispatchEvent(new Event('change', { bubbles: true })); })()`))
 		must(t, ctx, clickJS(`#save-settings`))
 		waitText(t, ctx, "#flash", "已保存结对设置")
@@ -443,8 +443,8 @@ func TestConsoleOpsBPairingVisits(t *testing.T) {
 
 	t.Run("override", func(t *testing.T) {
 		open(t, s, ctx, "/pairing/"+prop.ID)
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#proposal-items .override`), every), clickJS(`#proposal-items .override`),
-			chromedp.WaitVisible(chromedp.CSS(`.el-dialog textarea[name=reason]`), every))
+		must(t, ctx, waitVisible(`#proposal-items .override`), clickJS(`#proposal-items .override`),
+			waitVisible(`.el-dialog textarea[name=reason]`))
 		pick(t, ctx, `.el-dialog .el-select`, "")
 		setInput(t, ctx, `.el-dialog textarea[name=reason]`, "该志愿者下月外出务工")
 		must(t, ctx, confirmForm())
@@ -476,7 +476,7 @@ func TestConsoleOpsBPairingVisits(t *testing.T) {
 
 	t.Run("review", func(t *testing.T) {
 		open(t, s, ctx, "/visits/review")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .review-approve`), every), clickJS(`.data-table tbody tr .review-approve`))
+		must(t, ctx, waitVisible(`.data-table tbody tr .review-approve`), clickJS(`.data-table tbody tr .review-approve`))
 		waitText(t, ctx, "#flash", "已通过, 服务时长已计入台账")
 		var v struct{ Review struct{ Status string } }
 		if s.api("GET", "/api/visits/"+visitID, org, nil, &v); v.Review.Status != "approved" {
@@ -486,7 +486,7 @@ func TestConsoleOpsBPairingVisits(t *testing.T) {
 
 	t.Run("visit-settings", func(t *testing.T) {
 		open(t, s, ctx, "/visits/settings")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#visit-settings .el-input-number input`), every))
+		must(t, ctx, waitVisible(`#visit-settings .el-input-number input`))
 		setInput(t, ctx, `#visit-settings .el-input-number input`, "2")
 		must(t, ctx, clickJS(`#save-visit-settings`))
 		waitText(t, ctx, "#flash", "已保存探访设置")
@@ -511,7 +511,7 @@ func drawerShot(t *testing.T, ctx context.Context, name string) {
 // Enter, as a user typing the date would.
 func typeDate(t *testing.T, ctx context.Context, css, day string) {
 	t.Helper()
-	must(t, ctx, chromedp.Click(chromedp.CSS(css), every), chromedp.SendKeys(chromedp.CSS(css), day+kb.Enter))
+	must(t, ctx, clickOn(css), chromedp.SendKeys(chromedp.CSS(css), day+kb.Enter))
 	if !testenv.Eventually(5*time.Second, func() bool {
 		return eval[string](t, ctx, `document.querySelector(`+strconv.Quote(css)+`).value`) == day
 	}) {

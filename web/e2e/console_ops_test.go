@@ -27,7 +27,7 @@ func TestConsoleKeyVillageProposeCheck(t *testing.T) {
 	village := eval[string](t, ctx, `document.querySelector('#regions tbody tr td:nth-child(2)').innerText.trim()`)
 	must(t, ctx, clickJS(`#regions tbody tr .key-village`))
 	answerBox(t, ctx, "去年抽查发现探访记录不实")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#flash`), every))
+	must(t, ctx, waitVisible(`#flash`))
 	if m := text(t, ctx, "#flash"); !strings.Contains(m, "已设为重点村") {
 		t.Fatalf("flash after marking a key village: %q", m)
 	}
@@ -40,7 +40,7 @@ func TestConsoleKeyVillageProposeCheck(t *testing.T) {
 
 	// P1: a proposal for the two elders ticked in the register.
 	open(t, s, ctx, "/elders?status=active")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#elders tbody tr .el-checkbox`), every))
+	must(t, ctx, waitVisible(`#elders tbody tr .el-checkbox`))
 	must(t, ctx, chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll('#elders tbody tr .el-checkbox')].slice(0, 2).forEach((c) => c.click())`))
 	must(t, ctx, unready(), clickJS(`#elders-propose`), waitReady())
 	if !testenv.Eventually(60*time.Second, func() bool { return strings.Contains(eval[string](t, ctx, `location.hash`), "#/pairing/") }) {
@@ -56,7 +56,7 @@ func TestConsoleKeyVillageProposeCheck(t *testing.T) {
 	admin := browser(t)
 	loginConsole(t, s, admin, "szqadmin")
 	open(t, s, admin, "/pairing/check")
-	must(t, admin, clickJS(`#run-check`), chromedp.WaitVisible(chromedp.CSS(`#check-result`), every))
+	must(t, admin, clickJS(`#run-check`), waitVisible(`#check-result`))
 	if r := text(t, admin, "#check-result"); !strings.Contains(r, "新进接力队列") {
 		t.Fatalf("check result: %q", r)
 	}

@@ -37,7 +37,7 @@ func TestConsoleFirstLoad(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#login input[name=username]`), "szq"),
 		chromedp.SendKeys(chromedp.CSS(`#login input[name=password]`), demo.Password))
 	start := time.Now()
-	must(t, ctx, unready(), chromedp.Click(chromedp.CSS(`#login button[type=submit]`), every), chromedp.WaitVisible(chromedp.CSS(`#dashboard`), every), waitReady())
+	must(t, ctx, unready(), clickOn(`#login button[type=submit]`), waitVisible(`#dashboard`), waitReady())
 	dash := time.Since(start)
 
 	report := fmt.Sprintf("console first load (desktop link %d ms, %d Mbit/s): ready %.0f ms, load event %.0f ms, %s transferred (JS+CSS %s in %d files)\n"+

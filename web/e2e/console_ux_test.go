@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"jinhui/services/recruit"
@@ -106,10 +105,7 @@ func TestConsoleUX(t *testing.T) {
 	if d := motion(); d != "0s" {
 		t.Errorf("with reduced motion asked for, a button's transition lasts %s, want 0s", d)
 	}
-	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "no-preference"}}}); err != nil {
-		t.Fatal(err)
-	}
+	preferMotion(t, ctx, "no-preference")
 	if d := motion(); d == "0s" || d == "" {
 		t.Errorf("without a motion preference a button's transition lasts %q, want Element Plus's", d)
 	}
@@ -151,7 +147,7 @@ func TestConsoleUX(t *testing.T) {
 	t.Run("consent-by-signed-form", func(t *testing.T) {
 		open(t, s, ctx, "/elders/"+elder)
 		rowClick(t, ctx, "#family", "赵秀英", ".family-consent")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#consent-form .photo-upload`), every))
+		must(t, ctx, waitVisible(`#consent-form .photo-upload`))
 		// Without the photo the dialog says what is missing.
 		must(t, ctx, confirmForm())
 		waitText(t, ctx, ".el-dialog .el-alert--error", "请上传“同意书照片”")
@@ -163,7 +159,7 @@ func TestConsoleUX(t *testing.T) {
 			t.Fatal("the photo and signer fields stay for consent by SMS")
 		}
 		pick(t, ctx, `#consent-form .el-select`, "书面同意书")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#consent-form .photo-upload`), every),
+		must(t, ctx, waitVisible(`#consent-form .photo-upload`),
 			chromedp.SetUploadFiles(chromedp.CSS(`#consent-form .photo-upload input[type=file]`), []string{form}))
 		waitText(t, ctx, "#consent-form .photo-state", "照片已上传")
 		if n := eval[int](t, ctx, `document.querySelectorAll('#consent-form .el-upload-list__item img').length`); n != 1 {
@@ -267,7 +263,7 @@ func TestConsoleUX(t *testing.T) {
 		paired := "/elders/" + s.paired[0]
 		bottom := `window.scrollTo(0, document.documentElement.scrollHeight); scrollY`
 		open(t, s, ctx, paired)
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#family`), every))
+		must(t, ctx, waitVisible(`#family`))
 		if y := eval[float64](t, ctx, bottom); y < 100 {
 			t.Fatalf("the elder's page is too short to scroll (%v)", y)
 		}
@@ -277,11 +273,11 @@ func TestConsoleUX(t *testing.T) {
 		}
 		// From a link, too: the breadcrumb's 首页 (in the bar that stays on top).
 		open(t, s, ctx, paired)
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#family`), every))
+		must(t, ctx, waitVisible(`#family`))
 		if y := eval[float64](t, ctx, bottom); y < 100 {
 			t.Fatalf("the elder's page is too short to scroll (%v)", y)
 		}
-		must(t, ctx, unready(), clickJS(`.topbar .el-breadcrumb__item:first-child .el-breadcrumb__inner`), chromedp.WaitVisible(chromedp.CSS(`#dashboard`), every), waitReady())
+		must(t, ctx, unready(), clickJS(`.topbar .el-breadcrumb__item:first-child .el-breadcrumb__inner`), waitVisible(`#dashboard`), waitReady())
 		if y := eval[float64](t, ctx, `scrollY`); y != 0 {
 			t.Errorf("the dashboard opened from the breadcrumb scrolled %v px down", y)
 		}
@@ -291,15 +287,15 @@ func TestConsoleUX(t *testing.T) {
 	// switches; the county organizer has them.
 	t.Run("certificate-settings", func(t *testing.T) {
 		open(t, s, ctx, "/records")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#cert-settings`), every))
+		must(t, ctx, waitVisible(`#cert-settings`))
 		loginConsole(t, s, ctx, "cgz")
 		open(t, s, ctx, "/records")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#records-export`), every))
+		must(t, ctx, waitVisible(`#records-export`))
 		if eval[bool](t, ctx, `!!document.querySelector('#cert-settings')`) {
 			t.Error("a township organizer is shown 证明设置, which only county level and above may save")
 		}
 		open(t, s, ctx, "/regions")
-		must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#regions tbody tr`), every))
+		must(t, ctx, waitVisible(`#regions tbody tr`))
 		if eval[bool](t, ctx, `!!document.querySelector('#regions .require-training, #regions .key-village, #regions .quota-save')`) {
 			t.Error("a township organizer is offered county switches on the regions page")
 		}

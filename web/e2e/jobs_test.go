@@ -5,15 +5,13 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/chromedp/chromedp"
 )
 
 // jobFinished waits until the page's background job (issue 14) shows
 // 已完成 with its count complete (已完成 N/N) and returns N.
 func jobFinished(t *testing.T, ctx context.Context) int {
 	t.Helper()
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.job-progress[data-state="done"]`), every))
+	must(t, ctx, waitVisible(`.job-progress[data-state="done"]`))
 	if st := text(t, ctx, "#job-state"); st != "已完成" {
 		t.Fatalf("job state %q", st)
 	}

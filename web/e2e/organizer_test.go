@@ -29,7 +29,7 @@ func TestOrganizerJourney(t *testing.T) {
 		t.Fatalf("dashboard elders figure %q", n)
 	}
 	// Service hours and carers come from the ledger's figures.
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#dash-hours`), every), chromedp.WaitVisible(chromedp.CSS(`#dash-carers #stat-carer-count`), every))
+	must(t, ctx, waitVisible(`#dash-hours`), waitVisible(`#dash-carers #stat-carer-count`))
 	if n := text(t, ctx, "#stat-carer-count .n"); n == "" || n == "—" {
 		t.Fatalf("dashboard carers figure %q", n)
 	}
@@ -44,12 +44,12 @@ func TestOrganizerJourney(t *testing.T) {
 	if got := text(t, ctx, ".pager .total"); got == total || !strings.Contains(text(t, ctx, "table tbody"), first) {
 		t.Fatalf("search %q: %s (all: %s)", first, got, total)
 	}
-	must(t, ctx, unready(), clickJS("table tbody tr td a"), chromedp.WaitVisible(chromedp.CSS("#elder"), every), waitReady())
+	must(t, ctx, unready(), clickJS("table tbody tr td a"), waitVisible("#elder"), waitReady())
 	masked := text(t, ctx, "#facts")
 	if !strings.Contains(masked, "*") {
 		t.Fatalf("elder page should be masked: %s", masked)
 	}
-	must(t, ctx, chromedp.Click(chromedp.CSS("#reveal"), every), chromedp.WaitVisible(chromedp.CSS("#reveal[disabled]"), every))
+	must(t, ctx, clickOn("#reveal"), waitVisible("#reveal[disabled]"))
 	if full := text(t, ctx, "#facts"); strings.Contains(full, "****") {
 		t.Fatalf("reveal left the id masked: %s", full)
 	}
@@ -67,8 +67,8 @@ func TestOrganizerJourney(t *testing.T) {
 	open(t, s, ctx, "/import")
 	must(t, ctx,
 		chromedp.SetUploadFiles(chromedp.CSS(`#import-form input[type=file]`), []string{file}),
-		chromedp.Click(chromedp.CSS(`#import-form button[type=submit]`), every),
-		chromedp.WaitVisible(chromedp.CSS("#report"), every))
+		clickOn(`#import-form button[type=submit]`),
+		waitVisible("#report"))
 	if sum := text(t, ctx, "#report-summary"); !strings.Contains(sum, "共 3 行") || !strings.Contains(sum, "正确 2 行") || !strings.Contains(sum, "已导入 0 人") {
 		t.Fatalf("check report: %s", sum)
 	}
@@ -76,7 +76,7 @@ func TestOrganizerJourney(t *testing.T) {
 		t.Fatalf("row-by-row report: %s", p)
 	}
 	shot(t, ctx, "console-import-report")
-	must(t, ctx, chromedp.Click(chromedp.CSS("#import-valid"), every), chromedp.WaitVisible(chromedp.CSS(".ok"), every))
+	must(t, ctx, clickOn("#import-valid"), waitVisible(".ok"))
 	if sum := text(t, ctx, "#report-summary"); !strings.Contains(sum, "已导入 2 人") {
 		t.Fatalf("valid-rows import: %s", sum)
 	}
@@ -84,7 +84,7 @@ func TestOrganizerJourney(t *testing.T) {
 
 	// Compare the same list with the register (E5): the columns it lacks are
 	// named, not read as 否; one elder missing from the list is marked moved.
-	must(t, ctx, unready(), chromedp.Click(chromedp.CSS("#compare"), every), chromedp.WaitVisible(chromedp.CSS("#comparison"), every), waitReady())
+	must(t, ctx, unready(), clickOn("#compare"), waitVisible("#comparison"), waitReady())
 	if m := text(t, ctx, "#missing-columns"); !strings.Contains(m, "失独") {
 		t.Fatalf("missing columns: %s", m)
 	}
@@ -99,7 +99,7 @@ func TestOrganizerJourney(t *testing.T) {
 	must(t, ctx, clickJS(`#pick-gone .el-checkbox`))
 	setInput(t, ctx, `input#pick-reason, #pick-reason input`, "扶贫办名单比对: 已迁出")
 	shot(t, ctx, "console-compare")
-	must(t, ctx, clickJS(`#resolve`), chromedp.WaitVisible(chromedp.CSS(`#flash`), every))
+	must(t, ctx, clickJS(`#resolve`), waitVisible(`#flash`))
 	if !testenv.Eventually(10*time.Second, func() bool { return goneCount() != before }) {
 		t.Fatalf("the missing elder marked moved is still listed (%s)", before)
 	}
@@ -114,7 +114,7 @@ func TestOrganizerJourney(t *testing.T) {
 	// From the page: the resolve step's banner may still cover the table.
 	must(t, ctx,
 		clickJS(`table tbody tr:has(a) button.approve`),
-		chromedp.WaitVisible(chromedp.CSS("#intake-msg .ok"), every))
+		waitVisible("#intake-msg .ok"))
 	if msg := text(t, ctx, "#intake-msg"); !strings.Contains(msg, "已通过") {
 		t.Fatalf("approve: %s", msg)
 	}
@@ -127,11 +127,11 @@ func TestOrganizerJourney(t *testing.T) {
 	)
 	pick(t, ctx, `#elder-form .sel-village`, "周家村")
 	must(t, ctx,
-		chromedp.Click(chromedp.CSS(`#elder-form .cb-poor`), every),
+		clickOn(`#elder-form .cb-poor`),
 		chromedp.SendKeys(chromedp.CSS(`#elder-form input[name=nDependency]`), "助餐、助浴"),
 		unready(),
-		chromedp.Click(chromedp.CSS(`#elder-form button[type=submit]`), every),
-		chromedp.WaitVisible(chromedp.CSS(`#elder`), every),
+		clickOn(`#elder-form button[type=submit]`),
+		waitVisible(`#elder`),
 		waitReady())
 	if steps := text(t, ctx, "#intake-steps"); !strings.Contains(steps, "乡镇已上报") {
 		t.Fatalf("proposed elder's intake: %s", steps)
@@ -149,14 +149,14 @@ func TestOrganizerJourney(t *testing.T) {
 		t.Fatal("volunteer register did not render")
 	}
 	shot(t, ctx, "console-volunteers")
-	must(t, ctx, unready(), clickJS("table tbody tr td a"), chromedp.WaitVisible(chromedp.CSS("#volunteer"), every), waitReady())
+	must(t, ctx, unready(), clickJS("table tbody tr td a"), waitVisible("#volunteer"), waitReady())
 	shot(t, ctx, "console-volunteer")
 	// Honour hours (V6): added with reason and approver, shown apart from visit hours.
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS("#volunteer-hours"), every),
+	must(t, ctx, waitVisible("#volunteer-hours"),
 		chromedp.SendKeys(chromedp.CSS(`#honour-form input[name=minutes]`), "90"),
 		chromedp.SendKeys(chromedp.CSS(`#honour-form input[name=reason]`), "平台上线前在村里的探访"),
 		chromedp.SendKeys(chromedp.CSS(`#honour-form input[name=approver]`), "张主任"),
-		unready(), chromedp.Click(chromedp.CSS(`#honour-form button[type=submit]`), every), chromedp.WaitVisible(chromedp.CSS("#flash"), every), waitReady())
+		unready(), clickOn(`#honour-form button[type=submit]`), waitVisible("#flash"), waitReady())
 	if hrs := text(t, ctx, "#volunteer-hours p"); !strings.Contains(hrs, "荣誉时长 1 小时 30 分钟") || !strings.Contains(hrs, "探访时长 0 小时 0 分钟") {
 		t.Fatalf("volunteer hours after honour: %s", hrs)
 	}

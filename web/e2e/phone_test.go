@@ -18,14 +18,14 @@ func loginPhone(t *testing.T, s *site, ctx context.Context, phoneNo string, care
 		chromedp.Navigate(s.base+"/m/"),
 		waitReady(),
 		chromedp.SendKeys(chromedp.CSS(`input[name=phone]`), phoneNo),
-		chromedp.Click(chromedp.CSS(`#send-code`), every),
-		chromedp.WaitVisible(chromedp.CSS(`.ok`), every))
+		clickOn(`#send-code`),
+		waitVisible(`.ok`))
 	code := s.lastCode("+86" + phoneNo)
 	steps := []chromedp.Action[chromedp.Void]{chromedp.SendKeys(chromedp.CSS(`input[name=code]`), code)}
 	if carer {
-		steps = append(steps, chromedp.Click(chromedp.CSS(`input[name=carer]`), every))
+		steps = append(steps, clickOn(`input[name=carer]`))
 	}
-	steps = append(steps, chromedp.Click(chromedp.CSS(`#login button[type=submit]`), every), chromedp.WaitVisible(chromedp.CSS("nav.tabs"), every), waitReady())
+	steps = append(steps, clickOn(`#login button[type=submit]`), waitVisible("nav.tabs"), waitReady())
 	must(t, ctx, steps...)
 }
 
@@ -60,7 +60,7 @@ func TestVolunteerJourney(t *testing.T) {
 	}
 	auditPage(t, ctx, "phone-elders")
 
-	must(t, ctx, unready(), chromedp.Click(chromedp.CSS("a.elder"), every), chromedp.WaitVisible(chromedp.CSS("#contacts"), every), waitReady())
+	must(t, ctx, unready(), clickOn("a.elder"), waitVisible("#contacts"), waitReady())
 	if c := text(t, ctx, "#contacts"); !strings.Contains(c, "*") {
 		t.Fatalf("contacts should start masked: %s", c)
 	}
@@ -68,7 +68,7 @@ func TestVolunteerJourney(t *testing.T) {
 		t.Fatalf("%d tel: links dial a masked number", n)
 	}
 	auditPage(t, ctx, "phone-elder")
-	must(t, ctx, chromedp.Click(chromedp.CSS("#reveal"), every), chromedp.WaitNotPresent(chromedp.CSS("#reveal"), every))
+	must(t, ctx, clickOn("#reveal"), chromedp.WaitNotPresent(chromedp.CSS("#reveal"), every))
 	if n := eval[int](t, ctx, `document.querySelectorAll('#contacts a[href^="tel:"]').length`); n == 0 {
 		t.Fatal("after the reveal no contact can be called")
 	}
@@ -87,13 +87,13 @@ func TestVolunteerJourney(t *testing.T) {
 	if m := text(t, ctx, "#messages"); !strings.Contains(m, "登录验证码") || strings.Contains(m, s.lastCode(s.volunteer.Phone)) {
 		t.Fatalf("my texts: %s", m)
 	}
-	must(t, ctx, chromedp.Click(chromedp.CSS("#ack-handbook"), every), chromedp.WaitVisible(chromedp.CSS("#handbook-acked"), every))
-	must(t, ctx, chromedp.Click(chromedp.CSS("#sms-toggle"), every), chromedp.WaitVisible(chromedp.CSS("#sms-note"), every))
+	must(t, ctx, clickOn("#ack-handbook"), waitVisible("#handbook-acked"))
+	must(t, ctx, clickOn("#sms-toggle"), waitVisible("#sms-note"))
 	waitText(t, ctx, "#sms-state", "已退订")
 	auditPage(t, ctx, "phone-me-opted-out")
-	must(t, ctx, chromedp.Click(chromedp.CSS("#sms-toggle"), every))
+	must(t, ctx, clickOn("#sms-toggle"))
 	waitText(t, ctx, "#sms-state", "正在接收")
-	must(t, ctx, chromedp.Click(chromedp.CSS("header button.logout"), every), chromedp.WaitVisible(chromedp.CSS("#login"), every))
+	must(t, ctx, clickOn("header button.logout"), waitVisible("#login"))
 }
 
 // TestCarerLogin: a carer logs in by code and lands on their page.

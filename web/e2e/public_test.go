@@ -56,7 +56,7 @@ func TestPublicPagesAudit(t *testing.T) {
 		{"public-apply-calls", "/apply.html", `body[data-ready="1"]`},
 	}
 	for _, p := range pages {
-		must(t, ctx, chromedp.Navigate(s.base+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait), every))
+		must(t, ctx, chromedp.Navigate(s.base+p.path), waitVisible(p.wait))
 		auditPage(t, ctx, p.name)
 		if p.name == "public-verify-unknown" {
 			if m := text(t, ctx, "#out .bad"); !strings.Contains(m, "未找到该证明编号") {
@@ -72,7 +72,7 @@ func TestPublicPagesAudit(t *testing.T) {
 			t.Errorf("%s: a 加载更多 button shows with nothing more to load", p.path)
 		}
 	}
-	must(t, ctx, chromedp.Navigate(s.base+"/apply.html"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="1"]`), every))
+	must(t, ctx, chromedp.Navigate(s.base+"/apply.html"), waitVisible(`body[data-ready="1"]`))
 	links := eval[int](t, ctx, `document.querySelectorAll('#calls a.call-link').length`)
 	empty := eval[int](t, ctx, `document.querySelectorAll('#no-calls').length`)
 	if links != len(calls.Items) || (links == 0) != (empty == 1) {

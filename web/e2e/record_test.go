@@ -30,12 +30,12 @@ func TestConsoleCodeCardsAndCorrections(t *testing.T) {
 
 	loginConsole(t, s, ctx, "szq")
 	open(t, s, ctx, "/records")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#record-corrections button.correction-refuse`), every))
+	must(t, ctx, waitVisible(`#record-corrections button.correction-refuse`))
 	shot(t, ctx, "console-record-corrections")
 	must(t, ctx, clickJS(`#record-corrections button.correction-refuse`),
-		chromedp.WaitVisible(chromedp.CSS(`.el-dialog textarea[name=reason]`), every),
+		waitVisible(`.el-dialog textarea[name=reason]`),
 		chromedp.SendKeys(chromedp.CSS(`.el-dialog textarea[name=reason]`), "报名表所填为个人报名"),
-		unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS("#flash"), every), waitReady())
+		unready(), confirmForm(), waitVisible("#flash"), waitReady())
 	waitText(t, ctx, "#flash", "已答复")
 	var rec struct {
 		Corrections []struct{ Status, Reason string }
@@ -59,15 +59,15 @@ func TestConsoleCodeCardsAndCorrections(t *testing.T) {
 	must(t, ctx, chromedp.Navigate(s.base+"/verify.html?code="+cert.Code))
 	waitText(t, ctx, "#out", "公示中")
 	open(t, s, ctx, "/records")
-	must(t, ctx, clickJS(`#cert-withdraw`), chromedp.WaitVisible(chromedp.CSS(`.el-dialog input[name=code]`), every),
+	must(t, ctx, clickJS(`#cert-withdraw`), waitVisible(`.el-dialog input[name=code]`),
 		chromedp.SendKeys(chromedp.CSS(`.el-dialog input[name=code]`), cert.Code),
 		chromedp.SendKeys(chromedp.CSS(`.el-dialog textarea[name=reason]`), "群众反映时长不实, 经核实属实"),
-		unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS("#flash"), every), waitReady())
+		unready(), confirmForm(), waitVisible("#flash"), waitReady())
 	waitText(t, ctx, "#flash", "已撤销")
 	must(t, ctx, chromedp.Navigate(s.base+"/verify.html?code="+cert.Code))
 	waitText(t, ctx, "#out .bad", "该证明已撤销")
 	shot(t, ctx, "verify-withdrawn")
-	must(t, ctx, chromedp.Navigate(s.base+"/api/certificates/"+cert.Code+"/print"), chromedp.WaitVisible(chromedp.CSS(".sheet .seal"), every))
+	must(t, ctx, chromedp.Navigate(s.base+"/api/certificates/"+cert.Code+"/print"), waitVisible(".sheet .seal"))
 	if !eval[bool](t, ctx, `document.querySelector('.qr img').naturalWidth > 0 && !!document.querySelector('[data-print]')`) {
 		t.Fatal("the A4 page's QR code did not load")
 	}
@@ -75,11 +75,11 @@ func TestConsoleCodeCardsAndCorrections(t *testing.T) {
 
 	// The volunteer's record: the organizer adds an award from it.
 	open(t, s, ctx, "/volunteers/"+s.volunteer.ID+"/record")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#record-basic`), every), clickJS(`#award-add`),
-		chromedp.WaitVisible(chromedp.CSS(`.el-dialog input[name=title]`), every),
+	must(t, ctx, waitVisible(`#record-basic`), clickJS(`#award-add`),
+		waitVisible(`.el-dialog input[name=title]`),
 		chromedp.SendKeys(chromedp.CSS(`.el-dialog input[name=title]`), "优秀志愿者"),
 		chromedp.SendKeys(chromedp.CSS(`.el-dialog input[name=grantor]`), "共青团市中区委"),
-		unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS("#flash"), every), waitReady())
+		unready(), confirmForm(), waitVisible("#flash"), waitReady())
 	waitText(t, ctx, "#volunteer-record", "共青团市中区委")
 	if basic := text(t, ctx, "#record-basic"); strings.Contains(basic, s.volunteer.IDNumber) || !strings.Contains(basic, ledger.VolunteerNo(s.volunteer.ID)) {
 		t.Fatalf("basic information: %q", basic)
@@ -87,11 +87,11 @@ func TestConsoleCodeCardsAndCorrections(t *testing.T) {
 	shot(t, ctx, "console-volunteer-record")
 
 	open(t, s, ctx, "/codecards")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#codecards table tbody tr button.card-make`), every))
+	must(t, ctx, waitVisible(`#codecards table tbody tr button.card-make`))
 	if first := text(t, ctx, `#codecards table tbody tr`); !strings.Contains(first, "未制作") {
 		t.Fatalf("first elder's card before making one: %q", first)
 	}
-	must(t, ctx, unready(), clickJS(`#codecards table tbody tr button.card-make`), chromedp.WaitVisible(chromedp.CSS("#flash"), every), waitReady())
+	must(t, ctx, unready(), clickJS(`#codecards table tbody tr button.card-make`), waitVisible("#flash"), waitReady())
 	waitText(t, ctx, "#flash", "探访码卡")
 	waitText(t, ctx, `#codecards table tbody tr`, "使用中 · 第 1 版")
 	shot(t, ctx, "console-codecards")
@@ -120,8 +120,8 @@ func TestPhoneServiceRecord(t *testing.T) {
 	}
 	phone(t, ctx)
 	loginPhone(t, s, ctx, strings.TrimPrefix(s.volunteer.Phone, "+86"), false)
-	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/hours.html"), waitReady(), chromedp.WaitVisible(chromedp.CSS("#to-record"), every),
-		unready(), clickJS("#to-record"), waitReady(), chromedp.WaitVisible(chromedp.CSS(`#lines .line`), every))
+	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/hours.html"), waitReady(), waitVisible("#to-record"),
+		unready(), clickJS("#to-record"), waitReady(), waitVisible(`#lines .line`))
 	if l := text(t, ctx, "#lines .line"); !strings.Contains(l, "2026-01-05") || !strings.Contains(l, "1.5 小时") || !strings.Contains(l, "市中区组织者") {
 		t.Fatalf("service line: %q", l)
 	}
@@ -132,9 +132,9 @@ func TestPhoneServiceRecord(t *testing.T) {
 		t.Fatalf("basic information shows the full ID number: %q", b)
 	}
 	auditPage(t, ctx, "phone-record")
-	must(t, ctx, clickJS(`#lines .line button.ask`), chromedp.WaitVisible(chromedp.CSS(`#correction-form textarea`), every),
+	must(t, ctx, clickJS(`#lines .line button.ask`), waitVisible(`#correction-form textarea`),
 		chromedp.SendKeys(chromedp.CSS(`#correction-form textarea`), "那天只服务了一小时"),
-		clickJS(`#correction-send`), chromedp.WaitVisible(chromedp.CSS(`#correction-sent`), every))
+		clickJS(`#correction-send`), waitVisible(`#correction-sent`))
 	waitText(t, ctx, `#corrections .correction[data-status="pending"]`, "待处理")
 	shot(t, ctx, "phone-service-record")
 }

@@ -20,16 +20,16 @@ func TestRecruitmentPages(t *testing.T) {
 	must(t, ctx,
 		chromedp.SendKeys(chromedp.CSS(`#call-form input[name=title]`), "市中区金晖助老志愿者招募"),
 		chromedp.SendKeys(chromedp.CSS(`#call-form textarea[name=text]`), "诚邀热心人士加入金晖助老, 陪伴身边的老人。"),
-		chromedp.Click(chromedp.CSS(`#call-form .k-neighbour`), every),
-		chromedp.Click(chromedp.CSS(`#call-form .k-urban`), every))
+		clickOn(`#call-form .k-neighbour`),
+		clickOn(`#call-form .k-urban`))
 	setInput(t, ctx, `#call-form input[name=closes]`, "2099-12-31")
 	must(t, ctx,
 		unready(),
-		chromedp.Click(chromedp.CSS(`#call-form button[type=submit]`), every),
-		chromedp.WaitVisible(chromedp.CSS(`#flash`), every),
+		clickOn(`#call-form button[type=submit]`),
+		waitVisible(`#flash`),
 		waitReady())
 	// The list reloads after the success message.
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table a[href*="qr.png"]`), every))
+	must(t, ctx, waitVisible(`table a[href*="qr.png"]`))
 	if list := text(t, ctx, "table tbody"); !strings.Contains(list, "市中区金晖助老志愿者招募") {
 		t.Fatalf("published call not listed: %s", list)
 	}

@@ -91,7 +91,7 @@ func TestVolunteerVisitActions(t *testing.T) {
 	phone(t, ctx)
 	loginPhone(t, s, ctx, strings.TrimPrefix(va.Phone, "+86"), false)
 	card := func(id string) string { return `section.visit[data-visit="` + id + `"]` }
-	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/schedule.html"), waitReady(), chromedp.WaitVisible(chromedp.CSS(card(mine.ID)), every))
+	must(t, ctx, unready(), chromedp.Navigate(s.base+"/m/schedule.html"), waitReady(), waitVisible(card(mine.ID)))
 	auditPage(t, ctx, "phone-schedule")
 
 	// Move my visit to the month's last day.
@@ -99,36 +99,36 @@ func TestVolunteerVisitActions(t *testing.T) {
 	if mine.Date == to {
 		to = now.Format(time.DateOnly)
 	}
-	must(t, ctx, chromedp.Click(chromedp.CSS(card(mine.ID)+" button.act-date"), every),
-		chromedp.WaitVisible(chromedp.CSS(card(mine.ID)+" form[data-sheet=date]"), every))
+	must(t, ctx, clickOn(card(mine.ID)+" button.act-date"),
+		waitVisible(card(mine.ID)+" form[data-sheet=date]"))
 	auditPage(t, ctx, "phone-schedule-move")
 	must(t, ctx, chromedp.SetValue(chromedp.CSS(card(mine.ID)+" input[name=date]"), to),
 		chromedp.SendKeys(chromedp.CSS(card(mine.ID)+" input[name=reason]"), "当天要上课"),
-		chromedp.Click(chromedp.CSS(card(mine.ID)+" form[data-sheet=date] button[type=submit]"), every),
-		chromedp.WaitVisible(chromedp.CSS("#change-ok"), every))
+		clickOn(card(mine.ID)+" form[data-sheet=date] button[type=submit]"),
+		waitVisible("#change-ok"))
 	if v := visits()[mine.ID]; v.Date != to {
 		t.Fatalf("moved visit is on %s, want %s", v.Date, to)
 	}
 
 	// Swap it with the partner's visit.
-	must(t, ctx, chromedp.Click(chromedp.CSS(card(mine.ID)+" button.act-swap"), every),
-		chromedp.WaitVisible(chromedp.CSS(card(mine.ID)+" input[name=with]"), every),
-		chromedp.Click(chromedp.CSS(card(mine.ID)+` input[name=with][value="`+theirs.ID+`"]`), every),
-		chromedp.Click(chromedp.CSS(card(mine.ID)+" form[data-sheet=swap] button[type=submit]"), every),
-		chromedp.WaitVisible(chromedp.CSS(card(theirs.ID)), every))
+	must(t, ctx, clickOn(card(mine.ID)+" button.act-swap"),
+		waitVisible(card(mine.ID)+" input[name=with]"),
+		clickOn(card(mine.ID)+` input[name=with][value="`+theirs.ID+`"]`),
+		clickOn(card(mine.ID)+" form[data-sheet=swap] button[type=submit]"),
+		waitVisible(card(theirs.ID)))
 	if got := visits(); got[mine.ID].Volunteer != vb.ID || got[theirs.ID].Volunteer != va.ID {
 		t.Fatalf("after the swap: %+v", got)
 	}
 
 	// Give the swapped-in visit back.
-	must(t, ctx, chromedp.Click(chromedp.CSS(card(theirs.ID)+" button.act-giveback"), every),
+	must(t, ctx, clickOn(card(theirs.ID)+" button.act-giveback"),
 		chromedp.SendKeys(chromedp.CSS(card(theirs.ID)+" form[data-sheet=giveback] input[name=reason]"), "生病了"),
-		chromedp.Click(chromedp.CSS(card(theirs.ID)+" form[data-sheet=giveback] button[type=submit]"), every),
-		chromedp.WaitVisible(chromedp.CSS("#change-ok"), every))
+		clickOn(card(theirs.ID)+" form[data-sheet=giveback] button[type=submit]"),
+		waitVisible("#change-ok"))
 	if v := visits()[theirs.ID]; v.Status != "offered" {
 		t.Fatalf("given back visit is %q", v.Status)
 	}
-	must(t, ctx, chromedp.Click(chromedp.CSS("header button.logout"), every), chromedp.WaitVisible(chromedp.CSS("#login"), every))
+	must(t, ctx, clickOn("header button.logout"), waitVisible("#login"))
 
 	// The partner takes it, then visits offline.
 	loginPhone(t, s, ctx, strings.TrimPrefix(vb.Phone, "+86"), false)
@@ -136,9 +136,9 @@ func TestVolunteerVisitActions(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll('`+card(theirs.ID)+` button.act-take').length`); n != 1 {
 		t.Fatalf("the partner's schedule offers no take button: %.2000s", eval[string](t, ctx, `document.querySelector('main').innerText`))
 	}
-	must(t, ctx, chromedp.Click(chromedp.CSS(card(theirs.ID)+" button.act-take"), every),
-		chromedp.Click(chromedp.CSS(card(theirs.ID)+" form[data-sheet=take] button[type=submit]"), every),
-		chromedp.WaitVisible(chromedp.CSS(card(theirs.ID)+" button.checkin"), every))
+	must(t, ctx, clickOn(card(theirs.ID)+" button.act-take"),
+		clickOn(card(theirs.ID)+" form[data-sheet=take] button[type=submit]"),
+		waitVisible(card(theirs.ID)+" button.checkin"))
 	if v := visits()[theirs.ID]; v.Volunteer != vb.ID || v.Status != "planned" {
 		t.Fatalf("taken visit: %+v", v)
 	}
@@ -150,9 +150,9 @@ func TestVolunteerVisitActions(t *testing.T) {
 		return true;
 	})()`)
 	setNetwork(t, ctx, true, 0, -1)
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.offline`), every),
-		chromedp.Click(chromedp.CSS(card(theirs.ID)+" button.checkin"), every),
-		chromedp.WaitVisible(chromedp.CSS(card(theirs.ID)+` button.checkout`), every))
+	must(t, ctx, waitVisible(`.offline`),
+		clickOn(card(theirs.ID)+" button.checkin"),
+		waitVisible(card(theirs.ID)+` button.checkout`))
 	eval[bool](t, ctx, `(window.Date = window.RealDate, true)`)
 	eval[int](t, ctx, `(() => { const b = [...document.querySelectorAll('`+card(theirs.ID)+` input[name=item]')]; b.forEach(i => { if (!i.checked) i.click(); }); return b.length })()`)
 	// Typed as an input event in one step: the page redraws while the outbox
@@ -167,7 +167,7 @@ func TestVolunteerVisitActions(t *testing.T) {
 		t.Fatalf("the concern typed offline reads %q after a redraw", c)
 	}
 	auditPage(t, ctx, "phone-schedule-checkout-offline")
-	must(t, ctx, chromedp.Click(chromedp.CSS(card(theirs.ID)+" button.checkout"), every))
+	must(t, ctx, clickOn(card(theirs.ID)+" button.checkout"))
 	if !testenv.Eventually(10*time.Second, func() bool {
 		return eval[int](t, ctx, `document.querySelectorAll('`+card(theirs.ID)+`[data-status="done"]').length`) == 1
 	}) {

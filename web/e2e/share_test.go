@@ -38,10 +38,10 @@ func TestVolunteerWishAndStory(t *testing.T) {
 	auditPage(t, ctx, "phone-share")
 
 	setNetwork(t, ctx, true, 0, -1)
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.offline`), every),
+	must(t, ctx, waitVisible(`.offline`),
 		chromedp.SendKeys(chromedp.CSS(`#wish-form input[name=need]`), "一件厚棉衣"),
-		chromedp.Click(chromedp.CSS(`#save-wish`), every),
-		chromedp.WaitVisible(chromedp.CSS(`#wish-saved`), every))
+		clickOn(`#save-wish`),
+		waitVisible(`#wish-saved`))
 	waitText(t, ctx, "#outbox-status", "有 1 条")
 	if n := len(wishes()); n != 0 {
 		t.Fatalf("offline: the server holds %d wishes", n)
@@ -51,7 +51,7 @@ func TestVolunteerWishAndStory(t *testing.T) {
 	if got := wishes(); len(got) != 1 || got[0].Need != "一件厚棉衣" {
 		t.Fatalf("after reconnect: %+v", got)
 	}
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#mine .my-wish`), every))
+	must(t, ctx, waitVisible(`#mine .my-wish`))
 
 	// A story with a photo.
 	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
@@ -72,8 +72,8 @@ func TestVolunteerWishAndStory(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#story-form input[name=title]`), "给老人修好了电视"),
 		chromedp.SendKeys(chromedp.CSS(`#story-form textarea[name=text]`), "周末去村里探访, 顺便把老人家的电视修好了, 老人很高兴。"),
 		chromedp.SetUploadFiles(chromedp.CSS(`#story-form input[name=photos]`), []string{file}),
-		chromedp.Click(chromedp.CSS(`#send-story`), every),
-		chromedp.WaitVisible(chromedp.CSS(`#story-sent`), every))
+		clickOn(`#send-story`),
+		waitVisible(`#story-sent`))
 	waitText(t, ctx, "#story-sent", "1 张照片")
 	var posts struct {
 		Items []struct {
@@ -85,6 +85,6 @@ func TestVolunteerWishAndStory(t *testing.T) {
 	if len(posts.Items) != 1 || posts.Items[0].Status != "pending" || len(posts.Items[0].Photos) != 1 {
 		t.Fatalf("story on the server: %+v", posts.Items)
 	}
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#mine .my-post`), every))
+	must(t, ctx, waitVisible(`#mine .my-post`))
 	auditPage(t, ctx, "phone-share-sent")
 }

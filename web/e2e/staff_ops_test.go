@@ -83,8 +83,8 @@ func TestConsoleStaffQueues(t *testing.T) {
 
 	// Pairs: handover notes, then the pair ends and its place opens a relay.
 	open(t, s, ctx, "/pairs?status=active&sort=elderName&order=asc")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .notes`), every))
-	must(t, ctx, clickJS(`.data-table tbody tr .notes`), chromedp.WaitVisible(chromedp.CSS(`.el-dialog textarea[name=preferences]`), every),
+	must(t, ctx, waitVisible(`.data-table tbody tr .notes`))
+	must(t, ctx, clickJS(`.data-table tbody tr .notes`), waitVisible(`.el-dialog textarea[name=preferences]`),
 		chromedp.SendKeys(chromedp.CSS(`.el-dialog textarea[name=preferences]`), "喜欢听戏"), confirmForm())
 	waitText(t, ctx, "#flash", "已保存交接备注")
 	must(t, ctx, clickJS(`.data-table tbody tr .end`))
@@ -93,9 +93,9 @@ func TestConsoleStaffQueues(t *testing.T) {
 
 	// The relay queue: propose again, then confirm the successor.
 	open(t, s, ctx, "/relays")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .relay-propose`), every), clickJS(`.data-table tbody tr .relay-propose`))
+	must(t, ctx, waitVisible(`.data-table tbody tr .relay-propose`), clickJS(`.data-table tbody tr .relay-propose`))
 	waitText(t, ctx, "#flash", "已重新推荐")
-	must(t, ctx, clickJS(`.data-table tbody tr .relay-confirm`), chromedp.WaitVisible(chromedp.CSS(`.el-dialog .form-ok`), every))
+	must(t, ctx, clickJS(`.data-table tbody tr .relay-confirm`), waitVisible(`.el-dialog .form-ok`))
 	if eval[bool](t, ctx, `document.querySelector('.el-dialog .el-select').innerText.includes('请选择')`) {
 		// nobody recommended: the organizer picks a volunteer of the county
 		pick(t, ctx, ".el-dialog .el-select", "")
@@ -109,28 +109,28 @@ func TestConsoleStaffQueues(t *testing.T) {
 	// Q3: the organizer registers the rectification; the county admin,
 	// someone else, re-checks it and closes the problem.
 	open(t, s, ctx, "/supervise/problems?status=open")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .rectify`), every), clickJS(`.data-table tbody tr .rectify`))
+	must(t, ctx, waitVisible(`.data-table tbody tr .rectify`), clickJS(`.data-table tbody tr .rectify`))
 	answerBox(t, ctx, "已约谈志愿者并补做探访")
 	waitText(t, ctx, "#flash", "已登记整改")
 
 	// Micro-wishes: one read in full, one approved, one not published.
 	open(t, s, ctx, "/wishes?status=pending")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .wish-show`), every), clickJS(`.data-table tbody tr .wish-show`))
+	must(t, ctx, waitVisible(`.data-table tbody tr .wish-show`), clickJS(`.data-table tbody tr .wish-show`))
 	waitText(t, ctx, ".el-drawer", "微心愿详情")
 	open(t, s, ctx, "/wishes?status=pending")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .wish-approve`), every), clickJS(`.data-table tbody tr .wish-approve`))
+	must(t, ctx, waitVisible(`.data-table tbody tr .wish-approve`), clickJS(`.data-table tbody tr .wish-approve`))
 	waitText(t, ctx, "#flash", "已审核通过")
 	open(t, s, ctx, "/wishes?status=pending")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .wish-reject`), every), clickJS(`.data-table tbody tr .wish-reject`))
+	must(t, ctx, waitVisible(`.data-table tbody tr .wish-reject`), clickJS(`.data-table tbody tr .wish-reject`))
 	answerBox(t, ctx, "心愿重复登记")
 	waitText(t, ctx, "#flash", "已不予发布")
 
 	// Stories on the exchange page: one approved, one not published.
 	open(t, s, ctx, "/exchange?status=pending")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .post-approve`), every), clickJS(`.data-table tbody tr .post-approve`))
+	must(t, ctx, waitVisible(`.data-table tbody tr .post-approve`), clickJS(`.data-table tbody tr .post-approve`))
 	waitText(t, ctx, "#flash", "已审核通过")
 	open(t, s, ctx, "/exchange?status=pending")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .post-reject`), every), clickJS(`.data-table tbody tr .post-reject`))
+	must(t, ctx, waitVisible(`.data-table tbody tr .post-reject`), clickJS(`.data-table tbody tr .post-reject`))
 	answerBox(t, ctx, "照片未经老人同意")
 	waitText(t, ctx, "#flash", "已不予发布")
 
@@ -146,8 +146,8 @@ func TestConsoleStaffQueues(t *testing.T) {
 	// The county admin stops another account, then lets it in again.
 	open(t, s, admin, "/admin/accounts")
 	toggle := `[...document.querySelectorAll('.data-table tbody tr')].find((r) => r.innerText.includes('szqdudao')).querySelector('.account-toggle').click()`
-	must(t, admin, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .account-toggle`), every), chromedp.Evaluate[chromedp.Void](toggle))
-	must(t, admin, chromedp.WaitVisible(chromedp.CSS(`.confirm-box .el-button--primary`), every), clickJS(`.confirm-box .el-button--primary`))
+	must(t, admin, waitVisible(`.data-table tbody tr .account-toggle`), chromedp.Evaluate[chromedp.Void](toggle))
+	must(t, admin, waitVisible(`.confirm-box .el-button--primary`), clickJS(`.confirm-box .el-button--primary`))
 	waitText(t, admin, "#flash", "已停用")
 	row := `[...document.querySelectorAll('.data-table tbody tr')].find((r) => r.innerText.includes('szqdudao')).innerText`
 	if !testenv.Eventually(10*time.Second, func() bool { return strings.Contains(eval[string](t, admin, row), "已停用") }) {
@@ -160,8 +160,8 @@ func TestConsoleStaffQueues(t *testing.T) {
 	}
 	waitText(t, admin, "#flash", "已启用")
 	open(t, s, admin, "/supervise/problems?status=rectified")
-	must(t, admin, chromedp.WaitVisible(chromedp.CSS(`.data-table tbody tr .recheck`), every), clickJS(`.data-table tbody tr .recheck`),
-		chromedp.WaitVisible(chromedp.CSS(`.el-dialog textarea[name=note]`), every),
+	must(t, admin, waitVisible(`.data-table tbody tr .recheck`), clickJS(`.data-table tbody tr .recheck`),
+		waitVisible(`.el-dialog textarea[name=note]`),
 		chromedp.SendKeys(chromedp.CSS(`.el-dialog textarea[name=note]`), "回访老人, 已按时探访"), confirmForm())
 	waitText(t, admin, "#flash", "回查通过")
 
@@ -186,6 +186,6 @@ func TestConsoleStaffQueues(t *testing.T) {
 	top := browser(t)
 	loginConsole(t, s, top, "admin")
 	open(t, s, top, "/sms/templates")
-	must(t, top, chromedp.WaitVisible(chromedp.CSS(`.template-edit`), every), clickJS(`.template-edit`), chromedp.WaitVisible(chromedp.CSS(`.el-dialog .form-ok`), every), confirmForm())
+	must(t, top, waitVisible(`.template-edit`), clickJS(`.template-edit`), waitVisible(`.el-dialog .form-ok`), confirmForm())
 	waitText(t, top, "#flash", "已保存模板")
 }

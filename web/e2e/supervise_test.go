@@ -3,8 +3,6 @@ package e2e
 import (
 	"strings"
 	"testing"
-
-	"github.com/chromedp/chromedp"
 )
 
 // TestSupervisionWorkspace: the county supervisor walks draws → tasks →
@@ -21,18 +19,18 @@ func TestSupervisionWorkspace(t *testing.T) {
 	}
 
 	open(t, s, ctx, "/supervise/draws")
-	must(t, ctx, chromedp.Click(chromedp.CSS(`#draw`), every), chromedp.WaitVisible(chromedp.CSS(`#draw-form`), every),
-		unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS(`#draw-detail`), every), waitReady())
+	must(t, ctx, clickOn(`#draw`), waitVisible(`#draw-form`),
+		unready(), confirmForm(), waitVisible(`#draw-detail`), waitReady())
 	if m := text(t, ctx, "#flash"); !strings.Contains(m, "已抽取") {
 		t.Fatalf("draw: %s", m)
 	}
 	shot(t, ctx, "console-supervise-draw")
 
 	open(t, s, ctx, "/supervise/tasks")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table tbody tr button.result`), every), clickJS(`table tbody tr button.result`),
-		chromedp.WaitVisible(chromedp.CSS(`#result-form`), every))
+	must(t, ctx, waitVisible(`table tbody tr button.result`), clickJS(`table tbody tr button.result`),
+		waitVisible(`#result-form`))
 	pick(t, ctx, `#result-form .el-select`, "不属实")
-	must(t, ctx, unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS(`#flash`), every), waitReady())
+	must(t, ctx, unready(), confirmForm(), waitVisible(`#flash`), waitReady())
 	if m := text(t, ctx, "#flash"); !strings.Contains(m, "不属实") {
 		t.Fatalf("check result: %s", m)
 	}
@@ -43,17 +41,17 @@ func TestSupervisionWorkspace(t *testing.T) {
 	shot(t, ctx, "console-supervise-results")
 
 	open(t, s, ctx, "/supervise/problems")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table tbody tr button.rectify`), every), unready(), clickJS(`table tbody tr button.rectify`))
+	must(t, ctx, waitVisible(`table tbody tr button.rectify`), unready(), clickJS(`table tbody tr button.rectify`))
 	answerBox(t, ctx, "已补探访并核实")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#flash`), every), waitReady())
+	must(t, ctx, waitVisible(`#flash`), waitReady())
 	if p := text(t, ctx, "table tbody"); !strings.Contains(p, "已整改待回查") {
 		t.Fatalf("problem after rectify: %s", p)
 	}
 	shot(t, ctx, "console-supervise-problems")
 
 	open(t, s, ctx, "/supervise/reports")
-	must(t, ctx, chromedp.Click(chromedp.CSS(`#report-make`), every), chromedp.WaitVisible(chromedp.CSS(`#report-form`), every),
-		unready(), confirmForm(), chromedp.WaitVisible(chromedp.CSS(`#report`), every), waitReady())
+	must(t, ctx, clickOn(`#report-make`), waitVisible(`#report-form`),
+		unready(), confirmForm(), waitVisible(`#report`), waitReady())
 	if r := text(t, ctx, "#report"); !strings.Contains(r, "合计") {
 		t.Fatalf("report: %s", r)
 	}
@@ -72,8 +70,8 @@ func TestSMSSimulator(t *testing.T) {
 	}
 	loginConsole(t, s, ctx, "admin")
 	open(t, s, ctx, "/admin/sms")
-	must(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table tbody tr .sim-stop`), every), unready(),
-		clickJS(`table tbody tr .sim-stop`), chromedp.WaitVisible(chromedp.CSS(`#flash`), every), waitReady())
+	must(t, ctx, waitVisible(`table tbody tr .sim-stop`), unready(),
+		clickJS(`table tbody tr .sim-stop`), waitVisible(`#flash`), waitReady())
 	if m := text(t, ctx, "#flash"); !strings.Contains(m, "退订") {
 		t.Fatalf("simulated reply: %s", m)
 	}

@@ -28,12 +28,12 @@ func TestPairAndVisitJourney(t *testing.T) {
 
 	loginConsole(t, s, ctx, "szq")
 	open(t, s, ctx, "/pairing")
-	must(t, ctx, unready(), chromedp.Click(chromedp.CSS("#propose"), every), chromedp.WaitVisible(chromedp.CSS("#proposal"), every), waitReady())
+	must(t, ctx, unready(), clickOn("#propose"), waitVisible("#proposal"), waitReady())
 	if items := text(t, ctx, "#proposal-items tbody"); !strings.Contains(items, "需求") {
 		t.Fatalf("proposal items carry no explanation: %.300s", items)
 	}
 	shot(t, ctx, "console-pairing-proposal")
-	must(t, ctx, unready(), chromedp.Click(chromedp.CSS("#confirm-all"), every), chromedp.WaitVisible(chromedp.CSS("#flash"), every), waitReady())
+	must(t, ctx, unready(), clickOn("#confirm-all"), waitVisible("#flash"), waitReady())
 	if m := text(t, ctx, "#flash"); !strings.Contains(m, "已确认") {
 		t.Fatalf("confirm: %s", m)
 	}
@@ -41,8 +41,8 @@ func TestPairAndVisitJourney(t *testing.T) {
 	shot(t, ctx, "console-coverage")
 
 	open(t, s, ctx, "/visits")
-	must(t, ctx, unready(), chromedp.Click(chromedp.CSS("#plan"), every), chromedp.WaitVisible(chromedp.CSS("#flash"), every), waitReady(),
-		chromedp.WaitVisible(chromedp.CSS(`table tbody tr:nth-child(2)`), every))
+	must(t, ctx, unready(), clickOn("#plan"), waitVisible("#flash"), waitReady(),
+		waitVisible(`table tbody tr:nth-child(2)`))
 	// The plan ran as a background job (issue 14): every paired elder done.
 	if n := jobFinished(t, ctx); n == 0 {
 		t.Fatal("plan job planned no elder")
@@ -90,7 +90,7 @@ func TestPairAndVisitJourney(t *testing.T) {
 	}
 	loginPhone(t, s, m, phoneNo, false)
 	card := `section.visit[data-visit="` + visitID + `"]`
-	must(t, m, unready(), chromedp.Navigate(s.base+"/m/schedule.html"), waitReady(), chromedp.WaitVisible(chromedp.CSS(card), every))
+	must(t, m, unready(), chromedp.Navigate(s.base+"/m/schedule.html"), waitReady(), waitVisible(card))
 	shot(t, m, "phone-schedule")
 	// The volunteer arrived 45 minutes ago: the phone's clock is set back
 	// for the tap (the check-in keeps the time of the tap, not of sending),
@@ -102,8 +102,8 @@ func TestPairAndVisitJourney(t *testing.T) {
 		return true;
 	})()`)
 	must(t, m,
-		chromedp.Click(chromedp.CSS(card+" button.checkin"), every),
-		chromedp.WaitVisible(chromedp.CSS(card+`[data-status="checked_in"] button.checkout`), every))
+		clickOn(card+" button.checkin"),
+		waitVisible(card+`[data-status="checked_in"] button.checkout`))
 	waitStatus(t, s, login.Token, visitID, "checked_in")
 	eval[bool](t, m, `(window.Date = window.RealDate, true)`)
 	// The page draws the card again when the upload round ends and when the
@@ -118,8 +118,8 @@ func TestPairAndVisitJourney(t *testing.T) {
 	}
 	shot(t, m, "phone-visit-checklist")
 	must(t, m,
-		chromedp.Click(chromedp.CSS(card+" button.checkout"), every),
-		chromedp.WaitVisible(chromedp.CSS(card+`[data-status="done"]`), every))
+		clickOn(card+" button.checkout"),
+		waitVisible(card+`[data-status="done"]`))
 	waitStatus(t, s, login.Token, visitID, "done")
 	waitText(t, m, "#outbox-status", "都已上传")
 	shot(t, m, "phone-visit-done")
@@ -146,7 +146,7 @@ func TestPairAndVisitJourney(t *testing.T) {
 	}
 	month := time.Now().In(clock.Shanghai).Format("2006-01")
 	must(t, m, unready(), chromedp.Navigate(s.base+"/m/hours.html"), waitReady(),
-		chromedp.WaitVisible(chromedp.CSS(`#months [data-month="`+month+`"]`), every))
+		waitVisible(`#months [data-month="`+month+`"]`))
 	want := fmt.Sprintf("%d 分钟", visit.Minutes)
 	if got := text(t, m, `#months [data-month="`+month+`"] .credit`); got != want {
 		t.Fatalf("hours page shows %q for %s visit hours, want %q", got, month, want)
@@ -155,7 +155,7 @@ func TestPairAndVisitJourney(t *testing.T) {
 		t.Fatalf("honour hours %q, want none", got)
 	}
 	shot(t, m, "phone-hours-visit")
-	must(t, m, chromedp.Click(chromedp.CSS("#issue"), every), chromedp.WaitVisible(chromedp.CSS("#certificate .cert img"), every))
+	must(t, m, clickOn("#issue"), waitVisible("#certificate .cert img"))
 	code := text(t, m, "#certificate .cert-code")
 	var cert struct {
 		Name          string
