@@ -14,10 +14,11 @@ test: vet
 ## test-scale: the province on several processes: builds the binary, starts a FerretDB server, migrate,
 ## 2 api, 2 worker, 2 schedulers and two demo loaders against REDIS_URL (or an embedded Redis); about a minute
 test-scale:
-	TEST_SCALE=1 $(GO) test -count=1 -v -run TestScale ./services/platform/scaletest/
+	TEST_SCALE=1 $(GO) test -tags scale -count=1 -v -run TestScale ./services/platform/scaletest/
 
 vet:
 	$(GO) vet ./...
+	$(GO) vet -tags scale ./services/platform/scaletest/
 
 ## test-web: the web app's tests: asset server, then the browser journeys in headless Chromium (skipped without it)
 test-web:
