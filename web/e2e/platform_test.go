@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -50,7 +51,26 @@ func startFreshSite(t *testing.T) *site {
 
 func newSite(t *testing.T, prepair bool) *site {
 	t.Helper()
-	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=" + t.TempDir(), "REDIS_URL=" + testenv.RedisURL(t), "JINHUI_SHUTDOWN_TIMEOUT=5s"}, nil, io.Discard)
+	dataDir := t.TempDir()
+	// The data set, with the first volunteer on two active elders of their
+	// county when prepair, is loaded once per test binary and copied for
+	// each site (platformtest.Seed).
+	name, edit := "fresh", func(*demo.Set) {}
+	if prepair {
+		name, edit = "prepaired", func(set *demo.Set) {
+			vol := set.Volunteers[0]
+			county, paired := vol.Village[:6], 0
+			for i := range set.Elders {
+				e := &set.Elders[i]
+				if paired < 2 && strings.HasPrefix(e.Village, county) && e.Status == registry.StatusActive {
+					e.Volunteers = append(e.Volunteers, vol.ID)
+					paired++
+				}
+			}
+		}
+	}
+	set := platformtest.Seed(t, dataDir, name, edit)
+	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=" + dataDir, "REDIS_URL=" + testenv.RedisURL(t), "JINHUI_SHUTDOWN_TIMEOUT=5s"}, nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,19 +80,16 @@ func newSite(t *testing.T, prepair bool) *site {
 		cancel()
 		t.Fatalf("platform.New: %v", err)
 	}
-	set := platformtest.Set(t)
 	s := &site{t: t, p: p, set: set, ledger: &fakeLedger{seen: map[string]int{}}}
 	s.volunteer = set.Volunteers[0]
-	county := s.volunteer.Village[:6]
-	for i := range set.Elders {
-		e := &set.Elders[i]
-		if prepair && len(s.paired) < 2 && strings.HasPrefix(e.Village, county) && e.Status == registry.StatusActive {
-			e.Volunteers = append(e.Volunteers, s.volunteer.ID)
+	for _, e := range set.Elders {
+		if slices.Contains(e.Volunteers, s.volunteer.ID) {
 			s.paired = append(s.paired, e.ID)
 		}
 	}
-	if err := demo.Load(ctx, p.Store, set); err != nil {
-		t.Fatalf("load test data: %v", err)
+	if prepair && len(s.paired) != 2 {
+		cancel()
+		t.Fatalf("the volunteer serves %d elders, want 2", len(s.paired))
 	}
 	// A stand-in for the ledger endpoints the visits and carers issues add:
 	// it counts each business key once, as they will.

@@ -72,7 +72,7 @@ func NewScaled(t *testing.T, sc demo.Scale, monitors ...*event.CommandMonitor) *
 func start(t *testing.T, gw notify.Gateway, sc demo.Scale, monitors ...*event.CommandMonitor) *Harness {
 	t.Helper()
 	dataDir := t.TempDir()
-	set := seedInto(t, sc, filepath.Join(dataDir, "mongo"))
+	set := seedInto(t, seedKey{scale: sc}, nil, filepath.Join(dataDir, "mongo"))
 	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=" + dataDir, "REDIS_URL=" + testenv.RedisURL(t)}, nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +99,27 @@ type seed struct {
 	err   error
 }
 
-var seeds sync.Map // demo.Scale → *seed
+var seeds sync.Map // seedKey → *seed
+
+// seedKey names a seed: the scale of its data set and, when the set was
+// edited before loading, the name of the edit.
+type seedKey struct {
+	scale demo.Scale
+	edit  string
+}
+
+// Seed writes into dataDir the database files of the test data set
+// (Scale) as edit leaves it, for a platform started on dataDir
+// (JINHUI_DATA_DIR) by the test itself, and returns that set. name names
+// the edit: the first call with a name in a test binary loads the edited
+// set once and every call after it copies the files, so one name must
+// always come with the same edit. A test that starts its platform its own
+// way (the browser tests, on a listener of their own) starts it in
+// milliseconds instead of loading the set again, about a second each.
+func Seed(t *testing.T, dataDir, name string, edit func(*demo.Set)) demo.Set {
+	t.Helper()
+	return seedInto(t, seedKey{scale: Scale, edit: name}, edit, filepath.Join(dataDir, "mongo"))
+}
 
 // seedInto writes the files of a database holding the data set of scale
 // sc (with the platform's indexes) into dir, where the platform's
@@ -109,11 +129,11 @@ var seeds sync.Map // demo.Scale → *seed
 // own copy of them, which takes milliseconds where loading the set again
 // took about a second a platform on a busy machine (issue 19). Each test
 // still has a database of its own.
-func seedInto(t *testing.T, sc demo.Scale, dir string) demo.Set {
+func seedInto(t *testing.T, key seedKey, edit func(*demo.Set), dir string) demo.Set {
 	t.Helper()
-	v, _ := seeds.LoadOrStore(sc, &seed{})
+	v, _ := seeds.LoadOrStore(key, &seed{})
 	sd := v.(*seed)
-	sd.once.Do(func() { sd.set, sd.files, sd.err = build(sc) })
+	sd.once.Do(func() { sd.set, sd.files, sd.err = build(key.scale, edit) })
 	if sd.err != nil {
 		t.Fatalf("test data: %v", sd.err)
 	}
@@ -134,13 +154,16 @@ func seedInto(t *testing.T, sc demo.Scale, dir string) demo.Set {
 	return set
 }
 
-// build loads SetOf(sc) into a fresh embedded FerretDB as platform.New
-// would open it (the declared indexes, the _id indexes), stops it and
-// returns its files.
-func build(sc demo.Scale) (demo.Set, map[string][]byte, error) {
+// build loads SetOf(sc), edited by edit when not nil, into a fresh
+// embedded FerretDB as platform.New would open it (the declared indexes,
+// the _id indexes), stops it and returns its files.
+func build(sc demo.Scale, edit func(*demo.Set)) (demo.Set, map[string][]byte, error) {
 	set, err := setOf(sc)
 	if err != nil {
 		return set, nil, err
+	}
+	if edit != nil {
+		edit(&set)
 	}
 	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=unused"}, nil, io.Discard)
 	if err != nil {
