@@ -181,6 +181,12 @@ func (c Config) validate() error {
 			return fmt.Errorf("JINHUI_HEALTH_ADDR 不是有效的监听地址 %q: %v", c.HealthAddr, err)
 		}
 	}
+	// The embedded FerretDB opens its SQLite files by a file: URI, in which
+	// "#" starts a fragment, "?" the options and "%" an escape: such a
+	// folder would fail at start with FerretDB's own English message.
+	if c.MongoURI == "" && strings.ContainsAny(c.DataDir, "#?%") {
+		return fmt.Errorf("JINHUI_DATA_DIR 不能含有 #、? 或 %%（内嵌数据库按文件地址打开它）, 收到 %q", c.DataDir)
+	}
 	if c.SweepEvery < time.Second || c.SweepEvery > time.Hour {
 		return errors.New("JINHUI_SWEEP_EVERY 应在 1s 到 1h 之间")
 	}

@@ -30,6 +30,9 @@ func TestParse(t *testing.T) {
 		{"ErrHealthAddr", []string{"JINHUI_HEALTH_ADDR=8081"}, nil, "JINHUI_HEALTH_ADDR"},
 		{"ErrSweepEvery", []string{"JINHUI_SWEEP_EVERY=10ms"}, nil, "JINHUI_SWEEP_EVERY"},
 		{"ErrDemoScale", []string{"JINHUI_DEMO_SCALE=huge"}, nil, "JINHUI_DEMO_SCALE"},
+		{"ErrDataDirHash", []string{"JINHUI_DATA_DIR=/srv/金晖#2"}, nil, "JINHUI_DATA_DIR"},
+		{"ErrDataDirPercent", []string{"JINHUI_DATA_DIR=./data%1"}, nil, "JINHUI_DATA_DIR"},
+		{"OKDataDirWithMongo", []string{"MONGODB_URI=mongodb://db:27017", "REDIS_URL=redis://r:6379/0", "JINHUI_DATA_DIR=/srv/a#b"}, []string{"api"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
