@@ -179,11 +179,15 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildResult, error) {
 	return s.RebuildProgress(ctx, nil)
 }
 
+// RebuildWait is how long the admin's background rebuild waits for the
+// lease: a little longer than a dead holder's lease lasts.
+const RebuildWait = lockTTL + 30*time.Second
+
 // RebuildWhenFree is RebuildProgress for the admin's background job: when
 // the lease is held (most often by the routine compaction, which folds the
 // day's deltas in seconds) it waits for it, looking again with a growing
 // pause, instead of failing a job the admin asked for. After wait it gives
-// up with ErrBusy, as it does at once when ctx ends.
+// up with ErrBusy; when ctx ends, with ctx's error.
 func (s *Service) RebuildWhenFree(ctx context.Context, wait time.Duration, progress func(done, total int)) (RebuildResult, error) {
 	b := backoff.NewExponentialBackOff(backoff.WithInitialInterval(200*time.Millisecond), backoff.WithMaxInterval(5*time.Second), backoff.WithMaxElapsedTime(wait))
 	return backoff.RetryWithData(func() (RebuildResult, error) {

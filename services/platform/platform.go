@@ -200,9 +200,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, gateway notif
 	}
 	p.Jobs = &jobs.Service{Store: store, Queue: workers.Queue{Client: p.Queue}, Log: log, Now: time.Now, Runners: map[string]jobs.Runner{
 		jobs.KindLedgerRebuild: func(ctx context.Context, _ jobs.Job, progress jobs.Progress) (any, error) {
-			// waits out a compaction holding the lease, up to a dead
-			// holder's lease time and a little more
-			return p.Ledger.RebuildWhenFree(ctx, 150*time.Second, progress)
+			// waits out a compaction holding the lease
+			return p.Ledger.RebuildWhenFree(ctx, ledger.RebuildWait, progress)
 		},
 		jobs.KindVisitPlan: func(ctx context.Context, j jobs.Job, progress jobs.Progress) (any, error) {
 			m, err := time.ParseInLocation("2006-01", j.Month, clock.Shanghai)

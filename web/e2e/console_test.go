@@ -28,18 +28,21 @@ var placeholders = []string{"上线后显示", "STUB", "TODO", "undefined", "NaN
 // Each role's dashboard is read, and each other screen once, by the first
 // of the roles whose menu has it: the supervisor's 34 entries are all on
 // the organizer's menu and the admin's 49 take 42 from it, so reading every
-// menu whole drew the same screens 125 times where 50 draw each once; a
+// menu whole drew the same screens 125 times where 51 draw each once; a
 // screen drawn this way was about a third of the browser package's
 // rendering (issue 19). A walk longer than 20 screens is split in two,
 // each half in a tab of its own, so that it does not end the package last.
 func TestConsoleEveryScreen(t *testing.T) {
 	t.Parallel()
 	s := startSite(t)
-	users := []string{"szq", "szqdudao", "admin"}
-	tabs := map[string]context.Context{}
-	walks := map[string][]string{}
+	type walk struct {
+		name, user string
+		profile    context.Context // the role's browser context, logged in
+		routes     []string
+	}
+	var walks []walk
 	seen := map[string]bool{}
-	for _, user := range users {
+	for _, user := range []string{"szq", "szqdudao", "admin"} {
 		ctx := browser(t) // each role in its own browser context, on the one site
 		loginConsole(t, s, ctx, user)
 		menu := eval[[]string](t, ctx, `[...document.querySelectorAll('.side-menu a.menu-link')].map((a) => a.getAttribute('href').slice(1))`)
@@ -53,25 +56,17 @@ func TestConsoleEveryScreen(t *testing.T) {
 				routes = append(routes, route)
 			}
 		}
-		tabs[user], walks[user] = ctx, routes
-	}
-	type walk struct {
-		name, user string
-		routes     []string
-	}
-	var parts []walk
-	for _, user := range users {
-		if rs := walks[user]; len(rs) > 20 {
-			parts = append(parts, walk{user + "-1", user, rs[:len(rs)/2]}, walk{user + "-2", user, rs[len(rs)/2:]})
+		if half := len(routes) / 2; len(routes) > 20 {
+			walks = append(walks, walk{user + "-1", user, ctx, routes[:half]}, walk{user + "-2", user, ctx, routes[half:]})
 		} else {
-			parts = append(parts, walk{user, user, rs})
+			walks = append(walks, walk{user, user, ctx, routes})
 		}
 	}
-	for _, w := range parts {
+	for _, w := range walks {
 		user := w.user
 		t.Run(w.name, func(t *testing.T) {
 			t.Parallel()
-			ctx := tab(t, tabs[user]) // the role's profile, logged in
+			ctx := tab(t, w.profile)
 			for _, route := range w.routes {
 				open(t, s, ctx, route)
 				name := "screen-" + user + safe(strings.ReplaceAll(route, "/", "-"))
@@ -87,9 +82,9 @@ func TestConsoleEveryScreen(t *testing.T) {
 					for (const x of names.sort((a, b) => b.length - a.length)) s = s.split(x).join(' ');
 					return s;
 				})()`)
-				for _, w := range englishWord.FindAllString(body, -1) {
-					if !properNames[w] {
-						t.Errorf("%s %s shows %q: %.200s", user, route, w, around(body, w))
+				for _, word := range englishWord.FindAllString(body, -1) {
+					if !properNames[word] {
+						t.Errorf("%s %s shows %q: %.200s", user, route, word, around(body, word))
 					}
 				}
 				for _, p := range placeholders {

@@ -136,10 +136,8 @@ func TestPhonePagesFastOnSlow3G(t *testing.T) {
 		for i, g := range groups {
 			t.Run(strconv.Itoa(i+1), func(t *testing.T) {
 				t.Parallel()
-				ctx := tab(t, g.profile)
-				phone(t, ctx)
 				for _, p := range g.pages {
-					lines[i] = append(lines[i], measure(t, ctx, p.name, p.path))
+					lines[i] = append(lines[i], measure(t, g.profile, p.name, p.path))
 				}
 			})
 		}

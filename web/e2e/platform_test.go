@@ -55,7 +55,8 @@ func newSite(t *testing.T, prepair bool) *site {
 	// The data set, with the first volunteer on two active elders of their
 	// county when prepair, is loaded once per test binary and copied for
 	// each site (platformtest.Seed).
-	name, edit := "fresh", func(*demo.Set) {}
+	var name string // "": the set as generated
+	var edit func(*demo.Set)
 	if prepair {
 		name, edit = "prepaired", func(set *demo.Set) {
 			vol := set.Volunteers[0]
@@ -70,6 +71,15 @@ func newSite(t *testing.T, prepair bool) *site {
 		}
 	}
 	set := platformtest.Seed(t, dataDir, name, edit)
+	var paired []string
+	for _, e := range set.Elders {
+		if slices.Contains(e.Volunteers, set.Volunteers[0].ID) {
+			paired = append(paired, e.ID)
+		}
+	}
+	if prepair && len(paired) != 2 {
+		t.Fatalf("the volunteer serves %d elders, want 2", len(paired))
+	}
 	cfg, err := config.Parse([]string{"JINHUI_DATA_DIR=" + dataDir, "REDIS_URL=" + testenv.RedisURL(t), "JINHUI_SHUTDOWN_TIMEOUT=5s"}, nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -80,17 +90,7 @@ func newSite(t *testing.T, prepair bool) *site {
 		cancel()
 		t.Fatalf("platform.New: %v", err)
 	}
-	s := &site{t: t, p: p, set: set, ledger: &fakeLedger{seen: map[string]int{}}}
-	s.volunteer = set.Volunteers[0]
-	for _, e := range set.Elders {
-		if slices.Contains(e.Volunteers, s.volunteer.ID) {
-			s.paired = append(s.paired, e.ID)
-		}
-	}
-	if prepair && len(s.paired) != 2 {
-		cancel()
-		t.Fatalf("the volunteer serves %d elders, want 2", len(s.paired))
-	}
+	s := &site{t: t, p: p, set: set, volunteer: set.Volunteers[0], paired: paired, ledger: &fakeLedger{seen: map[string]int{}}}
 	// A stand-in for the ledger endpoints the visits and carers issues add:
 	// it counts each business key once, as they will.
 	p.API.App.Post("/test/ledger", s.ledger.handle)

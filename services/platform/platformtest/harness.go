@@ -111,9 +111,10 @@ type seedKey struct {
 // Seed writes into dataDir the database files of the test data set
 // (Scale) as edit leaves it, for a platform started on dataDir
 // (JINHUI_DATA_DIR) by the test itself, and returns that set. name names
-// the edit: the first call with a name in a test binary loads the edited
-// set once and every call after it copies the files, so one name must
-// always come with the same edit. A test that starts its platform its own
+// the edit ("" with a nil edit: the set as generated, as New starts on):
+// the first call with a name in a test binary loads the edited set once
+// and every call after it copies the files, so one name must always come
+// with the same edit. A test that starts its platform its own
 // way (the browser tests, on a listener of their own) starts it in
 // milliseconds instead of loading the set again, about a second each.
 func Seed(t *testing.T, dataDir, name string, edit func(*demo.Set)) demo.Set {
