@@ -1,7 +1,7 @@
 # Jinhui — the two commands a newcomer needs are `make run` and `make test`.
 GO ?= go
 
-.PHONY: run test test-scale vet bench bench-load bench-pairing bench-county build test-web browser docs-screenshots console
+.PHONY: run test test-scale vet bench bench-load bench-pairing bench-county build test-web browser screenshots docs-screenshots console
 
 ## run: start the whole platform on embedded defaults (add JINHUI_DEMO=1 for the demo)
 run:
@@ -37,6 +37,11 @@ console:
 browser:
 	@command -v chromium-headless-shell >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q . || \
 	  { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell fonts-wqy-microhei >/dev/null; }
+
+## screenshots: the browser tests, saving a screenshot of every page they pass through in artifacts/screenshots
+## (make test saves only failures')
+screenshots:
+	JINHUI_SCREENSHOTS=1 $(GO) test -count=1 ./web/e2e/
 
 ## docs-screenshots: refresh the README's screenshots in web/docs
 docs-screenshots:
