@@ -96,7 +96,8 @@ const auditJS = `(() => {
 
 // auditPage sets the tab to a 360×640 phone screen and fails the test on
 // anything auditJS finds (page errors are failed by watchConsole); a
-// screenshot is kept under name.
+// screenshot is kept under name (a failure's always, others with
+// JINHUI_SCREENSHOTS=1).
 func auditPage(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	must(t, ctx, chromedp.EmulateViewport(360, 640, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))

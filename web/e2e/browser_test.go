@@ -362,10 +362,10 @@ func artifacts(t *testing.T) string {
 // browser encodes it in a fraction of a PNG's time.
 func shot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	forDocs := docs[name] && os.Getenv("JINHUI_DOCS_SCREENSHOTS") == "1"
-	if !forDocs && !strings.HasPrefix(name, "FAILED-") && os.Getenv("JINHUI_SCREENSHOTS") != "1" {
+	if !keeps(name) {
 		return
 	}
+	forDocs := docs[name] && os.Getenv("JINHUI_DOCS_SCREENSHOTS") == "1"
 	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	quality, ext := 85, ".jpg"
@@ -386,6 +386,13 @@ func shot(t *testing.T, ctx context.Context, name string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// keeps says whether shot saves the screenshot NAME: a failure's always,
+// a README one when JINHUI_DOCS_SCREENSHOTS=1, any when JINHUI_SCREENSHOTS=1.
+func keeps(name string) bool {
+	return strings.HasPrefix(name, "FAILED-") || os.Getenv("JINHUI_SCREENSHOTS") == "1" ||
+		docs[name] && os.Getenv("JINHUI_DOCS_SCREENSHOTS") == "1"
 }
 
 // docs are the screenshots the README shows.

@@ -497,9 +497,13 @@ func TestConsoleOpsBPairingVisits(t *testing.T) {
 	})
 }
 
-// drawerShot saves a screenshot once the open drawer has slid in.
+// drawerShot saves a screenshot once the open drawer has slid in (when
+// shot keeps it: it does not wait otherwise).
 func drawerShot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
+	if !keeps(name) {
+		return
+	}
 	testenv.Eventually(5*time.Second, func() bool {
 		return eval[bool](t, ctx, `(() => { const d = [...document.querySelectorAll('.el-drawer')].find((e) => e.getClientRects().length);
 			return !!d && Math.abs(d.getBoundingClientRect().right - document.documentElement.clientWidth) < 2; })()`)

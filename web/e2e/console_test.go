@@ -23,7 +23,8 @@ var placeholders = []string{"上线后显示", "STUB", "TODO", "undefined", "NaN
 // supervisor and the province admin. Each screen must load without an
 // uncaught error (browser() fails the test on one) or an error message,
 // show no English word or raw code outside proper names and no
-// placeholder text; a screenshot of each is saved.
+// placeholder text (with JINHUI_SCREENSHOTS=1, a screenshot of each is
+// saved).
 //
 // Each role's dashboard is read, and each other screen once, by the first
 // of the roles whose menu has it: the supervisor's 34 entries are all on
