@@ -18,13 +18,17 @@ type SendRate struct {
 	// have claimed their text; turn the first of them, the one that asks
 	// Redis. The others wait here, rather than all waking for each slot.
 	ahead, turn chan struct{}
+	// leaving, when set (tests only), is called as a waiter leaves the
+	// line, before the next waiter of this process may claim.
+	leaving func()
 }
 
 // claimAhead is how many waiters of a process hold a claim: the next one
 // claims while the first waits for its slot, so that a slow claim (the
 // embedded database serves one command at a time) does not delay the
 // slot. A process that dies abruptly leaves at most that many texts
-// claimed but not sent (shown as sending, never sent twice).
+// claimed and waiting for a slot, besides those it was handing to the
+// carrier (shown as sending, never sent twice).
 const claimAhead = 2
 
 // arrivalJitter is how much later than its slot a text may reach the
@@ -65,7 +69,12 @@ func (s *SendRate) Wait(ctx context.Context, claim func() error) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	defer func() { <-s.ahead }()
+	defer func() {
+		if s.leaving != nil {
+			s.leaving()
+		}
+		<-s.ahead
+	}()
 	if err := claim(); err != nil {
 		return err
 	}
