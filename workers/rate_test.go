@@ -45,7 +45,7 @@ func TestSendRateClaimsInLine(t *testing.T) {
 	// The shared limit lives in Redis under one key (redis_rate's GCRA
 	// state), written by every slot taken and only then: refused claims
 	// leave it unwritten.
-	key := "rate:sms-rate:+15005550006"
+	key := "rate:" + procs[0].key // redis_rate's prefix
 	refused := apperr.New(apperr.Conflict, "已认领")
 	for i := 0; i < 5; i++ {
 		if err := procs[0].Wait(ctx, func() error { return refused }); !errors.Is(err, refused) {

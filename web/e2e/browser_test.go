@@ -365,11 +365,11 @@ func shot(t *testing.T, ctx context.Context, name string) {
 	if !keeps(name) {
 		return
 	}
-	forDocs := docs[name] && os.Getenv("JINHUI_DOCS_SCREENSHOTS") == "1"
+	readme := forDocs(name)
 	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	quality, ext := 85, ".jpg"
-	if forDocs {
+	if readme {
 		quality, ext = 100, ".png" // chromedp: quality 100 is a PNG
 	}
 	buf, err := chromedp.Run(tctx, chromedp.FullScreenshot(quality))
@@ -381,7 +381,7 @@ func shot(t *testing.T, ctx context.Context, name string) {
 	if err := os.WriteFile(p, buf, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if forDocs {
+	if readme {
 		if err := os.WriteFile(filepath.Join("..", "docs", name+".png"), buf, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -391,8 +391,13 @@ func shot(t *testing.T, ctx context.Context, name string) {
 // keeps says whether shot saves the screenshot NAME: a failure's always,
 // a README one when JINHUI_DOCS_SCREENSHOTS=1, any when JINHUI_SCREENSHOTS=1.
 func keeps(name string) bool {
-	return strings.HasPrefix(name, "FAILED-") || os.Getenv("JINHUI_SCREENSHOTS") == "1" ||
-		docs[name] && os.Getenv("JINHUI_DOCS_SCREENSHOTS") == "1"
+	return strings.HasPrefix(name, "FAILED-") || os.Getenv("JINHUI_SCREENSHOTS") == "1" || forDocs(name)
+}
+
+// forDocs says whether the screenshot NAME is one the README shows and is
+// being refreshed (JINHUI_DOCS_SCREENSHOTS=1, make docs-screenshots).
+func forDocs(name string) bool {
+	return docs[name] && os.Getenv("JINHUI_DOCS_SCREENSHOTS") == "1"
 }
 
 // docs are the screenshots the README shows.
