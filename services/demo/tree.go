@@ -45,6 +45,9 @@ type Scale struct {
 	Carers             int
 	// PopulatedCounties limits people to the first N counties (0: all).
 	PopulatedCounties int
+	// CountiesPerCity limits the counties generated in each city to its
+	// first N (0: all of them, 100 in the province).
+	CountiesPerCity int
 }
 
 // Small is the demo loaded by JINHUI_DEMO=1: the whole tree, people in
@@ -54,14 +57,23 @@ var Small = Scale{TownshipsPerCounty: 4, VillagesPerTown: 6, Elders: 300, Volunt
 // Full is the programme's real scale (PROGRAMME.md R1, P1).
 var Full = Scale{TownshipsPerCounty: 4, VillagesPerTown: 6, Elders: 10288, Volunteers: 21087, Carers: 1223}
 
-// Regions generates the region tree: province, 16 cities, 100 counties and
-// their townships and villages, with coordinates scattered around each seat.
+// Regions generates the region tree: province, 16 cities, 100 counties (or
+// sc.CountiesPerCity in each city) and their townships and villages, with
+// coordinates scattered around each seat.
 func Regions(sc Scale, rng *rand.Rand) []registry.Region {
 	out := []registry.Region{{Code: "370000000000", Name: "山东省", Level: registry.Province, Lat: 36.67, Lon: 117.02}}
 	for _, c := range cities {
 		cc := c.code + "00000000"
 		out = append(out, registry.Region{Code: cc, Name: c.name, Level: registry.City, Parent: "370000000000", Lat: c.lat, Lon: c.lon})
 		for k := 1; k <= c.counties; k++ {
+			if sc.CountiesPerCity > 0 && k > sc.CountiesPerCity {
+				// Left out, it still draws its coordinates: the same
+				// seed then gives the same people in a smaller tree.
+				for range 2 + sc.TownshipsPerCounty*(2+2*sc.VillagesPerTown) {
+					rng.Float64()
+				}
+				continue
+			}
 			code := fmt.Sprintf("%s%02d", c.code, k)
 			name := countyNames[(k*7+len(c.name))%len(countyNames)] + countySuffix[k%len(countySuffix)]
 			if k == 1 {
