@@ -127,7 +127,7 @@ func TestGetBudget(t *testing.T) {
 func budgetRun(t *testing.T, k int) map[string]int {
 	t.Helper()
 	c := dbcount.New(false)
-	sc := demo.Scale{TownshipsPerCounty: 2, VillagesPerTown: 2, Elders: 20 * k, Volunteers: 20 * k, Carers: 4 * k, PopulatedCounties: 1}
+	sc := demo.Scale{TownshipsPerCounty: 2, VillagesPerTown: 2, Elders: 20 * k, Volunteers: 20 * k, Carers: 4 * k, PopulatedCounties: 1, CountiesPerCity: 2}
 	h := platformtest.NewScaled(t, sc, c.Monitor())
 	ctx := context.Background()
 	now := time.Now()

@@ -326,7 +326,7 @@ func TestInviteCapacity(t *testing.T) {
 // and everyone invited is marked and texted.
 func TestInviteIsBulk(t *testing.T) {
 	c := dbcount.New(false)
-	h := platformtest.NewScaled(t, demo.Scale{TownshipsPerCounty: 2, VillagesPerTown: 2, Elders: 10, Volunteers: 60, Carers: 2, PopulatedCounties: 1}, c.Monitor())
+	h := platformtest.NewScaled(t, demo.Scale{TownshipsPerCounty: 2, VillagesPerTown: 2, Elders: 10, Volunteers: 60, Carers: 2, PopulatedCounties: 1, CountiesPerCity: 2}, c.Monitor())
 	szq := h.Login("szq")
 	var ids []string
 	for _, v := range h.Set.Volunteers {

@@ -38,7 +38,7 @@ func demoResumes(t *testing.T, at int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc := demo.Scale{TownshipsPerCounty: 2, VillagesPerTown: 2, Elders: 16, Volunteers: 40, PopulatedCounties: 1}
+	sc := demo.Scale{TownshipsPerCounty: 2, VillagesPerTown: 2, Elders: 16, Volunteers: 40, PopulatedCounties: 1, CountiesPerCity: 2}
 	// A write counter that stops the "process" after its limit.
 	var mu sync.Mutex
 	writes, limit := 0, 0

@@ -84,7 +84,7 @@ func TestScaledRoleReadyOnlyAfterMigrate(t *testing.T) {
 func TestTwoDemoLoadersLoadOnce(t *testing.T) {
 	p, _ := scaled(t, config.RoleAPI)
 	ctx := context.Background()
-	sc := demo.Scale{TownshipsPerCounty: 2, VillagesPerTown: 2, Elders: 20, Volunteers: 20, Carers: 2, PopulatedCounties: 1}
+	sc := demo.Scale{TownshipsPerCounty: 2, VillagesPerTown: 2, Elders: 20, Volunteers: 20, Carers: 2, PopulatedCounties: 1, CountiesPerCity: 2}
 	var wg sync.WaitGroup
 	loaded := make([]bool, 2)
 	errs := make([]error, 2)

@@ -52,7 +52,7 @@ func TestCheckOutSurvivesCrashes(t *testing.T) {
 	testenv.EveryWrite(t, testenv.Crash{
 		Setup: func(t *testing.T, st *mongostore.Store) {
 			ctx := context.Background()
-			set, err := demo.Generate(demo.Scale{TownshipsPerCounty: 1, VillagesPerTown: 1, Elders: 2, Volunteers: 2, PopulatedCounties: 1}, 2017, now)
+			set, err := demo.Generate(demo.Scale{TownshipsPerCounty: 1, VillagesPerTown: 1, Elders: 2, Volunteers: 2, PopulatedCounties: 1, CountiesPerCity: 2}, 2017, now)
 			if err != nil {
 				t.Fatal(err)
 			}
