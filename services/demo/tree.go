@@ -66,30 +66,35 @@ func Regions(sc Scale, rng *rand.Rand) []registry.Region {
 		cc := c.code + "00000000"
 		out = append(out, registry.Region{Code: cc, Name: c.name, Level: registry.City, Parent: "370000000000", Lat: c.lat, Lon: c.lon})
 		for k := 1; k <= c.counties; k++ {
-			if sc.CountiesPerCity > 0 && k > sc.CountiesPerCity {
-				// Left out, it still draws its coordinates: the same
-				// seed then gives the same people in a smaller tree.
-				for range 2 + sc.TownshipsPerCounty*(2+2*sc.VillagesPerTown) {
-					rng.Float64()
-				}
-				continue
+			county := countyTree(sc, rng, c, k)
+			// A county left out (CountiesPerCity) has drawn its
+			// coordinates all the same: the same seed then gives the same
+			// people in a smaller tree.
+			if sc.CountiesPerCity == 0 || k <= sc.CountiesPerCity {
+				out = append(out, county...)
 			}
-			code := fmt.Sprintf("%s%02d", c.code, k)
-			name := countyNames[(k*7+len(c.name))%len(countyNames)] + countySuffix[k%len(countySuffix)]
-			if k == 1 {
-				name = "市中区"
-			}
-			lat, lon := c.lat+(rng.Float64()-0.5)*0.8, c.lon+(rng.Float64()-0.5)*0.8
-			out = append(out, registry.Region{Code: code + "000000", Name: name, Level: registry.County, Parent: cc, Lat: lat, Lon: lon, ElderQuota: 200})
-			for t := 1; t <= sc.TownshipsPerCounty; t++ {
-				tcode := fmt.Sprintf("%s%03d", code, t)
-				tlat, tlon := lat+(rng.Float64()-0.5)*0.3, lon+(rng.Float64()-0.5)*0.3
-				out = append(out, registry.Region{Code: tcode + "000", Name: townNames[(t+k)%len(townNames)], Level: registry.Township, Parent: code + "000000", Lat: tlat, Lon: tlon})
-				for v := 1; v <= sc.VillagesPerTown; v++ {
-					out = append(out, registry.Region{Code: fmt.Sprintf("%s%03d", tcode, v), Name: villageNames[(v*3+t+k)%len(villageNames)],
-						Level: registry.Village, Parent: tcode + "000", Lat: tlat + (rng.Float64()-0.5)*0.1, Lon: tlon + (rng.Float64()-0.5)*0.1})
-				}
-			}
+		}
+	}
+	return out
+}
+
+// countyTree generates a city's k-th county with its townships and
+// villages.
+func countyTree(sc Scale, rng *rand.Rand, c city, k int) []registry.Region {
+	code := fmt.Sprintf("%s%02d", c.code, k)
+	name := countyNames[(k*7+len(c.name))%len(countyNames)] + countySuffix[k%len(countySuffix)]
+	if k == 1 {
+		name = "市中区"
+	}
+	lat, lon := c.lat+(rng.Float64()-0.5)*0.8, c.lon+(rng.Float64()-0.5)*0.8
+	out := []registry.Region{{Code: code + "000000", Name: name, Level: registry.County, Parent: c.code + "00000000", Lat: lat, Lon: lon, ElderQuota: 200}}
+	for t := 1; t <= sc.TownshipsPerCounty; t++ {
+		tcode := fmt.Sprintf("%s%03d", code, t)
+		tlat, tlon := lat+(rng.Float64()-0.5)*0.3, lon+(rng.Float64()-0.5)*0.3
+		out = append(out, registry.Region{Code: tcode + "000", Name: townNames[(t+k)%len(townNames)], Level: registry.Township, Parent: code + "000000", Lat: tlat, Lon: tlon})
+		for v := 1; v <= sc.VillagesPerTown; v++ {
+			out = append(out, registry.Region{Code: fmt.Sprintf("%s%03d", tcode, v), Name: villageNames[(v*3+t+k)%len(villageNames)],
+				Level: registry.Village, Parent: tcode + "000", Lat: tlat + (rng.Float64()-0.5)*0.1, Lon: tlon + (rng.Float64()-0.5)*0.1})
 		}
 	}
 	return out
